@@ -1,0 +1,94 @@
+// npm run bench: parse and replay throughput and peak memory on a generated strace trace of 1,000,000 lines.
+// Each measurement runs in a fresh process (so peak RSS is its own), several times; medians are reported, and
+// ratios are computed from numbers of the same run. Machines are shared and noisy: compare ratios, not runs.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generate } from './gen-strace.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const TARGET_MBPS = 50;
+const TRACEWHY_LINES_PER_SEC = 1.4e6;
+
+if (!existsSync(join(root, 'server/out/api.cjs'))) execFileSync(process.execPath, [join(root, 'esbuild.mjs')], { stdio: 'inherit' });
+
+const trace = join(tmpdir(), `cachereplay-bench-${LINES}.strace`);
+if (!existsSync(trace)) {
+  process.stdout.write(`generating ${LINES.toLocaleString('en-US')} lines to ${trace} ... `);
+  await generate(trace, LINES);
+  process.stdout.write('done\n');
+}
+const bytes = statSync(trace).size;
+const mb = bytes / 1e6;
+
+/** Runs one measurement in a child process; it prints JSON {ms, rss, events, findings}. */
+function measure(kind) {
+  const worker = `
+    const api = require(${JSON.stringify(join(root, 'server/out/api.cjs'))});
+    const fs = require('node:fs');
+    (async () => {
+      const t0 = performance.now();
+      let events = 0, findings = 0;
+      if (${JSON.stringify(kind)} === 'parse') {
+        // Parser only: events are counted and dropped.
+        const spec = api.formatSpec('strace');
+        const p = spec.create({ event: () => events++, diagnostic: () => {} }, {});
+        const fd = fs.openSync(${JSON.stringify(trace)}, 'r');
+        const buf = Buffer.alloc(1 << 20);
+        let carry = '', line = 0, n;
+        while ((n = fs.readSync(fd, buf, 0, buf.length)) > 0) {
+          const text = carry + buf.toString('utf8', 0, n);
+          const nl = text.lastIndexOf('\\n');
+          carry = text.slice(nl + 1);
+          const chunk = text.slice(0, nl + 1);
+          for (const c of api.textChunks(chunk)) { p.feed(c, line); }
+        }
+        if (carry) p.feed(carry, line);
+        p.end();
+      } else {
+        const a = await api.analyzeFile(${JSON.stringify(trace)}, { mode: 'write-around', kernel: 'freebsd' });
+        events = a.eventCount;
+        findings = a.findings.length;
+      }
+      const ms = performance.now() - t0;
+      process.stdout.write(JSON.stringify({ ms, rss: process.resourceUsage().maxRSS * 1024, events, findings }));
+    })();
+  `;
+  const r = spawnSync(process.execPath, ['-e', worker], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`${kind} worker failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+const results = {};
+for (const kind of ['parse', 'parse+replay']) {
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) runs.push(measure(kind));
+  results[kind] = {
+    mbps: median(runs.map((r) => mb / (r.ms / 1000))),
+    linesPerSec: median(runs.map((r) => LINES / (r.ms / 1000))),
+    ms: median(runs.map((r) => r.ms)),
+    rssMB: Math.max(...runs.map((r) => r.rss)) / 1e6,
+    events: runs[0].events,
+    findings: runs[0].findings,
+    all: runs.map((r) => (mb / (r.ms / 1000)).toFixed(1)),
+  };
+}
+
+const fmt = (n, d = 1) => n.toFixed(d);
+console.log(`\ncachereplay benchmark: ${LINES.toLocaleString('en-US')} strace lines, ${fmt(mb)} MB, ${RUNS} runs each (median), node ${process.version}`);
+console.log('stage           MB/s    lines/s      median ms   peak RSS MB   runs (MB/s)');
+for (const [k, r] of Object.entries(results)) {
+  console.log(`${k.padEnd(14)} ${fmt(r.mbps).padStart(6)} ${Math.round(r.linesPerSec).toLocaleString('en-US').padStart(11)} ${fmt(r.ms, 0).padStart(12)} ${fmt(r.rssMB, 0).padStart(12)}   ${r.all.join(' ')}`);
+}
+const pr = results['parse+replay'];
+console.log(`events: ${pr.events.toLocaleString('en-US')}, findings (freebsd write-around): ${pr.findings}`);
+console.log(`ratios: parse+replay / target ${TARGET_MBPS} MB/s = ${fmt(pr.mbps / TARGET_MBPS, 2)}; replay share of time = ${fmt(1 - results.parse.ms / pr.ms, 2)}; lines/s vs TraceWhy's 1.4 M = ${fmt(pr.linesPerSec / TRACEWHY_LINES_PER_SEC, 2)}; peak memory ${fmt(pr.rssMB, 0)} MB of the 1024 MB budget`);

@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// Entry point of the `cachereplay` bin. Waits for stdout to drain so piped JSON is never cut short.
+import { main } from './main.js';
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`cachereplay: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,190 @@
+// cachereplay: the command-line front end (design.md section 5). A thin adapter: it reads files, calls the
+// engine and renders reports. Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or unreadable input.
+import { parseArgs } from 'node:util';
+import { replayEvents } from '../engine/analyze.js';
+import { TRACE_FORMATS, type TraceFormat } from '../engine/events.js';
+import { CACHE_MODES, isKernel, isMode, KERNEL_PROFILES, MODE_DESCRIPTIONS, type CacheMode, type ReplayOptions } from '../engine/model/profiles.js';
+import type { Severity } from '../engine/rules/rules.js';
+import { analyzeFile, InputError } from '../io/read-trace.js';
+import { renderJson, renderSarif, renderText } from './output.js';
+import { reportOf, SEVERITY_RANK, type FileReport, type RunInfo } from './report.js';
+
+declare const CACHEREPLAY_VERSION: string | undefined;
+const VERSION = typeof CACHEREPLAY_VERSION === 'string' ? CACHEREPLAY_VERSION : 'dev';
+
+const HELP = `cachereplay ${VERSION}: replay filesystem syscall traces against a FUSE page-cache model and report data loss
+
+Usage:
+  cachereplay check [options] FILE...     analyse traces under one cache mode
+  cachereplay compare [options] FILE...   which findings appear under which cache mode
+  cachereplay --version | --help
+
+Options:
+  --mode MODE          ${CACHE_MODES.join(' | ')} (default write-through)
+  --kernel PROFILE     ${KERNEL_PROFILES.join(' | ')} (default freebsd)
+  --format FORMAT      ${TRACE_FORMATS.join(' | ')} (default: detected from content)
+  --page-size N        page size in bytes (default 4096)
+  --block-size N       cache block size in bytes (default 65536)
+  --granularity G      what write-around invalidates: page (least loss) | block (most) (default page)
+  --mount PREFIX       only model files under this FUSE mount (repeatable; default: every regular file)
+  --evidence LEVEL     possible | definite: the least evidence a finding needs to be shown (default possible)
+  --output FORMAT      text | json | sarif (default text)
+  --fail-on SEVERITY   error | warning | information | never (default error)
+  --no-color           plain text output
+
+Modes:
+${CACHE_MODES.map((m) => `  ${m.padEnd(14)} ${MODE_DESCRIPTIONS[m]}`).join('\n')}
+`;
+
+class UsageError extends Error {}
+
+function num(name: string, v: string | undefined, def: number): number {
+  if (v === undefined) return def;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0 || (n & (n - 1)) !== 0) throw new UsageError(`--${name} must be a power of two, got "${v}"`);
+  return n;
+}
+
+interface Parsed {
+  command: string;
+  files: string[];
+  options: ReplayOptions;
+  format: TraceFormat | undefined;
+  output: 'text' | 'json' | 'sarif';
+  failOn: Severity | 'never';
+  showPossible: boolean;
+  color: boolean;
+}
+
+function parse(argv: string[]): Parsed | 'help' | 'version' {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      mode: { type: 'string' },
+      kernel: { type: 'string' },
+      format: { type: 'string' },
+      'page-size': { type: 'string' },
+      'block-size': { type: 'string' },
+      granularity: { type: 'string' },
+      mount: { type: 'string', multiple: true },
+      evidence: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      'fail-on': { type: 'string' },
+      'fuse-log': { type: 'string' },
+      'no-color': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'V' },
+    },
+  });
+  if (values.help) return 'help';
+  if (values.version) return 'version';
+  const [command, ...files] = positionals;
+  if (command === undefined) throw new UsageError('missing command (try: cachereplay check TRACE)');
+  if (command !== 'check' && command !== 'compare') throw new UsageError(`unknown command "${command}" (commands: check, compare)`);
+  if (files.length === 0) throw new UsageError(`${command}: no trace files given`);
+  const mode = values.mode ?? 'write-through';
+  if (!isMode(mode)) throw new UsageError(`--mode must be one of ${CACHE_MODES.join(', ')}; got "${mode}"`);
+  const kernel = values.kernel ?? 'freebsd';
+  if (!isKernel(kernel)) throw new UsageError(`--kernel must be one of ${KERNEL_PROFILES.join(', ')}; got "${kernel}"`);
+  const format = values.format;
+  if (format !== undefined && !(TRACE_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${TRACE_FORMATS.join(', ')}; got "${format}"`);
+  const output = values.output ?? 'text';
+  if (output !== 'text' && output !== 'json' && output !== 'sarif') throw new UsageError(`--output must be text, json or sarif; got "${output}"`);
+  const failOn = values['fail-on'] ?? 'error';
+  if (!['error', 'warning', 'information', 'never'].includes(failOn)) throw new UsageError(`--fail-on must be error, warning, information or never; got "${failOn}"`);
+  const evidence = values.evidence ?? 'possible';
+  if (evidence !== 'possible' && evidence !== 'definite') throw new UsageError(`--evidence must be possible or definite; got "${evidence}"`);
+  const granularity = values.granularity;
+  if (granularity !== undefined && granularity !== 'page' && granularity !== 'block') throw new UsageError(`--granularity must be page or block; got "${granularity}"`);
+  if (values['fuse-log'] !== undefined) throw new UsageError('--fuse-log: correlating a daemon log is not available in this version');
+  const pageSize = num('page-size', values['page-size'], 4096);
+  const blockSize = num('block-size', values['block-size'], 65536);
+  if (blockSize < pageSize) throw new UsageError('--block-size must be at least the page size');
+  return {
+    command, files,
+    options: { mode, kernel, pageSize, blockSize, granularity, mounts: values.mount },
+    format: format as TraceFormat | undefined,
+    output, failOn: failOn as Severity | 'never', showPossible: evidence === 'possible',
+    color: !values['no-color'] && process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
+  };
+}
+
+async function check(p: Parsed): Promise<{ reports: FileReport[]; unreadable: boolean }> {
+  const reports: FileReport[] = [];
+  let unreadable = false;
+  for (const path of p.files) {
+    try {
+      const a = await analyzeFile(path, { ...p.options, format: p.format });
+      reports.push(reportOf(path, a, p.showPossible));
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      unreadable = true;
+      process.stderr.write(`cachereplay: ${e.message}\n`);
+      reports.push({ path, events: 0, lines: 0, findings: [], error: e.message.startsWith(`${path}: `) ? e.message.slice(path.length + 2) : e.message });
+    }
+  }
+  return { reports, unreadable };
+}
+
+async function compare(p: Parsed): Promise<number> {
+  let worst = 0;
+  for (const path of p.files) {
+    const a = await analyzeFile(path, { ...p.options, format: p.format, keepEvents: true });
+    const rows = CACHE_MODES.map((mode: CacheMode) => {
+      const { findings } = replayEvents(a.events, { ...p.options, mode });
+      const shown = findings.filter((f) => p.showPossible || f.evidence === 'definite');
+      return { mode, findings: shown };
+    });
+    if (p.output === 'json') {
+      process.stdout.write(`${JSON.stringify({ path, format: a.format, kernel: p.options.kernel, modes: rows.map((r) => ({ mode: r.mode, findings: r.findings.map((f) => ({ rule: f.rule, severity: f.severity, line: f.span.line + 1, lostRanges: f.lostRanges, message: f.message })) })) }, null, 2)}\n`);
+    } else {
+      process.stdout.write(`${path} (${a.format}, kernel ${p.options.kernel})\n`);
+      for (const r of rows) {
+        const summary = r.findings.length === 0 ? 'no data loss' : r.findings.map((f) => `${f.severity} line ${f.span.line + 1} ${f.rule} (${f.lostBytes} bytes)`).join('; ');
+        process.stdout.write(`  ${r.mode.padEnd(14)} ${summary}\n`);
+      }
+    }
+    for (const r of rows) for (const f of r.findings) if (p.failOn !== 'never') worst = Math.max(worst, SEVERITY_RANK[f.severity] >= SEVERITY_RANK[p.failOn] ? 1 : 0);
+  }
+  return worst;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let p: ReturnType<typeof parse>;
+  try {
+    p = parse(argv);
+  } catch (e) {
+    if (e instanceof UsageError || (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`cachereplay: ${(e as Error).message}\nTry 'cachereplay --help'.\n`);
+      return 2;
+    }
+    throw e;
+  }
+  if (p === 'help') {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (p === 'version') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  try {
+    if (p.command === 'compare') return await compare(p);
+    const { reports, unreadable } = await check(p);
+    const run: RunInfo = { mode: p.options.mode, kernel: p.options.kernel, pageSize: p.options.pageSize, blockSize: p.options.blockSize, version: VERSION };
+    const text = p.output === 'json' ? renderJson(reports, run) : p.output === 'sarif' ? renderSarif(reports, run) : renderText(reports, run, p.color);
+    process.stdout.write(text);
+    if (unreadable) return 2;
+    if (p.failOn === 'never') return 0;
+    const threshold = SEVERITY_RANK[p.failOn];
+    return reports.some((r) => r.findings.some((f) => SEVERITY_RANK[f.severity] >= threshold)) ? 1 : 0;
+  } catch (e) {
+    if (e instanceof InputError) {
+      process.stderr.write(`cachereplay: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`cachereplay: internal error: ${(e as Error).stack ?? e}\n`);
+    return 2;
+  }
+}

@@ -1,0 +1,57 @@
+// One record per analysed trace file, shared by the three output formats.
+import type { Analysis } from '../engine/analyze.js';
+import type { ParseDiagnostic, Span, TraceFormat } from '../engine/events.js';
+import type { CacheMode, KernelProfile } from '../engine/model/profiles.js';
+import type { Finding } from '../engine/rules/findings.js';
+import type { RuleId, Severity } from '../engine/rules/rules.js';
+
+export interface ReportFinding {
+  rule: RuleId;
+  severity: Severity;
+  span: Span;
+  message: string;
+  /** The traced file's path (empty for parse errors). */
+  file: string;
+  lostRanges: Array<[number, number]>;
+  lostBytes: number;
+  evidence?: string;
+  related: Array<{ span: Span; message: string }>;
+}
+
+export interface FileReport {
+  path: string;
+  format?: TraceFormat;
+  events: number;
+  lines: number;
+  findings: ReportFinding[];
+  error?: string;
+}
+
+export interface RunInfo {
+  mode: CacheMode;
+  kernel: KernelProfile;
+  pageSize: number;
+  blockSize: number;
+  version: string;
+}
+
+export function fromFinding(f: Finding): ReportFinding {
+  return {
+    rule: f.rule, severity: f.severity, span: f.span, message: f.message, file: f.file, lostRanges: f.lostRanges,
+    lostBytes: f.lostBytes, evidence: f.evidence, related: f.related.map((r) => ({ span: r.span, message: r.message })),
+  };
+}
+
+export function fromDiagnostic(d: ParseDiagnostic): ReportFinding {
+  return { rule: 'parse-error', severity: d.severity, span: d.span, message: d.message, file: '', lostRanges: [], lostBytes: 0, related: [] };
+}
+
+export function reportOf(path: string, a: Analysis, showPossible: boolean): FileReport {
+  const findings = [
+    ...a.findings.filter((f) => showPossible || f.evidence === 'definite').map(fromFinding),
+    ...a.diagnostics.map(fromDiagnostic),
+  ].sort((x, y) => x.span.line - y.span.line || x.span.start - y.span.start);
+  return { path, format: a.format, events: a.eventCount, lines: a.lineCount, findings };
+}
+
+export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, information: 1 };

@@ -1,0 +1,171 @@
+// The engine's front door: text → format → events → replay → findings. Used by the CLI and the language server
+// alike; neither knows how a format is parsed or how the cache is modelled.
+import type { EventDraft, ParseDiagnostic, TraceEvent, TraceFormat } from './events.js';
+import { Replay, type ReplayResult } from './model/replay.js';
+import { DEFAULT_OPTIONS, type ReplayOptions } from './model/profiles.js';
+import { findingsOf, type Finding } from './rules/findings.js';
+import { detectFormat, formatSpec } from './syntax/formats.js';
+import type { EventSink, TraceParser } from './syntax/parser-api.js';
+import { countNewlines, looksBinary } from './syntax/text.js';
+
+export interface AnalyzeOptions extends Partial<ReplayOptions> {
+  /** Skip detection. */
+  format?: TraceFormat;
+  /** The trace's file name: `-ff` files carry the pid in their suffix (`trace.1234`). */
+  fileName?: string;
+  /** Keep the events (the editor needs them for hovers and to replay other modes without re-parsing). */
+  keepEvents?: boolean;
+}
+
+export interface Analysis {
+  format: TraceFormat | undefined;
+  /** Set when the input cannot be analysed at all (binary, empty, unknown format); nothing else is then set. */
+  error?: string;
+  events: TraceEvent[];
+  eventCount: number;
+  lineCount: number;
+  diagnostics: ParseDiagnostic[];
+  findings: Finding[];
+  replay: ReplayResult | undefined;
+}
+
+/** Lines longer than this are reported and skipped instead of lexed (no trace format prints them). */
+export const MAX_LINE = 1 << 20;
+
+export function replayOptions(o: Partial<ReplayOptions>): ReplayOptions {
+  return {
+    kernel: o.kernel ?? DEFAULT_OPTIONS.kernel,
+    mode: o.mode ?? DEFAULT_OPTIONS.mode,
+    pageSize: o.pageSize ?? DEFAULT_OPTIONS.pageSize,
+    blockSize: o.blockSize ?? DEFAULT_OPTIONS.blockSize,
+    granularity: o.granularity,
+    mounts: o.mounts,
+    record: o.record,
+  };
+}
+
+export function pidFromFileName(fileName: string | undefined): number | undefined {
+  const m = fileName === undefined ? null : /\.(\d{1,8})$/.exec(fileName);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Why a text cannot be a trace, judged from its start; undefined when it may be one. */
+export function unreadableReason(head: string): string | undefined {
+  if (head.length === 0 || head.trim().length === 0) return 'the file is empty: there are no trace lines to read';
+  if (looksBinary(head)) return 'the file is binary, not a text trace (ktrace.out must go through kdump first; strace -o writes text)';
+  return undefined;
+}
+
+/**
+ * Incremental analysis: feed newline-aligned chunks, then `finish()`. Events go straight into the replay, so
+ * memory stays bounded unless `keepEvents` is set.
+ */
+export class TraceAnalysis implements EventSink {
+  readonly events: TraceEvent[] = [];
+  readonly diagnostics: ParseDiagnostic[] = [];
+  private seq = 0;
+  private lines = 0;
+  private parser: TraceParser | undefined;
+  private replay: Replay;
+  format: TraceFormat | undefined;
+  error: string | undefined;
+
+  constructor(private readonly options: AnalyzeOptions = {}) {
+    this.replay = new Replay(replayOptions(options));
+  }
+
+  event(e: EventDraft): void {
+    const ev = e as TraceEvent;
+    ev.seq = ++this.seq;
+    if (this.options.keepEvents) this.events.push(ev);
+    this.replay.apply(ev);
+  }
+
+  diagnostic(d: ParseDiagnostic): void {
+    this.diagnostics.push(d);
+  }
+
+  /** Feeds the next newline-aligned chunk. The first chunk decides the format. */
+  push(chunk: string): void {
+    if (this.error) return;
+    if (this.parser === undefined) {
+      const reason = unreadableReason(chunk.slice(0, 4096));
+      if (reason) {
+        this.error = reason;
+        return;
+      }
+      let format = this.options.format;
+      if (format === undefined) {
+        format = detectFormat(chunk).format;
+        if (format === undefined) {
+          const first = chunk.split('\n').find((l) => l.trim().length > 0) ?? '';
+          this.error = `not a trace in a known format (strace, kdump, dtruss, dtrace, libfuse debug, fsx); first line: "${first.trim().slice(0, 80)}"`;
+          return;
+        }
+      }
+      const spec = formatSpec(format);
+      if (!spec) {
+        this.error = `no parser for format "${format}"`;
+        return;
+      }
+      this.format = format;
+      this.parser = spec.create(this, { defaultPid: pidFromFileName(this.options.fileName) });
+    }
+    const firstLine = this.lines;
+    this.lines += countNewlines(chunk);
+    this.parser.feed(chunk.length > MAX_LINE ? this.dropLongLines(chunk, firstLine) : chunk, firstLine);
+  }
+
+  private dropLongLines(chunk: string, firstLine: number): string {
+    const lines = chunk.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      if (lines[i].length <= MAX_LINE) continue;
+      const span = { line: firstLine + i, start: 0, end: Math.min(lines[i].length, 200) };
+      this.diagnostic({ span, severity: 'error', message: `line ${firstLine + i + 1} is ${lines[i].length.toLocaleString('en-US')} characters long; no trace format prints such lines, so it was skipped` });
+      this.event({ kind: 'unparsed', span, name: 'unparsed', ok: false });
+      lines[i] = '';
+    }
+    return lines.join('\n');
+  }
+
+  finish(): Analysis {
+    this.parser?.end();
+    if (this.error) {
+      return { format: undefined, error: this.error, events: [], eventCount: 0, lineCount: this.lines, diagnostics: [], findings: [], replay: undefined };
+    }
+    const result = this.replay.finish();
+    return {
+      format: this.format, events: this.events, eventCount: this.seq, lineCount: this.lines,
+      diagnostics: this.diagnostics, findings: findingsOf(result), replay: result,
+    };
+  }
+}
+
+/** Splits text into newline-aligned chunks of about `size` characters. */
+export function* textChunks(text: string, size = 64 * 1024): Generator<string> {
+  let pos = 0;
+  while (pos < text.length) {
+    let end = Math.min(text.length, pos + size);
+    if (end < text.length) {
+      const nl = text.indexOf('\n', end);
+      end = nl < 0 ? text.length : nl + 1;
+    }
+    yield text.slice(pos, end);
+    pos = end;
+  }
+}
+
+export function analyzeText(text: string, options: AnalyzeOptions = {}): Analysis {
+  const a = new TraceAnalysis(options);
+  if (text.length === 0) a.push('');
+  for (const chunk of textChunks(text)) a.push(chunk);
+  return a.finish();
+}
+
+/** Replays already-parsed events under other options (another cache mode, kernel or page size). */
+export function replayEvents(events: readonly TraceEvent[], options: Partial<ReplayOptions>): { replay: ReplayResult; findings: Finding[] } {
+  const r = new Replay(replayOptions(options));
+  for (const ev of events) r.apply(ev);
+  const replay = r.finish();
+  return { replay, findings: findingsOf(replay) };
+}

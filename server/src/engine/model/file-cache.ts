@@ -1,0 +1,298 @@
+// The page cache of one file, with three byte-precise provenance maps (design.md section 3):
+//   intended: what a coherent file system would hold (every write and store in order);
+//   cached:   what the valid cached pages hold;  dirty: the part of `cached` the daemon has not received;
+//   daemon:   what the FUSE server has received.
+// Values are the seq of the event that last wrote each byte. Visible content is `cached` on valid pages, else
+// `daemon`. When an invalidation leaves visible bytes that differ from intended ones, those bytes are lost.
+import { alignOut, differences, IntervalMap, subtract, type Segment } from './interval-map.js';
+
+const NONE: Segment[] = [];
+import type { Granularity, WritePolicy } from './profiles.js';
+
+export interface LostRange {
+  start: number;
+  end: number;
+  /** seq of the event whose bytes were lost. */
+  src: number;
+}
+
+export type DivergenceCause = WritePolicy | 'space-invalidate';
+
+export interface Divergence {
+  seq: number;
+  fileId: number;
+  cause: DivergenceCause;
+  granularity: Granularity;
+  /** The byte range whose pages were dropped. */
+  invalidated: [number, number];
+  lost: LostRange[];
+  /** The open whose descriptor the invalidating call used (set by the replay). */
+  viaOpen?: number;
+}
+
+export interface CacheContext {
+  pageSize: number;
+  blockSize: number;
+  /** Whether `seq` is a write(2)-kind source (buffer-tracked dirty data) rather than an mmap store. */
+  isWriteSource(seq: number): boolean;
+  report(d: Divergence): void;
+}
+
+export interface PageView {
+  index: number;
+  start: number;
+  end: number;
+  valid: boolean;
+  dirty: Segment[];
+  daemon: Segment[];
+  /** Bytes whose intended content differs from what a reader would now see. */
+  diverged: Segment[];
+}
+
+export class FileCache {
+  readonly intended = new IntervalMap();
+  readonly cached = new IntervalMap();
+  readonly dirty = new IntervalMap();
+  readonly daemon = new IntervalMap();
+  /** Valid page ranges (value 1). */
+  readonly valid = new IntervalMap();
+  size = 0;
+  sizeKnown = false;
+  /** Open file descriptions referring to this file, and live mappings of it. */
+  openCount = 0;
+  mapCount = 0;
+
+  constructor(readonly id: number, public name: string, private readonly ctx: CacheContext) {}
+
+  private pages(start: number, end: number): [number, number] {
+    return alignOut(start, end, this.ctx.pageSize);
+  }
+
+  private blocks(start: number, end: number): [number, number] {
+    return alignOut(start, end, this.ctx.blockSize);
+  }
+
+  private unit(g: Granularity, start: number, end: number): [number, number] {
+    return g === 'block' ? this.blocks(start, end) : this.pages(start, end);
+  }
+
+  grow(end: number): void {
+    if (end > this.size) this.size = end;
+  }
+
+  /** Makes [start, end) valid, filling what was not cached from the daemon. */
+  fill(start: number, end: number): void {
+    for (const gap of gaps(this.valid, start, end)) {
+      this.cached.copyFrom(this.daemon, gap[0], gap[1]);
+      this.valid.set(gap[0], gap[1], 1);
+    }
+  }
+
+  /** read(2) through the cache: the fill unit around the range becomes valid (clipped at EOF). */
+  read(start: number, end: number, unit: Granularity): void {
+    const lim = this.sizeKnown ? Math.min(end, this.size) : end;
+    if (lim <= start) return;
+    const [a, b] = this.unit(unit, start, lim);
+    this.fill(a, this.sizeKnown ? Math.min(b, Math.ceil(this.size / this.ctx.pageSize) * this.ctx.pageSize) : b);
+  }
+
+  /** Sends dirty bytes of [start, end) to the daemon. */
+  flush(start = 0, end = Number.POSITIVE_INFINITY): void {
+    if (!this.dirty.intersects(start, end)) return;
+    for (const seg of this.dirty.segments(start, end)) this.daemon.set(seg.start, seg.end, seg.value);
+    this.dirty.clear(start, end);
+  }
+
+  /** Flushes only buffer-tracked (write(2)) dirty data in [start, end): what FreeBSD's fuse_inval_buf_range writes. */
+  private flushWriteDirty(start: number, end: number): void {
+    for (const seg of this.dirty.segments(start, end)) {
+      if (!this.ctx.isWriteSource(seg.value)) continue;
+      this.daemon.set(seg.start, seg.end, seg.value);
+      this.dirty.clear(seg.start, seg.end);
+    }
+  }
+
+  /** Drops pages of [start, end) without writing anything back; returns the dirty bytes that went with them. */
+  private drop(start: number, end: number): Segment[] {
+    const dropped = this.dirty.isEmpty() ? NONE : this.dirty.segments(start, end);
+    this.valid.clear(start, end);
+    this.cached.clear(start, end);
+    if (dropped.length > 0) this.dirty.clear(start, end);
+    return dropped;
+  }
+
+  /**
+   * Pages of [start, end) were dropped with `dropped` dirty bytes in them. Outside the range the invalidating
+   * call itself rewrote (`over`), those bytes were what the program meant the file to hold, and a reader can no
+   * longer see them: they are lost. (Invariant: intended == daemon except on dirty bytes, so only dropped dirty
+   * bytes can diverge.)
+   */
+  private reportLoss(seq: number, cause: DivergenceCause, granularity: Granularity, start: number, end: number, dropped: Segment[], over: [number, number] | undefined): void {
+    const lost: LostRange[] = [];
+    for (const d of dropped) {
+      const pieces: Array<[number, number]> = over === undefined ? [[d.start, d.end]] : subtract([[d.start, d.end]], over[0], over[1]);
+      for (const [a, b] of pieces) lost.push({ start: a, end: b, src: d.value });
+    }
+    if (lost.length === 0) return;
+    // The program's view now follows what survived, so one loss is reported once.
+    for (const l of lost) this.intended.copyFrom(this.daemon, l.start, l.end);
+    this.ctx.report({ seq, fileId: this.id, cause, granularity, invalidated: [start, end], lost });
+  }
+
+  /** A write(2) of [off, off+len) under `policy`. */
+  write(seq: number, off: number, len: number, policy: WritePolicy, granularity: Granularity, fillUnit: Granularity): void {
+    const end = off + len;
+    if (len <= 0) return;
+    this.intended.set(off, end, seq);
+    this.grow(end);
+    switch (policy) {
+      case 'around-invalidate': {
+        this.daemon.set(off, end, seq);
+        const [a, b] = this.unit(granularity, off, end);
+        const dropped = this.drop(a, b);
+        this.reportLoss(seq, policy, granularity, a, b, dropped, [off, end]);
+        return;
+      }
+      case 'direct-invalidate': {
+        const [a, b] = this.blocks(off, end);
+        this.flushWriteDirty(a, b);
+        const dropped = this.drop(a, b);
+        this.daemon.set(off, end, seq);
+        this.reportLoss(seq, policy, 'block', a, b, dropped, [off, end]);
+        return;
+      }
+      case 'direct-flush': {
+        const [a, b] = this.pages(off, end);
+        this.flush(a, b);
+        this.drop(a, b);
+        this.daemon.set(off, end, seq);
+        return;
+      }
+      case 'through-block': {
+        const [a, b] = this.blocks(off, end);
+        this.fill(a, b);
+        this.cached.set(off, end, seq);
+        this.daemon.set(off, end, seq);
+        this.dirty.clear(off, end);
+        // The synchronous bwrite of the block carries the block's mmap-dirty pages too (vfs_setdirty_range).
+        this.flush(a, b);
+        return;
+      }
+      case 'through-pages': {
+        const [a, b] = this.pages(off, end);
+        // Existing pages take the bytes; untouched mmap-dirty bytes in them stay dirty. Fully written pages become valid.
+        for (const seg of this.valid.segments(a, b)) this.cached.set(Math.max(off, seg.start), Math.min(end, seg.end), seq);
+        const [fa, fb] = [Math.ceil(off / this.ctx.pageSize) * this.ctx.pageSize, Math.floor(end / this.ctx.pageSize) * this.ctx.pageSize];
+        if (fb > fa) {
+          this.cached.set(fa, fb, seq);
+          this.valid.set(fa, fb, 1);
+        }
+        this.daemon.set(off, end, seq);
+        this.dirty.clear(off, end);
+        return;
+      }
+      case 'back': {
+        const [a, b] = this.unit(fillUnit, off, end);
+        this.fill(a, b);
+        this.cached.set(off, end, seq);
+        this.dirty.set(off, end, seq);
+        return;
+      }
+    }
+  }
+
+  /** Bytes stored through a shared mapping (definite evidence) or that may have been (possible): dirty, cached. */
+  store(seq: number, off: number, len: number): void {
+    const end = off + len;
+    if (len <= 0) return;
+    const [a, b] = this.pages(off, end);
+    this.fill(a, b);
+    this.cached.set(off, end, seq);
+    this.dirty.set(off, end, seq);
+    this.intended.set(off, end, seq);
+  }
+
+  truncate(size: number): void {
+    if (size < this.size || !this.sizeKnown) {
+      this.intended.truncate(size);
+      this.cached.truncate(size);
+      this.dirty.truncate(size);
+      this.daemon.truncate(size);
+      this.valid.truncate(Math.ceil(size / this.ctx.pageSize) * this.ctx.pageSize);
+    }
+    this.size = size;
+    this.sizeKnown = true;
+  }
+
+  /** fallocate/fspacectl/copy_file_range destination. */
+  space(seq: number, off: number, len: number, op: 'allocate' | 'punch' | 'zero' | 'copy-dest', keepSize: boolean, policy: 'invalidate' | 'flush-invalidate' | 'none'): void {
+    const end = off + len;
+    if (len <= 0) return;
+    const changesData = op !== 'allocate';
+    let inval: [number, number] | undefined;
+    let dropped: Segment[] = NONE;
+    if (policy === 'invalidate') {
+      inval = this.blocks(off, end);
+      this.flushWriteDirty(inval[0], inval[1]);
+      dropped = this.drop(inval[0], inval[1]);
+    } else if (policy === 'flush-invalidate') {
+      const [a, b] = this.pages(off, end);
+      this.flush(a, b);
+      this.drop(a, b);
+    }
+    if (changesData) {
+      this.intended.set(off, end, seq);
+      this.daemon.set(off, end, seq);
+      if (policy === 'none') {
+        for (const seg of this.valid.segments(off, end)) this.cached.set(seg.start, seg.end, seq);
+        this.dirty.clear(off, end);
+      }
+    }
+    if (!keepSize) this.grow(end);
+    if (inval) this.reportLoss(seq, 'space-invalidate', 'block', inval[0], inval[1], dropped, changesData ? [off, end] : undefined);
+  }
+
+  /** Drops valid pages of [start, end) after writing their dirty bytes back (msync MS_INVALIDATE, open without keep_cache). */
+  flushAndInvalidate(start = 0, end = Number.POSITIVE_INFINITY): void {
+    this.flush(start, end);
+    this.valid.clear(start, end);
+    this.cached.clear(start, end);
+  }
+
+  hasDirty(): boolean {
+    return !this.dirty.isEmpty();
+  }
+
+  /** Page states of pages [first, last] for hovers and the timeline. */
+  view(first: number, last: number): PageView[] {
+    const ps = this.ctx.pageSize;
+    const out: PageView[] = [];
+    for (let p = first; p <= last; p++) {
+      const start = p * ps;
+      const end = start + ps;
+      const valid = this.valid.intersects(start, end);
+      const visibleDiff = differences(this.intended, valid ? this.cached : this.daemon, start, end)
+        .filter((d) => d.a !== undefined)
+        .map((d) => ({ start: d.start, end: d.end, value: d.a as number }));
+      out.push({
+        index: p, start, end, valid,
+        dirty: this.dirty.segments(start, end),
+        daemon: this.daemon.segments(start, end),
+        diverged: visibleDiff,
+      });
+    }
+    return out;
+  }
+}
+
+/** Sub-ranges of [start, end) not covered by `set`. */
+export function gaps(set: IntervalMap, start: number, end: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let p = start;
+  for (const seg of set.segments(start, end)) {
+    if (seg.start > p) out.push([p, seg.start]);
+    p = Math.max(p, seg.end);
+  }
+  if (p < end) out.push([p, end]);
+  return out;
+}

@@ -1,0 +1,213 @@
+// A byte-range map: disjoint, sorted half-open ranges [start, end) each carrying a number (an event seq, or 1 for
+// plain membership). Adjacent ranges with the same value are merged. Three parallel Float64Arrays hold the
+// ranges: a lookup is a binary search and an update shifts the tail with one memmove (copyWithin), which stays
+// cheap for the thousands of fragments a file of random writes accumulates.
+
+export interface Segment {
+  start: number;
+  end: number;
+  value: number;
+}
+
+const SCRATCH = new Float64Array(9);
+const INFINITE = Number.POSITIVE_INFINITY;
+
+export class IntervalMap {
+  private s = new Float64Array(4);
+  private e = new Float64Array(4);
+  private v = new Float64Array(4);
+  private n = 0;
+
+  get size(): number {
+    return this.n;
+  }
+
+  isEmpty(): boolean {
+    return this.n === 0;
+  }
+
+  clone(): IntervalMap {
+    const m = new IntervalMap();
+    m.s = this.s.slice();
+    m.e = this.e.slice();
+    m.v = this.v.slice();
+    m.n = this.n;
+    return m;
+  }
+
+  /** Index of the first range whose end is > pos. */
+  private firstEndingAfter(pos: number): number {
+    let lo = 0;
+    let hi = this.n;
+    const e = this.e;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (e[mid] > pos) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
+  get(pos: number): number | undefined {
+    const i = this.firstEndingAfter(pos);
+    return i < this.n && this.s[i] <= pos ? this.v[i] : undefined;
+  }
+
+  set(start: number, end: number, value: number): void {
+    this.splice(start, end, value);
+  }
+
+  clear(start: number, end: number): void {
+    this.splice(start, end, undefined);
+  }
+
+  private grow(min: number): void {
+    let cap = this.s.length;
+    while (cap < min) cap *= 2;
+    const g = (a: Float64Array) => {
+      const b = new Float64Array(cap);
+      b.set(a.subarray(0, this.n));
+      return b;
+    };
+    this.s = g(this.s);
+    this.e = g(this.e);
+    this.v = g(this.v);
+  }
+
+  /** Replaces everything in [start, end) with `value` (or nothing). */
+  private splice(start: number, end: number, value: number | undefined): void {
+    if (end <= start) return;
+    let i = this.firstEndingAfter(start);
+    const len = this.n;
+    let { s, e, v } = this;
+    // ranges i..j-1 overlap [start, end)
+    let j = i;
+    while (j < len && s[j] < end) j++;
+    if (value === undefined && i === j) return;
+    // Up to three replacement entries: left remnant, the new range, right remnant (merged when equal).
+    const R = SCRATCH;
+    let n = 0;
+    const add = (a: number, b: number, val: number): void => {
+      if (n > 0 && R[n * 3 - 2] === a && R[n * 3 - 1] === val) R[n * 3 - 2] = b;
+      else {
+        R[n * 3] = a;
+        R[n * 3 + 1] = b;
+        R[n * 3 + 2] = val;
+        n++;
+      }
+    };
+    if (i < len && s[i] < start) add(s[i], start, v[i]);
+    if (value !== undefined) add(start, end, value);
+    if (j > i && e[j - 1] > end) add(end, e[j - 1], v[j - 1]);
+    if (n > 0) {
+      // merge with neighbours holding the same value
+      if (i > 0 && e[i - 1] === R[0] && v[i - 1] === R[2]) {
+        R[0] = s[i - 1];
+        i--;
+      }
+      const last = (n - 1) * 3;
+      if (j < len && s[j] === R[last + 1] && v[j] === R[last + 2]) {
+        R[last + 1] = e[j];
+        j++;
+      }
+    }
+    const removed = j - i;
+    if (n !== removed) {
+      const newLen = len + n - removed;
+      if (newLen > s.length) {
+        this.grow(newLen);
+        ({ s, e, v } = this);
+      }
+      if (j < len) {
+        s.copyWithin(i + n, j, len);
+        e.copyWithin(i + n, j, len);
+        v.copyWithin(i + n, j, len);
+      }
+      this.n = newLen;
+    }
+    for (let k = 0; k < n; k++) {
+      s[i + k] = R[k * 3];
+      e[i + k] = R[k * 3 + 1];
+      v[i + k] = R[k * 3 + 2];
+    }
+  }
+
+  /** Mapped segments intersecting [start, end), clipped to it. */
+  segments(start = 0, end = Number.POSITIVE_INFINITY): Segment[] {
+    const out: Segment[] = [];
+    for (let i = this.firstEndingAfter(start); i < this.n && this.s[i] < end; i++) {
+      out.push({ start: Math.max(start, this.s[i]), end: Math.min(end, this.e[i]), value: this.v[i] });
+    }
+    return out;
+  }
+
+  /** Whether any byte of [start, end) is mapped. */
+  intersects(start: number, end: number): boolean {
+    const i = this.firstEndingAfter(start);
+    return i < this.n && this.s[i] < end;
+  }
+
+  /** Makes [start, end) of this map equal to [start, end) of `other`. */
+  copyFrom(other: IntervalMap, start: number, end: number): void {
+    this.clear(start, end);
+    for (const seg of other.segments(start, end)) this.set(seg.start, seg.end, seg.value);
+  }
+
+  /** Drops everything at or beyond `size`. */
+  truncate(size: number): void {
+    this.clear(size, INFINITE);
+  }
+
+  /** Last mapped byte + 1, or 0. */
+  extent(): number {
+    return this.n === 0 ? 0 : this.e[this.n - 1];
+  }
+
+  toArray(): Segment[] {
+    return this.segments();
+  }
+}
+
+/** Ranges of [start, end) where the two maps hold different values (unmapped counts as a value of its own). */
+export function differences(a: IntervalMap, b: IntervalMap, start: number, end: number): Array<{ start: number; end: number; a: number | undefined; b: number | undefined }> {
+  const cuts = new Set<number>([start, end]);
+  const as = a.segments(start, end);
+  const bs = b.segments(start, end);
+  for (const x of as) cuts.add(x.start).add(x.end);
+  for (const x of bs) cuts.add(x.start).add(x.end);
+  const points = [...cuts].sort((x, y) => x - y);
+  const out: Array<{ start: number; end: number; a: number | undefined; b: number | undefined }> = [];
+  let ai = 0;
+  let bi = 0;
+  for (let k = 0; k + 1 < points.length; k++) {
+    const p = points[k];
+    const q = points[k + 1];
+    while (ai < as.length && as[ai].end <= p) ai++;
+    while (bi < bs.length && bs[bi].end <= p) bi++;
+    const av = ai < as.length && as[ai].start <= p ? as[ai].value : undefined;
+    const bv = bi < bs.length && bs[bi].start <= p ? bs[bi].value : undefined;
+    if (av === bv) continue;
+    const last = out[out.length - 1];
+    if (last && last.end === p && last.a === av && last.b === bv) last.end = q;
+    else out.push({ start: p, end: q, a: av, b: bv });
+  }
+  return out;
+}
+
+/** Rounds a byte range out to `unit` boundaries. */
+export function alignOut(start: number, end: number, unit: number): [number, number] {
+  return [Math.floor(start / unit) * unit, Math.ceil(end / unit) * unit];
+}
+
+/** Subtracts [cs, ce) from each range. */
+export function subtract(ranges: Array<[number, number]>, cs: number, ce: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const [a, b] of ranges) {
+    if (ce <= a || cs >= b) out.push([a, b]);
+    else {
+      if (a < cs) out.push([a, cs]);
+      if (ce < b) out.push([ce, b]);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,721 @@
+// Replays normalised events in order against processes, fd tables, mappings and per-file page caches.
+// Streaming: events are applied one at a time and need not be kept, so the CLI can replay traces of any size.
+import type {
+  CloseEvent, DupEvent, EventKind, ExecEvent, ExitEvent, ForkEvent, MmapEvent, MprotectEvent, MremapEvent, MsyncEvent,
+  MunmapEvent, OpenEvent, ReadEvent, SpaceEvent, Span, StoreEvent, SyncEvent, TraceEvent, TruncateEvent, WriteEvent,
+} from '../events.js';
+import { FileCache, type CacheContext, type Divergence, type PageView } from './file-cache.js';
+import { AddressSpace, FdTable, OpenFile, Process, type Mapping } from './processes.js';
+import { PROFILES, type ProfileRules, type ReplayOptions, type WritePolicy } from './profiles.js';
+
+/** What the rules and front ends need to know about an event that wrote bytes (a provenance source). */
+export interface SourceInfo {
+  seq: number;
+  kind: EventKind;
+  name: string;
+  span: Span;
+  /** For mappings: the mapped file range; for stores, the mapping they went through. */
+  fileId?: number;
+  mappingSeq?: number;
+  range?: [number, number];
+}
+
+export interface Touch {
+  fileId: number;
+  firstPage: number;
+  lastPage: number;
+  before: PageView[];
+  after: PageView[];
+}
+
+/** What an fd or address in an event referred to when the event happened. */
+export interface Ref {
+  what: 'fd' | 'addr';
+  value: number;
+  /** The open (or mmap) that created it. */
+  defSeq: number;
+  path: string;
+}
+
+export interface MappingInfo {
+  seq: number;
+  pid: number | undefined;
+  start: number;
+  end: number;
+  path: string | undefined;
+  offset: number;
+  shared: boolean;
+  writable: boolean;
+  unmapSeq?: number;
+}
+
+export interface FileInfo {
+  id: number;
+  name: string;
+  size: number;
+  opens: number[];
+}
+
+export interface ProcessInfo {
+  pid: number | undefined;
+  parent: number | undefined;
+  firstLine: number;
+  lastLine: number;
+}
+
+export interface ReplayResult {
+  options: ReplayOptions;
+  divergences: Divergence[];
+  sources: Map<number, SourceInfo>;
+  files: FileInfo[];
+  processes: ProcessInfo[];
+  mappings: MappingInfo[];
+  /** Per-event page states (only with `record`). */
+  touches: Map<number, Touch[]>;
+  refs: Map<number, Ref[]>;
+  /** seq → line, for every event. */
+  lineOf(seq: number): number;
+}
+
+const MAX_TOUCH_PAGES = 16;
+const NON_FILE = /^(socket|pipe|anon_inode|net|mnt|TCP|UDP|UNIX|NETLINK|UDPv6|TCPv6):|^\/(dev|proc|sys)\//;
+
+function normalize(path: string): string {
+  if (!path.startsWith('/')) return path;
+  const out: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') out.pop();
+    else out.push(part);
+  }
+  return `/${out.join('/')}`;
+}
+
+function join(dir: string, rel: string): string {
+  return normalize(`${dir.replace(/\/$/, '')}/${rel}`);
+}
+
+export class Replay {
+  private readonly rules: ProfileRules;
+  private readonly files = new Map<string, FileCache>();
+  private readonly fileList: FileCache[] = [];
+  private readonly opens = new Map<number, number[]>();
+  private readonly procs = new Map<number, Process>();
+  private initial: Process | undefined;
+  private readonly procList: Process[] = [];
+  private readonly divergences: Divergence[] = [];
+  private readonly sources = new Map<number, SourceInfo>();
+  private readonly mappingInfos: MappingInfo[] = [];
+  private readonly mappingBySeq = new Map<number, MappingInfo>();
+  private readonly touches = new Map<number, Touch[]>();
+  private readonly refs = new Map<number, Ref[]>();
+  private lines = new Int32Array(1024);
+  private writeSources = new Uint8Array(1024);
+  private pendingTouch: Array<{ file: FileCache; first: number; last: number; before: PageView[] }> = [];
+
+  constructor(readonly options: ReplayOptions) {
+    this.rules = PROFILES[options.kernel];
+    this.cacheContext = {
+      pageSize: options.pageSize,
+      blockSize: options.blockSize,
+      isWriteSource: (seq: number) => seq < this.writeSources.length && this.writeSources[seq] === 1,
+      report: (d: Divergence) => this.divergences.push(d),
+    };
+  }
+
+  // ------------------------------------------------------------------ entities
+
+  private proc(pid: number | undefined): Process {
+    if (pid === undefined) {
+      this.initial ??= this.newProcess(undefined, new FdTable(), new AddressSpace(), undefined, undefined);
+      return this.initial;
+    }
+    let p = this.procs.get(pid);
+    if (p === undefined) {
+      // Lines before strace's second tracee attaches carry no pid: the first unknown pid that is nobody's
+      // child is that initial process.
+      if (this.initial !== undefined && this.initial.pid === undefined) {
+        p = this.initial;
+        p.pid = pid;
+      } else p = this.newProcess(pid, new FdTable(), new AddressSpace(), undefined, undefined);
+      this.procs.set(pid, p);
+    }
+    return p;
+  }
+
+  private newProcess(pid: number | undefined, fds: FdTable, vm: AddressSpace, cwd: string | undefined, parent: number | undefined): Process {
+    const p = new Process(pid, fds, vm, cwd, parent);
+    this.procList.push(p);
+    return p;
+  }
+
+  private readonly cacheContext: CacheContext;
+
+  private fileFor(path: string): FileCache | undefined {
+    if (NON_FILE.test(path)) return undefined;
+    const mounts = this.options.mounts;
+    if (mounts && mounts.length > 0 && path.startsWith('/') && !mounts.some((m) => path === m || path.startsWith(m.endsWith('/') ? m : `${m}/`))) return undefined;
+    let f = this.files.get(path);
+    if (f === undefined) {
+      f = new FileCache(this.fileList.length, path, this.cacheContext);
+      this.files.set(path, f);
+      this.fileList.push(f);
+    }
+    return f;
+  }
+
+  private resolve(p: Process, path: string, dirfd: number | undefined, dirPath: string | undefined): string {
+    if (path.startsWith('/')) return normalize(path);
+    let dir = dirPath;
+    if (dir === undefined && dirfd !== undefined) dir = p.fds.fds.get(dirfd)?.ofd.path;
+    if (dir === undefined) dir = p.cwd;
+    return dir === undefined ? path : join(dir, path);
+  }
+
+  /** The open file description behind `fd`, inventing one for fds opened before the trace began. */
+  private ofd(p: Process, fd: number, fdPath: string | undefined, line: number): OpenFile | undefined {
+    const e = p.fds.fds.get(fd);
+    if (e) return e.ofd;
+    if (fd < 0) return undefined;
+    if (fdPath === undefined && fd <= 2) return undefined; // a terminal, almost always
+    const path = fdPath ?? `fd ${fd} of pid ${p.pid ?? '?'} (opened before line ${line + 1})`;
+    const ofd = new OpenFile(fdPath === undefined ? this.fileFor(path) : this.fileFor(normalize(path)), path, 0, false, false, true, true);
+    ofd.refs = 1;
+    if (ofd.file) ofd.file.openCount++;
+    p.fds.fds.set(fd, { ofd, cloexec: false });
+    return ofd;
+  }
+
+  // ------------------------------------------------------------------ recording
+
+  private noteSeq(ev: TraceEvent): void {
+    if (ev.seq >= this.lines.length) {
+      const grow = (n: number) => Math.max(n * 2, ev.seq + 1);
+      const l = new Int32Array(grow(this.lines.length));
+      l.set(this.lines);
+      this.lines = l;
+      const w = new Uint8Array(l.length);
+      w.set(this.writeSources);
+      this.writeSources = w;
+    }
+    this.lines[ev.seq] = ev.span.line;
+  }
+
+  private addSource(info: SourceInfo): void {
+    this.sources.set(info.seq, info);
+  }
+
+  private ref(seq: number, r: Ref): void {
+    if (!this.options.record) return;
+    const list = this.refs.get(seq);
+    if (list) list.push(r);
+    else this.refs.set(seq, [r]);
+  }
+
+  private touch(file: FileCache | undefined, start: number, end: number): void {
+    if (!this.options.record || file === undefined || end <= start) return;
+    const ps = this.options.pageSize;
+    const first = Math.floor(start / ps);
+    const last = Math.min(Math.ceil(end / ps) - 1, first + MAX_TOUCH_PAGES - 1);
+    if (this.pendingTouch.some((t) => t.file === file && t.first === first && t.last === last)) return;
+    this.pendingTouch.push({ file, first, last, before: file.view(first, last) });
+  }
+
+  private touchDirty(file: FileCache | undefined): void {
+    if (file === undefined || !file.hasDirty()) return;
+    const segs = file.dirty.segments();
+    this.touch(file, segs[0].start, segs[segs.length - 1].end);
+  }
+
+  private closeTouches(seq: number): void {
+    if (this.pendingTouch.length === 0) return;
+    const list: Touch[] = this.pendingTouch.map((t) => ({
+      fileId: t.file.id, firstPage: t.first, lastPage: t.last, before: t.before, after: t.file.view(t.first, t.last),
+    }));
+    this.touches.set(seq, list);
+    this.pendingTouch = [];
+  }
+
+  // ------------------------------------------------------------------ dispatch
+
+  apply(ev: TraceEvent): void {
+    this.noteSeq(ev);
+    const p = this.proc(ev.pid);
+    if (p.firstLine < 0) p.firstLine = ev.span.line;
+    p.lastLine = Math.max(p.lastLine, ev.endSpan?.line ?? ev.span.line);
+    if (ev.ok || ev.kind === 'exit') this.dispatch(p, ev);
+    this.closeTouches(ev.seq);
+  }
+
+  private dispatch(p: Process, ev: TraceEvent): void {
+    switch (ev.kind) {
+      case 'open': return this.open(p, ev);
+      case 'close': return this.close(p, ev);
+      case 'dup': return this.dup(p, ev);
+      case 'setfl': {
+        const e = p.fds.fds.get(ev.fd);
+        if (e) {
+          e.ofd.direct = ev.direct;
+          e.ofd.append = ev.append;
+          this.ref(ev.seq, { what: 'fd', value: ev.fd, defSeq: e.ofd.openSeq, path: e.ofd.path });
+        }
+        return;
+      }
+      case 'setfd': {
+        const e = p.fds.fds.get(ev.fd);
+        if (e) e.cloexec = ev.cloexec;
+        return;
+      }
+      case 'fork': return this.fork(p, ev);
+      case 'exec': return this.exec(p, ev);
+      case 'exit': return this.exit(p, ev);
+      case 'mmap': return this.mmap(p, ev);
+      case 'munmap': return this.munmap(p, ev);
+      case 'mremap': return this.mremap(p, ev);
+      case 'mprotect': return this.mprotect(p, ev);
+      case 'msync': return this.msync(p, ev);
+      case 'store': return this.store(p, ev);
+      case 'write': return this.write(p, ev);
+      case 'read': return this.read(p, ev);
+      case 'lseek': {
+        const o = this.ofd(p, ev.fd, ev.fdPath, ev.span.line);
+        if (!o) return;
+        this.ref(ev.seq, { what: 'fd', value: ev.fd, defSeq: o.openSeq, path: o.path });
+        if (ev.result !== undefined) o.pos = ev.result;
+        else if (ev.whence === 'set') o.pos = ev.offset;
+        else if (ev.whence === 'cur') o.pos += ev.offset;
+        else if (ev.whence === 'end' && o.file) o.pos = o.file.size + ev.offset;
+        return;
+      }
+      case 'truncate': return this.truncate(p, ev);
+      case 'sync': return this.sync(p, ev);
+      case 'space': return this.space(p, ev);
+      case 'stat': {
+        const f = ev.fd !== undefined ? this.ofd(p, ev.fd, ev.fdPath, ev.span.line)?.file : ev.path !== undefined ? this.files.get(this.resolve(p, ev.path, undefined, undefined)) : undefined;
+        if (f && !f.sizeKnown) {
+          f.size = Math.max(f.size, ev.size);
+          f.sizeKnown = true;
+        }
+        return;
+      }
+      case 'chdir': {
+        if (ev.path !== undefined) p.cwd = this.resolve(p, ev.path, undefined, undefined);
+        else if (ev.fd !== undefined) p.cwd = p.fds.fds.get(ev.fd)?.ofd.path ?? p.cwd;
+        return;
+      }
+      case 'rename': {
+        const from = this.resolve(p, ev.from, undefined, undefined);
+        const to = this.resolve(p, ev.to, undefined, undefined);
+        const f = this.files.get(from);
+        this.files.delete(from);
+        if (f) {
+          f.name = to;
+          this.files.set(to, f);
+        }
+        return;
+      }
+      case 'unlink':
+        this.files.delete(this.resolve(p, ev.path, undefined, undefined));
+        return;
+      default:
+        return;
+    }
+  }
+
+  // ------------------------------------------------------------------ fds and processes
+
+  private open(p: Process, ev: OpenEvent): void {
+    const path = ev.resolvedPath !== undefined ? normalize(ev.resolvedPath) : ev.target ? this.resolve(p, ev.target.path, ev.target.dirfd, ev.target.dirPath) : `fd ${ev.fd} opened at line ${ev.span.line + 1}`;
+    const file = ev.flags.directory ? undefined : this.fileFor(path);
+    this.closeFd(p, ev.fd, ev.seq);
+    if (file) {
+      const list = this.opens.get(file.id);
+      if (list) list.push(ev.seq);
+      else this.opens.set(file.id, [ev.seq]);
+      // A FUSE_OPEN without FOPEN_KEEP_CACHE flushes and invalidates the cache. FreeBSD reuses the file handles
+      // of a vnode that is still active (open, or mapped: FUSE_RELEASE waits for inactivation); Linux sends
+      // one FUSE_OPEN per open(2).
+      if (this.rules.openInvalidates === 'every-open' || (file.openCount === 0 && file.mapCount === 0)) {
+        this.touchDirty(file);
+        file.flushAndInvalidate();
+      }
+      if (ev.flags.trunc && ev.flags.write) {
+        this.touch(file, 0, file.size);
+        file.truncate(0);
+      }
+      file.openCount++;
+    }
+    this.addSource({ seq: ev.seq, kind: 'open', name: ev.name, span: ev.span, fileId: file?.id });
+    const ofd = new OpenFile(file, path, ev.seq, ev.flags.direct, ev.flags.append, ev.flags.write, ev.flags.read);
+    ofd.refs = 1;
+    p.fds.fds.set(ev.fd, { ofd, cloexec: ev.flags.cloexec });
+  }
+
+  private closeFd(p: Process, fd: number, seq: number): void {
+    const e = p.fds.fds.get(fd);
+    if (!e) return;
+    p.fds.fds.delete(fd);
+    this.releaseOfd(e.ofd, seq);
+  }
+
+  private releaseOfd(ofd: OpenFile, _seq: number): void {
+    ofd.refs--;
+    const f = ofd.file;
+    if (!f) return;
+    if (this.rules.closeFlush === 'every-close') {
+      this.touchDirty(f);
+      f.flush();
+    }
+    if (ofd.refs > 0) return;
+    f.openCount--;
+    this.maybeInactive(f);
+  }
+
+  /** FreeBSD vinactive: the last reference (no open files, no mappings) writes dirty pages back. */
+  private maybeInactive(f: FileCache): void {
+    if (this.rules.closeFlush === 'last-reference' && f.openCount <= 0 && f.mapCount <= 0) {
+      this.touchDirty(f);
+      f.flush();
+    }
+  }
+
+  private close(p: Process, ev: CloseEvent): void {
+    const e = p.fds.fds.get(ev.fd);
+    if (e) this.ref(ev.seq, { what: 'fd', value: ev.fd, defSeq: e.ofd.openSeq, path: e.ofd.path });
+    this.closeFd(p, ev.fd, ev.seq);
+  }
+
+  private dup(p: Process, ev: DupEvent): void {
+    const e = p.fds.fds.get(ev.fd);
+    if (!e || ev.fd === ev.newfd) return;
+    this.ref(ev.seq, { what: 'fd', value: ev.fd, defSeq: e.ofd.openSeq, path: e.ofd.path });
+    this.closeFd(p, ev.newfd, ev.seq);
+    e.ofd.refs++;
+    p.fds.fds.set(ev.newfd, { ofd: e.ofd, cloexec: ev.cloexec });
+  }
+
+  private fork(p: Process, ev: ForkEvent): void {
+    const old = this.procs.get(ev.child);
+    if (old && old !== p && old.alive) return; // already known (its lines came first): keep what it has
+    const fds = ev.shareFiles || ev.thread ? p.fds : p.fds.copy();
+    const vm = ev.shareVm || ev.thread ? p.vm : p.vm.copy();
+    if (ev.thread) {
+      this.procs.set(ev.child, p);
+      return;
+    }
+    const child = this.newProcess(ev.child, fds, vm, p.cwd, p.pid);
+    this.procs.set(ev.child, child);
+  }
+
+  private exec(p: Process, _ev: ExecEvent): void {
+    if (p.fds.users > 1) {
+      p.fds.users--;
+      p.fds = p.fds.copy();
+      p.fds.users = 1;
+    }
+    for (const [fd, e] of [...p.fds.fds]) if (e.cloexec) this.closeFd(p, fd, _ev.seq);
+    this.releaseVm(p, _ev.seq);
+    p.vm = new AddressSpace();
+    p.vm.users = 1;
+  }
+
+  private releaseVm(p: Process, seq: number): void {
+    p.vm.users--;
+    if (p.vm.users > 0) return;
+    for (const m of [...p.vm.maps]) this.unmap(p, m.start, m.end, seq);
+  }
+
+  private exit(p: Process, ev: ExitEvent): void {
+    if (!p.alive) return;
+    if (ev.threadOnly) {
+      if (ev.pid !== undefined && p.pid !== ev.pid) this.procs.delete(ev.pid);
+      return;
+    }
+    p.alive = false;
+    p.fds.users--;
+    if (p.fds.users <= 0) for (const fd of [...p.fds.fds.keys()]) this.closeFd(p, fd, ev.seq);
+    this.releaseVm(p, ev.seq);
+  }
+
+  // ------------------------------------------------------------------ memory
+
+  private mmap(p: Process, ev: MmapEvent): void {
+    const start = ev.addr;
+    const end = ev.addr + ev.length;
+    // Whatever was mapped there before is gone (MAP_FIXED, or an address the kernel reused).
+    this.unmap(p, start, end, ev.seq);
+    let file: FileCache | undefined;
+    let path: string | undefined;
+    if (!ev.anonymous && ev.fd >= 0) {
+      const o = this.ofd(p, ev.fd, ev.fdPath, ev.span.line);
+      if (o) {
+        file = o.file;
+        path = o.path;
+        this.ref(ev.seq, { what: 'fd', value: ev.fd, defSeq: o.openSeq, path: o.path });
+      }
+    }
+    const writable = ev.prot.write && ev.shared;
+    const m: Mapping = { start, end, file, path, offset: ev.offset, shared: ev.shared, writable, seq: ev.seq };
+    p.vm.add(m);
+    const info: MappingInfo = { seq: ev.seq, pid: p.pid, start, end, path, offset: ev.offset, shared: ev.shared, writable };
+    this.mappingInfos.push(info);
+    this.mappingBySeq.set(ev.seq, info);
+    if (file && writable) this.possibleStores(file, ev.seq, ev.offset, ev.offset + ev.length, 'mmap', ev.name, ev.span, ev.seq);
+  }
+
+  /**
+   * A writable shared mapping may dirty any of its pages from its creation until the first sync that cleans them:
+   * possible evidence (design.md section 3). Stores after that clean are not assumed.
+   */
+  private possibleStores(file: FileCache, seq: number, fileStart: number, fileEnd: number, kind: EventKind, name: string, span: Span, mappingSeq: number): void {
+    const end = file.sizeKnown ? Math.min(fileEnd, file.size) : fileEnd;
+    this.addSource({ seq, kind, name, span, fileId: file.id, mappingSeq, range: [fileStart, end] });
+    if (end <= fileStart) return;
+    if (!file.sizeKnown) file.grow(end);
+    this.touch(file, fileStart, end);
+    file.store(seq, fileStart, end - fileStart);
+  }
+
+  private unmap(p: Process, start: number, end: number, seq: number): void {
+    const removed = p.vm.remove(start, end);
+    for (const m of removed) {
+      const info = this.mappingBySeq.get(m.seq);
+      if (info && info.unmapSeq === undefined && !p.vm.maps.some((x) => x.seq === m.seq)) info.unmapSeq = seq;
+      if (!m.file) continue;
+      if (this.rules.munmapFlushes && m.shared) {
+        this.touchDirty(m.file);
+        m.file.flush();
+      }
+      this.maybeInactive(m.file);
+    }
+  }
+
+  private munmap(p: Process, ev: MunmapEvent): void {
+    for (const m of p.vm.overlapping(ev.addr, ev.addr + ev.length)) this.ref(ev.seq, { what: 'addr', value: ev.addr, defSeq: m.seq, path: m.path ?? 'anonymous memory' });
+    this.unmap(p, ev.addr, ev.addr + ev.length, ev.seq);
+  }
+
+  private mremap(p: Process, ev: MremapEvent): void {
+    const old = p.vm.find(ev.oldAddr);
+    if (!old) return;
+    this.ref(ev.seq, { what: 'addr', value: ev.oldAddr, defSeq: old.seq, path: old.path ?? 'anonymous memory' });
+    const moved: Mapping = { ...old, start: ev.newAddr, end: ev.newAddr + ev.newLength };
+    p.vm.remove(ev.oldAddr, ev.oldAddr + ev.oldLength);
+    p.vm.add(moved);
+    if (old.file && old.writable && ev.newLength > ev.oldLength) {
+      this.possibleStores(old.file, ev.seq, old.offset + ev.oldLength, old.offset + ev.newLength, 'mremap', ev.name, ev.span, old.seq);
+    }
+  }
+
+  private mprotect(p: Process, ev: MprotectEvent): void {
+    for (const m of p.vm.overlapping(ev.addr, ev.addr + ev.length)) {
+      const becomesWritable = ev.prot.write && m.shared && !m.writable;
+      if (!becomesWritable) continue;
+      const s = Math.max(m.start, ev.addr);
+      const e = Math.min(m.end, ev.addr + ev.length);
+      m.writable = true;
+      if (m.file) this.possibleStores(m.file, ev.seq, m.offset + (s - m.start), m.offset + (e - m.start), 'mprotect', ev.name, ev.span, m.seq);
+    }
+  }
+
+  /** File ranges behind [start, end) of the address space. */
+  private fileRanges(p: Process, start: number, end: number): Array<{ m: Mapping; from: number; to: number }> {
+    const out: Array<{ m: Mapping; from: number; to: number }> = [];
+    for (const m of p.vm.overlapping(start, end)) {
+      const s = Math.max(m.start, start);
+      const e = Math.min(m.end, end);
+      out.push({ m, from: m.offset + (s - m.start), to: m.offset + (e - m.start) });
+    }
+    return out;
+  }
+
+  private msync(p: Process, ev: MsyncEvent): void {
+    let start = ev.addr;
+    let end = ev.addr + ev.length;
+    if (ev.length === 0) {
+      // FreeBSD: a zero length syncs the whole region containing addr (fsx -i uses it).
+      const m = p.vm.find(ev.addr);
+      if (!m) return;
+      start = m.start;
+      end = m.end;
+    }
+    const flushes = ev.sync || (ev.async && this.rules.msyncAsyncFlushes);
+    for (const { m, from, to } of this.fileRanges(p, start, end)) {
+      this.ref(ev.seq, { what: 'addr', value: ev.addr, defSeq: m.seq, path: m.path ?? 'anonymous memory' });
+      if (!m.file || !m.shared) continue;
+      const ps = this.options.pageSize;
+      const a = Math.floor(from / ps) * ps;
+      const b = Math.ceil(to / ps) * ps;
+      this.touch(m.file, a, b);
+      if (flushes || ev.invalidate) m.file.flush(a, b);
+      if (ev.invalidate && this.rules.msyncInvalidates) m.file.flushAndInvalidate(a, b);
+    }
+  }
+
+  private store(p: Process, ev: StoreEvent): void {
+    if (ev.addr !== undefined) {
+      const ranges = this.fileRanges(p, ev.addr, ev.addr + ev.length);
+      for (const { m, from, to } of ranges) {
+        if (!m.file || !m.shared) continue;
+        this.addSource({ seq: ev.seq, kind: 'store', name: ev.name, span: ev.span, fileId: m.file.id, mappingSeq: m.seq, range: [from, to] });
+        this.ref(ev.seq, { what: 'addr', value: ev.addr, defSeq: m.seq, path: m.path ?? '' });
+        this.touch(m.file, from, to);
+        m.file.store(ev.seq, from, to - from);
+      }
+      return;
+    }
+    let file: FileCache | undefined;
+    if (ev.fd !== undefined) file = this.ofd(p, ev.fd, ev.fdPath ?? ev.path, ev.span.line)?.file;
+    else if (ev.path !== undefined) file = this.fileFor(this.resolve(p, ev.path, undefined, undefined));
+    if (!file || ev.offset === undefined) return;
+    // The mapping a store went through: the newest writable shared mapping of this file covering it.
+    let mappingSeq: number | undefined;
+    for (const m of p.vm.maps) if (m.file === file && m.writable && m.offset <= ev.offset && ev.offset < m.offset + (m.end - m.start)) mappingSeq = m.seq;
+    this.addSource({ seq: ev.seq, kind: 'store', name: ev.name, span: ev.span, fileId: file.id, mappingSeq, range: [ev.offset, ev.offset + ev.length] });
+    this.touch(file, ev.offset, ev.offset + ev.length);
+    file.store(ev.seq, ev.offset, ev.length);
+  }
+
+  // ------------------------------------------------------------------ I/O
+
+  private writePolicy(o: OpenFile): WritePolicy {
+    if (this.options.mode === 'uncached') return this.rules.write.uncached;
+    return o.direct ? this.rules.directWrite : this.rules.write[this.options.mode];
+  }
+
+  private write(p: Process, ev: WriteEvent): void {
+    const o = this.ofd(p, ev.fd, ev.fdPath, ev.span.line);
+    if (!o) return;
+    this.ref(ev.seq, { what: 'fd', value: ev.fd, defSeq: o.openSeq, path: o.path });
+    const f = o.file;
+    let off = ev.offset;
+    if (off === undefined) {
+      off = o.append && f ? f.size : o.pos;
+      o.pos = off + ev.length;
+    }
+    if (!f || ev.length <= 0) return;
+    this.writeSources[ev.seq] = 1;
+    const policy = ev.direct ? this.rules.directWrite : this.writePolicy(o);
+    const g = this.options.granularity ?? this.rules.aroundGranularity;
+    const unit = policy === 'direct-invalidate' || g === 'block' ? this.options.blockSize : this.options.pageSize;
+    this.touch(f, Math.floor(off / unit) * unit, Math.ceil((off + ev.length) / unit) * unit);
+    const before = this.divergences.length;
+    f.write(ev.seq, off, ev.length, policy, g, this.rules.fillUnit);
+    if (this.divergences.length > before) {
+      // Writes are the most common events: only those that caused a finding keep their details.
+      this.addSource({ seq: ev.seq, kind: 'write', name: ev.name, span: ev.span, fileId: f.id, range: [off, off + ev.length] });
+      for (let i = before; i < this.divergences.length; i++) this.divergences[i].viaOpen = o.openSeq;
+    }
+  }
+
+  private read(p: Process, ev: ReadEvent): void {
+    const o = this.ofd(p, ev.fd, ev.fdPath, ev.span.line);
+    if (!o) return;
+    this.ref(ev.seq, { what: 'fd', value: ev.fd, defSeq: o.openSeq, path: o.path });
+    let off = ev.offset;
+    if (off === undefined) {
+      off = o.pos;
+      o.pos = off + ev.length;
+    }
+    const f = o.file;
+    if (!f || ev.length <= 0) return;
+    if (this.options.mode === 'uncached' || o.direct) return;
+    this.touch(f, off, off + ev.length);
+    f.read(off, off + ev.length, this.rules.fillUnit === 'block' ? 'block' : 'page');
+  }
+
+  private truncate(p: Process, ev: TruncateEvent): void {
+    let f: FileCache | undefined;
+    if (ev.fd !== undefined) {
+      const o = this.ofd(p, ev.fd, ev.fdPath, ev.span.line);
+      if (o) this.ref(ev.seq, { what: 'fd', value: ev.fd, defSeq: o.openSeq, path: o.path });
+      f = o?.file;
+    } else if (ev.path !== undefined) f = this.fileFor(this.resolve(p, ev.path, undefined, undefined));
+    if (!f) return;
+    const ps = this.options.pageSize;
+    this.touch(f, Math.floor(Math.min(ev.size, f.size) / ps) * ps, Math.max(ev.size, f.size));
+    f.truncate(ev.size);
+    // A file that grows under a live writable shared mapping gains storable pages.
+    for (const proc of new Set(this.procs.values())) {
+      for (const m of proc.vm.maps) {
+        if (m.file !== f || !m.writable) continue;
+        const info = this.sources.get(m.seq);
+        const covered = info?.range?.[1] ?? m.offset;
+        const mapEnd = m.offset + (m.end - m.start);
+        if (covered < Math.min(mapEnd, ev.size)) this.possibleStores(f, m.seq, covered, Math.min(mapEnd, ev.size), info?.kind ?? 'mmap', info?.name ?? 'mmap', info?.span ?? ev.span, m.seq);
+      }
+    }
+  }
+
+  private sync(p: Process, ev: SyncEvent): void {
+    if (ev.fd === undefined || ev.how === 'all') {
+      const targets = ev.fd === undefined ? this.fileList : [this.ofd(p, ev.fd, ev.fdPath, ev.span.line)?.file].filter((x): x is FileCache => x !== undefined);
+      for (const f of targets) {
+        this.touchDirty(f);
+        f.flush();
+      }
+      return;
+    }
+    const o = this.ofd(p, ev.fd, ev.fdPath, ev.span.line);
+    if (!o) return;
+    this.ref(ev.seq, { what: 'fd', value: ev.fd, defSeq: o.openSeq, path: o.path });
+    const f = o.file;
+    if (!f) return;
+    this.touchDirty(f);
+    if (ev.how === 'range' && ev.range && ev.range.length > 0) f.flush(ev.range.offset, ev.range.offset + ev.range.length);
+    else f.flush();
+  }
+
+  private space(p: Process, ev: SpaceEvent): void {
+    const o = this.ofd(p, ev.fd, ev.fdPath, ev.span.line);
+    if (!o) return;
+    this.ref(ev.seq, { what: 'fd', value: ev.fd, defSeq: o.openSeq, path: o.path });
+    if (ev.srcFd !== undefined) {
+      // copy_file_range: the source's mapped writes are flushed first (FreeBSD vnode_pager_clean_sync, Linux writeback).
+      const src = this.ofd(p, ev.srcFd, undefined, ev.span.line);
+      if (src) {
+        this.ref(ev.seq, { what: 'fd', value: ev.srcFd, defSeq: src.openSeq, path: src.path });
+        if (src.file) {
+          this.touchDirty(src.file);
+          src.file.flush();
+        }
+        if (ev.srcOffset === undefined) src.pos += ev.length;
+      }
+    }
+    const f = o.file;
+    let off = ev.offset;
+    if (off < 0) {
+      off = o.pos;
+      o.pos += ev.length;
+    }
+    if (!f) return;
+    this.addSource({ seq: ev.seq, kind: 'space', name: ev.name, span: ev.span, fileId: f.id, range: [off, off + ev.length] });
+    const bs = this.options.blockSize;
+    this.touch(f, Math.floor(off / bs) * bs, Math.ceil((off + ev.length) / bs) * bs);
+    const before = this.divergences.length;
+    f.space(ev.seq, off, ev.length, ev.op, ev.keepSize, this.rules.space);
+    for (let i = before; i < this.divergences.length; i++) this.divergences[i].viaOpen = o.openSeq;
+  }
+
+  // ------------------------------------------------------------------ results
+
+  finish(): ReplayResult {
+    const lines = this.lines;
+    return {
+      options: this.options,
+      divergences: this.divergences,
+      sources: this.sources,
+      files: this.fileList.map((f) => ({ id: f.id, name: f.name, size: f.size, opens: this.opens.get(f.id) ?? [] })),
+      processes: this.procList.map((p) => ({ pid: p.pid, parent: p.parent, firstLine: p.firstLine, lastLine: p.lastLine })),
+      mappings: this.mappingInfos,
+      touches: this.touches,
+      refs: this.refs,
+      lineOf: (seq: number) => (seq < lines.length ? lines[seq] : -1),
+    };
+  }
+
+  /** Name of a file by id (files keep their last path after renames). */
+  fileName(id: number): string {
+    return this.fileList[id]?.name ?? `file #${id}`;
+  }
+}

@@ -1,0 +1,68 @@
+// Hazard rules: stable ids, titles and default severities (design.md section 4). The catalogue is data so that
+// the CLI's SARIF output, the editor's diagnostics and the README all describe the same rules.
+
+export type RuleId =
+  | 'mmap-dirty-invalidated'
+  | 'direct-io-drops-mmap'
+  | 'daemon-size-invalidates-dirty'
+  | 'stale-read'
+  | 'unsynced-at-exit'
+  | 'write-error-cached'
+  | 'parse-error';
+
+export type Severity = 'error' | 'warning' | 'information';
+
+export interface RuleInfo {
+  id: RuleId;
+  title: string;
+  /** Severity for definite evidence; possible evidence lowers an error to a warning. */
+  severity: Severity;
+  description: string;
+}
+
+export const RULES: Record<RuleId, RuleInfo> = {
+  'mmap-dirty-invalidated': {
+    id: 'mmap-dirty-invalidated',
+    title: 'Unsynced mmap stores discarded by an invalidating write',
+    severity: 'error',
+    description:
+      'FreeBSD bug 237588: in write-around mode a write(2) goes to the daemon and invalidates the cached pages it touches; bytes stored into those pages through a shared mapping and not yet msync()ed, and not overwritten by the write itself, are lost.',
+  },
+  'direct-io-drops-mmap': {
+    id: 'direct-io-drops-mmap',
+    title: 'Direct I/O or space operation drops mmap-dirty pages',
+    severity: 'error',
+    description:
+      'An O_DIRECT/uncached write, posix_fallocate, fspacectl or copy_file_range destination invalidates whole cache blocks; FreeBSD flushes only buffer-tracked dirty ranges first, so mmap-only dirty pages in those blocks are discarded.',
+  },
+  'daemon-size-invalidates-dirty': {
+    id: 'daemon-size-invalidates-dirty',
+    title: 'Daemon-reported size growth drops dirty cache',
+    severity: 'error',
+    description: 'When the FUSE daemon reports a larger file size than the kernel has cached, FreeBSD invalidates the whole cache, dirty mmap pages included.',
+  },
+  'stale-read': {
+    id: 'stale-read',
+    title: 'Read returns cached bytes older than the daemon holds',
+    severity: 'warning',
+    description: 'A read served from the cache returns data the daemon has since replaced.',
+  },
+  'unsynced-at-exit': {
+    id: 'unsynced-at-exit',
+    title: 'Dirty mmap data never synced',
+    severity: 'information',
+    description: 'A process ended with bytes stored through a shared mapping that no msync or fsync pushed to the daemon (durability, not loss).',
+  },
+  'write-error-cached': {
+    id: 'write-error-cached',
+    title: 'Failed WRITE kept as clean cache',
+    severity: 'error',
+    description: 'The daemon failed a WRITE, but the kernel cache kept the data as if it had been written.',
+  },
+  'parse-error': {
+    id: 'parse-error',
+    title: 'Unreadable trace line',
+    severity: 'error',
+    description: 'A line none of the format’s rules accept. The rest of the trace is still read.',
+  },
+};

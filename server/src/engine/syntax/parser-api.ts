@@ -1,0 +1,33 @@
+// The contract between the engine and every format's parser. Parsers never throw on bad input: they emit
+// events and diagnostics (an `unparsed` event plus a diagnostic for a line they cannot read) and go on.
+import type { EventDraft, ParseDiagnostic, TraceFormat } from '../events.js';
+
+export interface EventSink {
+  event(e: EventDraft): void;
+  diagnostic(d: ParseDiagnostic): void;
+}
+
+export interface ParserOptions {
+  /** pid for traces that print none (strace -ff files name it in their suffix: `trace.1234`). */
+  defaultPid?: number;
+}
+
+export interface TraceParser {
+  readonly format: TraceFormat;
+  /** Feeds newline-complete text whose first line is line `firstLine` (0-based) of the trace. */
+  feed(text: string, firstLine: number): void;
+  /** End of input: emits what is still pending (unfinished calls, unanswered requests). */
+  end(): void;
+}
+
+export function unparsed(sink: EventSink, line: number, text: string, message: string, pid?: number): void {
+  const span = { line, start: 0, end: text.length };
+  sink.diagnostic({ span, message, severity: 'error' });
+  sink.event({ kind: 'unparsed', span, name: 'unparsed', ok: false, pid });
+}
+
+/** Shortens a line for use inside a message. */
+export function excerpt(text: string, max = 60): string {
+  const t = text.trim();
+  return t.length <= max ? t : `${t.slice(0, max - 1)}…`;
+}

@@ -1,0 +1,405 @@
+// strace text → events. Lexes newline-aligned chunks (one tokenize() per chunk, not per file), parses each line
+// with the reused line parser, pairs <unfinished ...>/<... resumed> by pid, rejoins lines a paste hard-wrapped,
+// and reports what it cannot read without stopping.
+import type { IToken, Lexer } from 'chevrotain';
+import type { Span } from '../../events.js';
+import { excerpt, unparsed, type EventSink, type ParserOptions, type TraceParser } from '../parser-api.js';
+import { stripAnsi } from '../text.js';
+import { argInt, argDecoration } from './args.js';
+import { StraceLineParser, type LineRecord } from './line-parser.js';
+import { buildCallEvent, type Base, type CallInfo } from './syscalls.js';
+import { createStraceLexer, Newline } from './tokens.js';
+
+let sharedLexer: Lexer | undefined;
+let sharedParser: StraceLineParser | undefined;
+
+function tools(): { lexer: Lexer; parser: StraceLineParser } {
+  sharedLexer ??= createStraceLexer();
+  sharedParser ??= new StraceLineParser();
+  return { lexer: sharedLexer, parser: sharedParser };
+}
+
+interface PendingCall {
+  name: string;
+  args: string;
+  span: Span;
+  pid: number | undefined;
+  time: number | undefined;
+}
+
+interface OpenLine {
+  line: number;
+  text: string;
+}
+
+const FORK_CALLS = new Set(['clone', 'clone3', 'fork', 'vfork']);
+const NEWLINE_NAMES = new Set([Newline.name, 'NewlineEnd']);
+
+export class StraceParser implements TraceParser {
+  readonly format = 'strace' as const;
+  private readonly pending = new Map<number, PendingCall>();
+  /** pids seen with a prefix and not yet exited; strace drops the prefix when one tracee is left. */
+  private readonly live = new Set<number>();
+  private readonly seen = new Set<number>();
+  /** The pid of the unprefixed lines before the second tracee appeared, once a resumed line reveals it. */
+  private initialPid: number | undefined;
+  private openLine: OpenLine | undefined;
+  private readonly lexer: Lexer;
+  private readonly parser: StraceLineParser;
+
+  constructor(private readonly sink: EventSink, private readonly options: ParserOptions = {}) {
+    const t = tools();
+    this.lexer = t.lexer;
+    this.parser = t.parser;
+  }
+
+  feed(chunk: string, firstLine: number): void {
+    const text = stripAnsi(chunk);
+    const lexed = this.lexer.tokenize(text);
+    let tokens = lexed.tokens;
+    // Lines the lexer could not fully read are never trusted, even if their leftover tokens happen to parse;
+    // they are handled in line order, just before the next line that parsed.
+    let bad: number[] = [];
+    if (lexed.errors.length > 0) {
+      const starts = lineStartsOf(text);
+      bad = [...new Set(lexed.errors.map((e) => firstLine + lineAt(starts, e.offset)))].sort((a, b) => a - b);
+    }
+    let badIdx = 0;
+    const flushBad = (before: number): void => {
+      while (badIdx < bad.length && bad[badIdx] < before) {
+        const line = bad[badIdx++];
+        const start = lineStartAt(text, line - firstLine);
+        const end = lineEndAt(text, start);
+        this.reject(this.tokensOfLine(tokens, start, end), line, text, start, end, true);
+      }
+    };
+    const isBad = (line: number): boolean => {
+      flushBad(line);
+      if (badIdx < bad.length && bad[badIdx] === line) {
+        badIdx++;
+        return true;
+      }
+      return false;
+    };
+    // A last line without '\n' is parsed on its own after the bulk.
+    let tail: IToken[] = [];
+    const lastNl = lastNewlineIndex(tokens);
+    if (lastNl < tokens.length - 1) {
+      tail = tokens.slice(lastNl + 1);
+      tokens = tokens.slice(0, lastNl + 1);
+    }
+    let from = 0;
+    let base = firstLine;
+    const parser = this.parser;
+    parser.onLine = (rec) => {
+      const line = base + parser.lineIndex;
+      const first = rec.pid ?? rec.stamp ?? rec.rel ?? rec.head ?? rec.body!;
+      const start = text.lastIndexOf('\n', first.startOffset - 1) + 1;
+      const end = lineEndAt(text, start);
+      if (isBad(line)) this.reject(this.tokensOfLine(tokens, start, end), line, text, start, end, true);
+      else this.accept(rec, line, text, start, end);
+    };
+    while (from < tokens.length) {
+      const slice = from === 0 ? tokens : tokens.slice(from);
+      if (parser.parseLines(slice)) break;
+      // The line that failed: read it on its own (it may complete a hard-wrapped line), then go on after it.
+      const rel = parser.lineIndex;
+      let i = 0;
+      let nl = 0;
+      while (i < slice.length && nl < rel) if (NEWLINE_NAMES.has(slice[i++].tokenType.name)) nl++;
+      let j = i;
+      while (j < slice.length && !NEWLINE_NAMES.has(slice[j].tokenType.name)) j++;
+      const line = base + rel;
+      const start = lineStartAt(text, line - firstLine);
+      const lexError = isBad(line);
+      this.reject(slice.slice(i, j), line, text, start, lineEndAt(text, start), lexError);
+      from += j + 1;
+      base = line + 1;
+    }
+    if (tail.length > 0 || (bad.length > 0 && bad[bad.length - 1] === firstLine + countLines(text) - 1 && !text.endsWith('\n'))) {
+      const line = firstLine + countLines(text) - 1;
+      const start = text.lastIndexOf('\n') + 1;
+      const lexError = isBad(line);
+      this.reject(tail, line, text, start, lineEndAt(text, start), lexError);
+    }
+    flushBad(Number.POSITIVE_INFINITY);
+  }
+
+  private tokensOfLine(tokens: IToken[], start: number, end: number): IToken[] {
+    return tokens.filter((t) => t.startOffset >= start && t.startOffset < end && !NEWLINE_NAMES.has(t.tokenType.name));
+  }
+
+  end(): void {
+    if (this.openLine) this.reportCut(this.openLine);
+    this.openLine = undefined;
+    for (const [pid, p] of this.pending) this.flushPending(pid, p);
+    this.pending.clear();
+  }
+
+  /** A line the bulk parse accepted. */
+  private accept(rec: LineRecord, line: number, text: string, start: number, end: number): void {
+    if (this.openLine) {
+      this.reportCut(this.openLine);
+      this.openLine = undefined;
+    }
+    this.record(rec, line, start, text, start, end);
+  }
+
+  /** A line that did not parse in bulk, or that the lexer could not fully read. */
+  private reject(tokens: IToken[], line: number, text: string, start: number, end: number, lexError: boolean): void {
+    const ok = !lexError && this.parser.parseLine(tokens);
+    const lineText = text.slice(start, end);
+    if (this.openLine) {
+      const open = this.openLine;
+      this.openLine = undefined;
+      if (!ok && this.tryJoin(open, lineText, line)) return;
+      this.reportCut(open);
+    }
+    if (!ok) {
+      unparsed(this.sink, line, lineText, `not an strace line: "${excerpt(lineText)}"`, this.options.defaultPid);
+      return;
+    }
+    this.record(this.parser.rec, line, start, text, start, end);
+  }
+
+  /** A paste can hard-wrap a long call; if this line completes the previous one, read the two as one. */
+  private tryJoin(open: OpenLine, next: string, nextLine: number): boolean {
+    // strace's own "strace: Process N attached" can land in the middle of a line it is printing.
+    const cut = open.text.indexOf('strace: Process ');
+    const first = cut > 0 ? open.text.slice(0, cut) : open.text;
+    const joined = first + next;
+    const lexed = this.lexer.tokenize(joined);
+    if (lexed.errors.length > 0 || !this.parser.parseLine(lexed.tokens)) return false;
+    const rec = this.parser.rec;
+    if (!rec.closed || rec.ret === undefined) return false;
+    this.record(rec, open.line, 0, joined, 0, first.length, { line: nextLine, start: 0, end: next.length });
+    return true;
+  }
+
+  private reportCut(open: OpenLine): void {
+    const span = { line: open.line, start: 0, end: open.text.length };
+    this.sink.diagnostic({ span, severity: 'warning', message: 'incomplete line: the call has no closing parenthesis or result (the trace was cut here, or the process was still in this call)' });
+    this.sink.event({ kind: 'unparsed', span, name: 'unparsed', ok: false, pid: this.options.defaultPid });
+  }
+
+  /** Interprets a parsed line; [textStart, textEnd) of `text` is the line (for spans and cut-off lines). */
+  private record(r: LineRecord, line: number, lineStart: number, text: string, textStart: number, textEnd: number, wrapEnd?: Span): void {
+    const pid = r.pid ? pidOf(r.pid.image) : this.unprefixedPid();
+    if (r.pid && pid !== undefined && !this.seen.has(pid)) {
+      // A resumed line of the unprefixed process's call reveals that process's own pid: not a new child.
+      const own = r.kind === 'resumed' && this.pending.get(-1)?.name === r.head!.image.slice(5, -9);
+      this.newPid(pid, own);
+    }
+    const time = r.stamp ? stampOf(r.stamp.image) : undefined;
+    const spanEnd = textEnd - lineStart;
+    switch (r.kind) {
+      case 'call':
+      case 'resumed':
+        this.call(r, line, lineStart, text, textStart, textEnd, pid, time, spanEnd, wrapEnd);
+        return;
+      case 'exit':
+        this.exitLine(r.body!.image, { line, start: r.body!.startOffset - lineStart, end: spanEnd }, pid, time);
+        return;
+      case 'signal': {
+        const m = /^--- (?:stopped by )?(SIG[A-Z0-9]+|\w+)/.exec(r.body!.image);
+        const span = { line, start: r.body!.startOffset - lineStart, end: spanEnd };
+        this.sink.event({ kind: 'signal', span, name: 'signal', ok: true, pid, time, signal: m ? m[1] : 'signal' });
+        return;
+      }
+      default:
+        return; // notes, stack frames, dumps, comments, elisions carry no event
+    }
+  }
+
+  /** Whose are lines without a pid prefix: the -ff file's pid, the only live tracee, or the initial process. */
+  private unprefixedPid(): number | undefined {
+    if (this.options.defaultPid !== undefined) return this.options.defaultPid;
+    if (this.live.size === 1) return this.live.values().next().value;
+    return this.initialPid;
+  }
+
+  /**
+   * A pid appears for the first time. strace often prints a child's first lines before the parent's clone()
+   * returns; if a fork-like call is in progress, announce the child now so that it inherits the right fd
+   * table and mappings instead of starting empty.
+   */
+  private newPid(pid: number, ownCall: boolean): void {
+    this.seen.add(pid);
+    this.live.add(pid);
+    if (ownCall) return;
+    let parentKey: number | undefined;
+    let parent: PendingCall | undefined;
+    for (const [key, p] of this.pending) {
+      if (!FORK_CALLS.has(p.name) || p.pid === pid) continue;
+      if (parent === undefined || p.span.line > parent.span.line) {
+        parent = p;
+        parentKey = key;
+      }
+    }
+    if (parent === undefined || parentKey === undefined) return;
+    const b: Base = { span: parent.span, name: parent.name, ok: true, pid: parent.pid };
+    if (parent.time !== undefined) b.time = parent.time;
+    const ev = buildCallEvent({ name: parent.name, argsText: parent.args, ret: pid, retPath: undefined }, b);
+    if (ev.kind === 'fork') this.sink.event(ev);
+  }
+
+  private call(r: LineRecord, line: number, lineStart: number, text: string, textStart: number, textEnd: number, pid: number | undefined, time: number | undefined, spanEnd: number, wrapEnd?: Span): void {
+    const head = r.head!;
+    const span: Span = { line, start: head.startOffset - lineStart, end: spanEnd };
+    const name = r.kind === 'call' ? head.image.slice(0, -1) : head.image.slice(5, -9);
+    const args = r.args ? r.args.image : '';
+    const key = pid ?? -1;
+    if (r.unfinished && !r.closed) {
+      const prev = this.pending.get(key);
+      if (prev) this.flushPending(key, prev);
+      this.pending.set(key, { name, args, span, pid, time });
+      return;
+    }
+    if (!r.closed && !r.detached) {
+      this.openLine = { line, text: text.slice(textStart, textEnd) };
+      return;
+    }
+    let callSpan = span;
+    let endSpan = wrapEnd;
+    let allArgs = args;
+    let callTime = time;
+    let partial = false;
+    if (r.kind === 'resumed') {
+      let p = this.pending.get(key);
+      if (p === undefined && pid !== undefined && this.pending.get(-1)?.name === name) {
+        // The call began before strace printed prefixes: now we know the initial process's pid.
+        p = this.pending.get(-1);
+        this.pending.delete(-1);
+        this.initialPid ??= pid;
+      }
+      if (p) {
+        this.pending.delete(key);
+        allArgs = p.args + args;
+        callSpan = p.span;
+        endSpan = span;
+        callTime = p.time ?? time;
+      } else partial = true; // the trace began while this call was in progress
+    }
+    const b = this.base(r, name, callSpan, endSpan, pid, callTime);
+    if (partial || r.detached) {
+      this.sink.event({ ...b, kind: 'generic', ok: b.ok && !r.detached });
+      return;
+    }
+    const info: CallInfo = { name, argsText: allArgs, ret: undefined, retPath: undefined };
+    const ret = r.ret ? r.ret.image.trimEnd() : '?';
+    if (ret !== '?') {
+      info.ret = argInt(ret);
+      info.retPath = argDecoration(ret);
+    }
+    this.sink.event(buildCallEvent(info, b));
+  }
+
+  private base(r: LineRecord, name: string, span: Span, endSpan: Span | undefined, pid: number | undefined, time: number | undefined): Base {
+    let ok = true;
+    let errno: string | undefined;
+    if (r.err) {
+      ok = false;
+      errno = r.err.image.trimEnd();
+    } else if (r.ret === undefined || r.unavailable) ok = name === 'exit' || name === 'exit_group';
+    else if (r.ret.image.charCodeAt(0) === 63 /* ? */) ok = name === 'exit' || name === 'exit_group' || name === 'execve';
+    else if (r.ret.image.startsWith('-1') && r.aux.length > 0) {
+      const aux = r.aux.find((a) => a.image.startsWith('(errno'));
+      if (aux) {
+        ok = false;
+        errno = aux.image.trimEnd().slice(1, -1);
+      }
+    }
+    if (r.unfinished) ok = false;
+    // Every field in a fixed order: one hidden class for all bases keeps event construction fast.
+    const b: Base = {
+      span, endSpan, pid, tid: undefined, time, name, ok, errno,
+      durationSec: r.duration ? Number(r.duration.image.trimEnd().slice(1, -1)) : undefined, fdPath: undefined,
+    };
+    return b;
+  }
+
+  private flushPending(pid: number, p: PendingCall): void {
+    this.pending.delete(pid);
+    this.sink.event({ kind: 'generic', span: p.span, name: p.name, ok: false, pid: p.pid, time: p.time });
+  }
+
+  private exitLine(body: string, span: Span, pid: number | undefined, time: number | undefined): void {
+    const p = this.pending.get(pid ?? -1);
+    if (p) this.flushPending(pid ?? -1, p);
+    if (pid !== undefined && !body.startsWith('+++ superseded')) this.live.delete(pid);
+    let m = /^\+\+\+ exited with (-?\d+)/.exec(body);
+    if (m) {
+      this.sink.event({ kind: 'exit', span, name: 'exited', ok: true, pid, time, code: Number(m[1]), threadOnly: false });
+      return;
+    }
+    m = /^\+\+\+ killed by (\S+)/.exec(body);
+    if (m) {
+      this.sink.event({ kind: 'exit', span, name: 'killed', ok: true, pid, time, signal: m[1], threadOnly: false });
+      return;
+    }
+    // "+++ superseded by execve in pid N +++": this thread id is gone, the process lives on.
+    this.sink.event({ kind: 'exit', span, name: 'superseded', ok: true, pid, time, threadOnly: true });
+  }
+}
+
+function lastNewlineIndex(tokens: IToken[]): number {
+  for (let i = tokens.length - 1; i >= 0; i--) if (NEWLINE_NAMES.has(tokens[i].tokenType.name)) return i;
+  return -1;
+}
+
+/** Number of lines in `text` (a final line without '\n' counts). */
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return text.endsWith('\n') || text.length === 0 ? n : n + 1;
+}
+
+/** Offset where line `rel` (0-based, relative to `text`) starts. */
+function lineStartAt(text: string, rel: number): number {
+  let pos = 0;
+  for (let k = 0; k < rel; k++) {
+    const nl = text.indexOf('\n', pos);
+    if (nl < 0) return text.length;
+    pos = nl + 1;
+  }
+  return pos;
+}
+
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+function lineAt(starts: number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** End of the line starting at `start`, without its '\r\n' or '\n'. */
+function lineEndAt(text: string, start: number): number {
+  let e = text.indexOf('\n', start);
+  if (e < 0) e = text.length;
+  if (e > start && text.charCodeAt(e - 1) === 13) e--;
+  return e;
+}
+
+function pidOf(image: string): number | undefined {
+  const m = /\d+/.exec(image);
+  return m ? Number(m[0]) : undefined;
+}
+
+function stampOf(image: string): number {
+  if (image.charCodeAt(2) === 58 /* : */) {
+    const d = (i: number) => image.charCodeAt(i) - 48;
+    return (d(0) * 10 + d(1)) * 3600 + (d(3) * 10 + d(4)) * 60 + Number(image.slice(6));
+  }
+  return Number(image);
+}
+

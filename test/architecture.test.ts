@@ -1,0 +1,45 @@
+// Layering invariants (rust-analyzer style): the engine knows nothing about editors or I/O; only the LSP layer
+// imports vscode-languageserver; data flows text -> events -> replay -> findings -> front ends.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, it } from 'node:test';
+import { resolveRoot } from './helpers.js';
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? sources(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+function imports(file: string): string[] {
+  return [...readFileSync(file, 'utf8').matchAll(/^\s*(?:import|export)[^'"]*from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]);
+}
+
+const engine = resolveRoot('server', 'src', 'engine');
+
+describe('architecture', () => {
+  it('the engine imports no editor, LSP or Node I/O module', () => {
+    const bad: string[] = [];
+    for (const f of sources(engine)) {
+      for (const m of imports(f)) {
+        if (/^vscode|^node:|^fs$|^path$|^child_process$/.test(m)) bad.push(`${relative(engine, f)} imports ${m}`);
+      }
+    }
+    assert.deepEqual(bad, []);
+  });
+
+  it('syntax does not import the model or rules; the model does not import rules', () => {
+    const bad: string[] = [];
+    for (const f of sources(join(engine, 'syntax'))) for (const m of imports(f)) if (/\/(model|rules)\//.test(m)) bad.push(`${relative(engine, f)} imports ${m}`);
+    for (const f of sources(join(engine, 'model'))) for (const m of imports(f)) if (/\/rules\//.test(m)) bad.push(`${relative(engine, f)} imports ${m}`);
+    assert.deepEqual(bad, []);
+  });
+
+  it('the CLI does not import the LSP layer', () => {
+    const cli = resolveRoot('server', 'src', 'cli');
+    const bad = sources(cli).flatMap((f) => imports(f).filter((m) => /vscode-languageserver|\/lsp\//.test(m)).map((m) => `${relative(cli, f)} imports ${m}`));
+    assert.deepEqual(bad, []);
+  });
+});

@@ -1,0 +1,135 @@
+// The bundled CLI (server/out/cli.cjs, what `npx cachereplay` runs), driven as a user or a CI job would.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { resolveRoot, sample } from '../helpers.js';
+
+const CLI = resolveRoot('server', 'out', 'cli.cjs');
+const REPRO = sample('bug237588', 'mmap_pwrite.strace');
+const SAFE = sample('bug237588', 'mmap_msync_pwrite.strace');
+
+function run(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'cachereplay-cli-'));
+
+describe('cachereplay check', () => {
+  it('text: the warning on the pwrite line with the lost ranges, a note at the mmap, exit 0 below --fail-on', () => {
+    const r = run('check', REPRO, '--mode', 'write-around');
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /mmap_pwrite\.strace:33:\d+: warning: possible data loss: this pwrite64 went around the cache and invalidated page 0 of \/tmp\/cachereplay-mnt\/file\.bin.*\[0x0, 0x3e8\) \[0x44c, 0x1000\) \[mmap-dirty-invalidated\]/);
+    assert.match(r.stdout, /mmap_pwrite\.strace:32: note: writable MAP_SHARED mapping/);
+    assert.match(r.stdout, /0 errors, 1 warning/);
+  });
+
+  it('--fail-on warning turns the warning into exit 1; write-through is clean', () => {
+    assert.equal(run('check', REPRO, '--mode', 'write-around', '--fail-on', 'warning').code, 1);
+    const clean = run('check', REPRO, '--mode', 'write-through', '--fail-on', 'warning');
+    assert.equal(clean.code, 0);
+    assert.match(clean.stdout, /no data loss found/);
+  });
+
+  it('--evidence definite hides possible losses', () => {
+    const r = run('check', REPRO, '--mode', 'write-around', '--evidence', 'definite', '--output', 'json');
+    assert.deepEqual(JSON.parse(r.stdout).files[0].findings, []);
+  });
+
+  it('json keeps the contract field names', () => {
+    const r = run('check', REPRO, SAFE, '--mode', 'write-around', '--output', 'json');
+    assert.equal(r.code, 0);
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.files.length, 2);
+    const [f0, f1] = doc.files;
+    assert.deepEqual(Object.keys(f0).filter((k) => ['path', 'format', 'events', 'findings'].includes(k)).sort(), ['events', 'findings', 'format', 'path']);
+    assert.equal(f0.format, 'strace');
+    assert.equal(f0.events, 37, 'one event per line of this trace');
+    const finding = f0.findings[0];
+    for (const k of ['rule', 'severity', 'line', 'message', 'file', 'lostRanges', 'related']) assert.ok(k in finding, k);
+    assert.equal(finding.rule, 'mmap-dirty-invalidated');
+    assert.equal(finding.severity, 'warning');
+    assert.equal(finding.line, 33);
+    assert.equal(finding.file, '/tmp/cachereplay-mnt/file.bin');
+    assert.deepEqual(finding.lostRanges, [[0, 1000], [1100, 4096]]);
+    assert.deepEqual(finding.related[0], { line: 32, message: finding.related[0].message });
+    assert.deepEqual(f1.findings, []);
+  });
+
+  it('sarif 2.1.0 with rules, levels, locations and related locations', () => {
+    const r = run('check', REPRO, '--mode', 'write-around', '--output', 'sarif');
+    const log = JSON.parse(r.stdout);
+    assert.equal(log.version, '2.1.0');
+    const run0 = log.runs[0];
+    assert.equal(run0.tool.driver.name, 'cachereplay');
+    const ids = run0.tool.driver.rules.map((x: { id: string }) => x.id);
+    assert.ok(ids.includes('mmap-dirty-invalidated') && ids.includes('direct-io-drops-mmap') && ids.includes('parse-error'));
+    const res = run0.results[0];
+    assert.equal(res.ruleId, 'mmap-dirty-invalidated');
+    assert.equal(run0.tool.driver.rules[res.ruleIndex].id, res.ruleId);
+    assert.equal(res.level, 'warning');
+    assert.equal(res.locations[0].physicalLocation.region.startLine, 33);
+    assert.equal(res.relatedLocations[0].physicalLocation.region.startLine, 32);
+    assert.deepEqual(res.properties.lostRanges, [[0, 1000], [1100, 4096]]);
+  });
+
+  it('compare lists findings per cache mode', () => {
+    const r = run('compare', REPRO);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /write-around +warning line 33 mmap-dirty-invalidated \(3996 bytes\)/);
+    assert.match(r.stdout, /write-through +no data loss/);
+    assert.match(r.stdout, /writeback +no data loss/);
+  });
+});
+
+describe('cachereplay on bad input: one clear message, exit 2, no stack trace', () => {
+  const cases: Array<[string, string | Buffer, RegExp]> = [
+    ['binary.bin', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2, 3, 0, 0, 0, 255, 254]), /binary/],
+    ['empty.trace', '', /empty/],
+    ['prose.txt', 'Dear diary,\nToday I wrote a file system.\nIt lost my data.\n', /not a trace in a known format/],
+    ['one-line.trace', 'x'.repeat(10 << 20), /not a trace in a known format/],
+  ];
+  for (const [name, content, message] of cases) {
+    it(name, () => {
+      const path = join(tmp, name);
+      writeFileSync(path, content);
+      const r = run('check', path);
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, message);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    });
+  }
+
+  it('a 10 MB line inside a real trace is reported and skipped; the rest is analysed', () => {
+    const path = join(tmp, 'long-line.strace');
+    const repro = spawnSync('cat', [REPRO], { encoding: 'utf8' }).stdout;
+    const lines = repro.split('\n');
+    lines.splice(5, 0, `8791  10:31:02.825 write(1, "${'A'.repeat(10 << 20)}", 10485760) = 10485760`);
+    writeFileSync(path, lines.join('\n'));
+    const r = run('check', path, '--mode', 'write-around', '--output', 'json');
+    assert.equal(r.code, 1, 'the skipped line is an error-level parse finding');
+    const f = JSON.parse(r.stdout).files[0].findings;
+    assert.ok(f.some((x: { rule: string; line: number }) => x.rule === 'parse-error' && x.line === 6));
+    assert.ok(f.some((x: { rule: string }) => x.rule === 'mmap-dirty-invalidated'));
+  });
+
+  it('missing file, directory, bad options', () => {
+    let r = run('check', join(tmp, 'nope.strace'));
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /no such file/);
+    r = run('check', tmp);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /is a directory/);
+    r = run('check', REPRO, '--mode', 'sometimes');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--mode must be one of/);
+    r = run('frobnicate', REPRO);
+    assert.equal(r.code, 2);
+    r = run('check', REPRO, '--page-size', '1000');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /power of two/);
+  });
+});

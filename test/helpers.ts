@@ -1,0 +1,91 @@
+// Shared test helpers: fixture lookup, sample splitting, parse collection and golden files.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { EventDraft, ParseDiagnostic, TraceEvent, TraceFormat } from '../server/src/engine/events.js';
+import { formatSpec } from '../server/src/engine/syntax/formats.js';
+
+function findRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) || dir.endsWith('/out')) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('repository root not found');
+    dir = up;
+  }
+  return dir;
+}
+
+export const ROOT = findRoot();
+
+export function fixture(...parts: string[]): string {
+  return join(ROOT, 'test', 'fixtures', ...parts);
+}
+
+export function sample(...parts: string[]): string {
+  return join(ROOT, 'samples', ...parts);
+}
+
+export function read(path: string): string {
+  return readFileSync(path, 'utf8');
+}
+
+const DELIMITER = '# ---- verbatim sample below this line ----\n';
+
+/** The verbatim part of a shared format sample (after its provenance header). */
+export function verbatim(path: string): string {
+  const t = read(path);
+  const i = t.indexOf(DELIMITER);
+  return i < 0 ? t : t.slice(i + DELIMITER.length);
+}
+
+export interface Parsed {
+  events: TraceEvent[];
+  diagnostics: ParseDiagnostic[];
+}
+
+/** Runs one format's parser over text fed in chunks of `chunk` characters (newline-aligned). */
+export function parseWith(format: TraceFormat, text: string, options: { defaultPid?: number; chunk?: number } = {}): Parsed {
+  const events: TraceEvent[] = [];
+  const diagnostics: ParseDiagnostic[] = [];
+  let seq = 0;
+  const spec = formatSpec(format);
+  assert.ok(spec, `no parser for ${format}`);
+  const parser = spec.create({ event: (e: EventDraft) => events.push({ ...e, seq: ++seq } as TraceEvent), diagnostic: (d) => diagnostics.push(d) }, { defaultPid: options.defaultPid });
+  const size = options.chunk ?? 1 << 16;
+  let pos = 0;
+  let line = 0;
+  while (pos < text.length) {
+    let end = Math.min(text.length, pos + size);
+    if (end < text.length) {
+      const nl = text.indexOf('\n', end);
+      end = nl < 0 ? text.length : nl + 1;
+    }
+    const chunk = text.slice(pos, end);
+    parser.feed(chunk, line);
+    line += chunk.split('\n').length - 1;
+    pos = end;
+  }
+  parser.end();
+  return { events, diagnostics };
+}
+
+/**
+ * Compares `actual` with the golden file `name` (JSON). With UPDATE_GOLDEN=1 the file is (re)written:
+ * that is how goldens are created and updated.
+ */
+export function golden(name: string, actual: unknown): void {
+  const path = join(ROOT, 'test', 'golden', `${name}.json`);
+  const text = `${JSON.stringify(actual, null, 1)}\n`;
+  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(path)) {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+    if (process.env.UPDATE_GOLDEN !== '1') assert.fail(`golden file ${name}.json was missing and has been written; review it and run again`);
+    return;
+  }
+  assert.deepEqual(JSON.parse(text), JSON.parse(read(path)), `golden ${name}.json differs (UPDATE_GOLDEN=1 to accept)`);
+}
+
+export function resolveRoot(...parts: string[]): string {
+  return resolve(ROOT, ...parts);
+}

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { differences, IntervalMap } from '../../server/src/engine/model/interval-map.js';
+
+/** A byte array is the obviously-correct model an IntervalMap must agree with. */
+function runsOf(ref: Array<number | undefined>): Array<{ start: number; end: number; value: number }> {
+  const out: Array<{ start: number; end: number; value: number }> = [];
+  for (let i = 0; i < ref.length; i++) {
+    const v = ref[i];
+    if (v === undefined) continue;
+    const last = out[out.length - 1];
+    if (last && last.end === i && last.value === v) last.end = i + 1;
+    else out.push({ start: i, end: i + 1, value: v });
+  }
+  return out;
+}
+
+function lcg(seed: number): (n: number) => number {
+  let s = seed >>> 0;
+  return (n) => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s % n;
+  };
+}
+
+describe('IntervalMap', () => {
+  it('agrees with a byte array under 20,000 random sets and clears (merged, sorted, disjoint)', () => {
+    const rnd = lcg(7);
+    const size = 300;
+    const ref: Array<number | undefined> = new Array(size).fill(undefined);
+    const m = new IntervalMap();
+    for (let step = 0; step < 20_000; step++) {
+      const a = rnd(size);
+      const b = Math.min(size, a + 1 + rnd(40));
+      const op = rnd(5);
+      if (op === 0) {
+        m.clear(a, b);
+        for (let i = a; i < b; i++) ref[i] = undefined;
+      } else {
+        const v = 1 + rnd(3);
+        m.set(a, b, v);
+        for (let i = a; i < b; i++) ref[i] = v;
+      }
+      if (step % 97 === 0 || step < 200) assert.deepEqual(m.segments(0, size), runsOf(ref), `after step ${step}`);
+    }
+    assert.deepEqual(m.segments(0, size), runsOf(ref));
+    for (let i = 0; i < size; i++) assert.equal(m.get(i), ref[i]);
+  });
+
+  it('clips segments, truncates and copies ranges', () => {
+    const m = new IntervalMap();
+    m.set(0, 100, 1);
+    m.set(50, 150, 2);
+    assert.deepEqual(m.segments(40, 60), [{ start: 40, end: 50, value: 1 }, { start: 50, end: 60, value: 2 }]);
+    m.truncate(120);
+    assert.equal(m.extent(), 120);
+    const other = new IntervalMap();
+    other.set(10, 20, 9);
+    m.copyFrom(other, 0, 30);
+    assert.deepEqual(m.segments(0, 60), [{ start: 10, end: 20, value: 9 }, { start: 30, end: 50, value: 1 }, { start: 50, end: 60, value: 2 }]);
+  });
+
+  it('reports the differences between two maps', () => {
+    const a = new IntervalMap();
+    const b = new IntervalMap();
+    a.set(0, 100, 1);
+    b.set(0, 40, 1);
+    b.set(40, 60, 2);
+    assert.deepEqual(differences(a, b, 0, 100), [{ start: 40, end: 60, a: 1, b: 2 }, { start: 60, end: 100, a: 1, b: undefined }]);
+  });
+
+  it('grows past its initial capacity', () => {
+    const m = new IntervalMap();
+    for (let i = 0; i < 1000; i++) m.set(i * 2, i * 2 + 1, i);
+    assert.equal(m.size, 1000);
+    assert.equal(m.get(1998), 999);
+  });
+});

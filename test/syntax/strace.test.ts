@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { Lexer } from 'chevrotain';
+import type { TraceEvent } from '../../server/src/engine/events.js';
+import { detectFormat } from '../../server/src/engine/syntax/formats.js';
+import { splitArgs, scanArgs } from '../../server/src/engine/syntax/strace/scan.js';
+import { createStraceLexer } from '../../server/src/engine/syntax/strace/tokens.js';
+import { fixture, parseWith, verbatim } from '../helpers.js';
+
+const samples = readdirSync(fixture('formats')).filter((f) => f.startsWith('strace-'));
+
+function only<K extends TraceEvent['kind']>(events: TraceEvent[], kind: K): Array<Extract<TraceEvent, { kind: K }>> {
+  return events.filter((e): e is Extract<TraceEvent, { kind: K }> => e.kind === kind);
+}
+
+describe('strace lexer', () => {
+  it('keeps Chevrotain’s first-character optimisation (ensureOptimizations would throw otherwise)', () => {
+    assert.ok(createStraceLexer() instanceof Lexer);
+  });
+});
+
+describe('strace public samples', () => {
+  for (const name of samples) {
+    it(`${name}: is detected as strace and parses without errors`, () => {
+      const text = verbatim(fixture('formats', name));
+      assert.equal(detectFormat(text).format, 'strace');
+      const { events, diagnostics } = parseWith('strace', text);
+      assert.ok(events.length > 0);
+      const errors = diagnostics.filter((d) => d.severity === 'error');
+      assert.deepEqual(errors, [], `unexpected parse errors in ${name}`);
+    });
+  }
+
+  it('strace-12: the hard-wrapped clone line is rejoined, and only the cut-off last line is reported', () => {
+    const { events, diagnostics } = parseWith('strace', verbatim(fixture('formats', 'strace-12.txt')));
+    const fork = only(events, 'fork')[0];
+    assert.equal(fork.child, 1076176);
+    assert.ok(fork.thread && fork.shareFiles && fork.shareVm);
+    assert.deepEqual(fork.endSpan?.line, 1);
+    assert.equal(diagnostics.length, 1);
+    assert.equal(diagnostics[0].span.line, 9);
+    assert.equal(diagnostics[0].severity, 'warning');
+  });
+
+  it('strace-03: unfinished/resumed pairs become one event anchored at the call line', () => {
+    const { events } = parseWith('strace', verbatim(fixture('formats', 'strace-03.txt')));
+    const brk = events.find((e) => e.name === 'brk');
+    assert.ok(brk);
+    assert.equal(brk.span.line, 3);
+    assert.equal(brk.endSpan?.line, 5);
+    assert.equal(brk.pid, 20126);
+  });
+
+  it('strace-08: -y decorations give resolved paths and fd numbers', () => {
+    const { events } = parseWith('strace', verbatim(fixture('formats', 'strace-08.txt')));
+    const open = only(events, 'open')[0];
+    assert.equal(open.fd, 30);
+    assert.equal(open.resolvedPath, '/srv/www/test.jpg');
+    assert.equal(open.target?.path, '/srv/www/i/moon.jpg');
+  });
+
+  it('strace-01: errors change nothing, unknown syscalls are kept as generic events', () => {
+    const { events } = parseWith('strace', verbatim(fixture('formats', 'strace-01.txt')));
+    const failed = events.find((e) => e.span.line === 1);
+    assert.equal(failed?.ok, false);
+    assert.equal(failed?.errno, 'ENOENT');
+    assert.equal(failed?.kind, 'generic');
+    const unknown = events.find((e) => e.name === 'syscall_0xbad');
+    assert.equal(unknown?.kind, 'generic');
+    assert.equal(unknown?.errno, 'ENOSYS');
+    const killed = only(events, 'exit')[0];
+    assert.equal(killed.signal, 'SIGINT');
+  });
+
+  it('strace-05: -r and -tt (+rel) stamps and -T durations are read', () => {
+    const { events } = parseWith('strace', verbatim(fixture('formats', 'strace-05.txt')));
+    assert.equal(events[0].time, 0.000008);
+    assert.equal(events[0].durationSec, 9.685337);
+    assert.equal(events[2].time, 20 * 3600 + 37 * 60 + 49.050065);
+  });
+
+  it('strace-06: bare pid prefix, pwrite64 offsets and binary strings', () => {
+    const { events } = parseWith('strace', verbatim(fixture('formats', 'strace-06.txt')));
+    const w = only(events, 'write');
+    assert.equal(w.length, 5);
+    assert.deepEqual(w.map((e) => [e.pid, e.fd, e.offset, e.length]), [
+      [478324, 3, 0, 4096], [478324, 4, 0, 32], [478324, 4, 32, 8240], [478324, 4, 8272, 4120], [478324, 3, 0, 8192],
+    ]);
+    assert.equal(only(events, 'truncate').length, 2);
+    assert.equal(only(events, 'sync').length, 6);
+  });
+});
+
+describe('strace line forms', () => {
+  it('reads -ff files with the pid taken from the file name', () => {
+    const { events } = parseWith('strace', 'write(3, "x", 1) = 1\n', { defaultPid: 77 });
+    assert.equal(events[0].pid, 77);
+  });
+
+  it('reads -Y comm decorations, -n syscall numbers, fcntl dup and F_SETFL O_DIRECT', () => {
+    const text = [
+      '1234<prog> [  1] write(3</mnt/x>, "ab", 2) = 2',
+      '1234<prog> fcntl(3</mnt/x>, F_DUPFD_CLOEXEC, 10) = 10</mnt/x>',
+      '1234<prog> fcntl(3, F_SETFL, O_RDWR|O_DIRECT) = 0',
+      '1234<prog> dup3(3, 7, O_CLOEXEC) = 7',
+    ].join('\n');
+    const { events, diagnostics } = parseWith('strace', text);
+    assert.deepEqual(diagnostics, []);
+    assert.equal(events[0].pid, 1234);
+    assert.equal(events[0].fdPath, '/mnt/x');
+    assert.deepEqual(events.map((e) => e.kind), ['write', 'dup', 'setfl', 'dup']);
+    assert.equal((events[2] as Extract<TraceEvent, { kind: 'setfl' }>).direct, true);
+    assert.equal((events[3] as Extract<TraceEvent, { kind: 'dup' }>).cloexec, true);
+  });
+
+  it('treats a child’s first line before clone() returns as a fork of the caller', () => {
+    const t2 = [
+      'openat(AT_FDCWD, "/mnt/f", O_RDWR) = 3',
+      'clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f <unfinished ...>',
+      '[pid   501] write(3, "x", 1) = 1',
+      '[pid   500] <... clone resumed>) = 501',
+      '[pid   501] +++ exited with 0 +++',
+      'write(3, "y", 1) = 1',
+    ].join('\n');
+    const { events, diagnostics } = parseWith('strace', t2);
+    assert.deepEqual(diagnostics, []);
+    const forks = only(events, 'fork');
+    assert.equal(forks.length, 2, 'one announced early, one at the return');
+    assert.equal(forks[0].child, 501);
+    assert.equal(forks[0].pid, undefined);
+    assert.equal(forks[0].span.line, 1);
+    assert.ok(events.indexOf(forks[0]) < events.findIndex((e) => e.pid === 501));
+    assert.equal(forks[1].pid, 500);
+    // Once only pid 500 is left, unprefixed lines are its lines.
+    assert.equal(events[events.length - 1].pid, 500);
+  });
+
+  it('reports a malformed line and keeps parsing the next ones', () => {
+    const { events, diagnostics } = parseWith('strace', 'open("/a", O_RDONLY) = 3\nthis is not strace\nclose(3) = 0\n');
+    assert.equal(diagnostics.length, 1);
+    assert.equal(diagnostics[0].span.line, 1);
+    assert.deepEqual(events.map((e) => e.kind), ['open', 'unparsed', 'close']);
+  });
+
+  it('parses the same way whatever the chunk boundaries', () => {
+    const text = verbatim(fixture('formats', 'strace-03.txt')) + verbatim(fixture('formats', 'strace-12.txt'));
+    const whole = parseWith('strace', text);
+    const tiny = parseWith('strace', text, { chunk: 1 });
+    assert.deepEqual(tiny, whole);
+  });
+
+  it('strips ANSI colours (--color=always)', () => {
+    const { events, diagnostics } = parseWith('strace', '\x1b[1mclose\x1b[0m(\x1b[33m3\x1b[0m) = \x1b[32m0\x1b[0m\n');
+    assert.deepEqual(diagnostics, []);
+    assert.equal(events[0].kind, 'close');
+  });
+});
+
+describe('strace argument scanning', () => {
+  it('finds the closing parenthesis past strings, comments, structs and decorations', () => {
+    const args = 'AT_FDCWD</tmp/a)b>, "x) = 3\\")", {st_mode=S_IFREG|0644, /* ) */ st_size=1}, [1 => 2]';
+    const text = `${args}) = 0`;
+    assert.equal(scanArgs(text, 0), args.length);
+    assert.deepEqual(splitArgs(args), ['AT_FDCWD</tmp/a)b>', '"x) = 3\\")"', '{st_mode=S_IFREG|0644, /* ) */ st_size=1}', '[1 => 2]']);
+  });
+
+  it('stops before <unfinished ...>', () => {
+    const text = 'futex(0x55, FUTEX_WAIT, 2, NULL <unfinished ...>';
+    assert.equal(text.slice(6, scanArgs(text, 6)), '0x55, FUTEX_WAIT, 2, NULL');
+  });
+});
