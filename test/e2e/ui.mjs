@@ -179,6 +179,42 @@ export async function waitForNotification(page, re, { timeout = 15000 } = {}) {
   throw new Error(`no notification matching ${re}; saw ${JSON.stringify(seen)}`);
 }
 
+/**
+ * Tiny step runner for UI scripts: each step is timed, logged, followed by a screenshot (also on failure), and a
+ * failing step does not stop later ones unless { stopOnFailure: true }. finish() prints the CI line
+ * "N passed, N failed" and returns the number of failures.
+ *   const run = steps(vsc);  await run.step('open file', () => quickOpen(vsc.page, 'a.trace'));  process.exitCode = run.finish() ? 1 : 0;
+ */
+export function steps(vsc, { stopOnFailure = false, screenshots = true } = {}) {
+  const results = [];
+  let stopped = false;
+  return {
+    results,
+    async step(name, fn) {
+      if (stopped) { results.push({ name, ok: false, ms: 0, skipped: true }); console.log(`  skip ${name}`); return; }
+      const t = Date.now();
+      let value;
+      try {
+        value = await fn();
+        results.push({ name, ok: true, ms: Date.now() - t });
+        const shown = value === undefined ? '' : ' -> ' + JSON.stringify(value).slice(0, 200);
+        console.log(`  ok   ${name} (${Date.now() - t} ms)${shown}`);
+      } catch (e) {
+        results.push({ name, ok: false, ms: Date.now() - t, error: e });
+        console.log(`  FAIL ${name} (${Date.now() - t} ms): ${String(e && e.message || e).split('\n')[0]}`);
+        if (stopOnFailure) stopped = true;
+      }
+      if (screenshots) await vsc.screenshot(name).catch(() => {});
+      return value;
+    },
+    finish() {
+      const failed = results.filter((r) => !r.ok).length;
+      console.log(`${results.length - failed} passed, ${failed} failed`);
+      return failed;
+    },
+  };
+}
+
 /** Times an async step: returns [result, ms]. */
 export async function timed(fn) {
   const t = Date.now();

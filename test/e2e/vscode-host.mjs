@@ -23,7 +23,7 @@ import {
   mkdtempSync, mkdirSync, rmSync, cpSync, createWriteStream, writeFileSync, existsSync, readdirSync, readFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve, dirname, basename, isAbsolute } from 'node:path';
+import { join, resolve, dirname, basename } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { PATHS, REPO_ROOT } from './setup.mjs';
 
@@ -89,6 +89,15 @@ function pidsWithArg(needle) {
   return out;
 }
 
+/** A log file stream that ignores writes after end() (late server output during shutdown) and never throws. */
+function logFile(path) {
+  const s = createWriteStream(path);
+  s.on('error', () => {});
+  const write = s.write.bind(s);
+  s.write = (chunk) => (s.writableEnded || s.destroyed ? false : write(chunk));
+  return s;
+}
+
 /** Strip variables that would make the server believe it runs inside another VS Code / Electron. */
 function cleanEnv(extra = {}) {
   const env = { ...process.env };
@@ -109,7 +118,7 @@ function checkInstalled() {
  * Installs .vsix files (or extension ids, but there's no marketplace offline) into `extensionsDir` by running
  * server-main.js --install-extension as its own short-lived process (same flags as the server uses).
  */
-export async function installVsix(vsixPaths, { extensionsDir, serverDataDir, userDataDir, logFile, timeoutMs = 60000 } = {}) {
+export async function installVsix(vsixPaths, { extensionsDir, serverDataDir, userDataDir, logFile: logPath, timeoutMs = 60000 } = {}) {
   checkInstalled();
   if (!extensionsDir) throw new Error('installVsix: extensionsDir is required');
   for (const v of vsixPaths) if (!existsSync(v)) throw new Error(`installVsix: no such file ${resolve(v)}`);
@@ -121,7 +130,7 @@ export async function installVsix(vsixPaths, { extensionsDir, serverDataDir, use
   for (const v of vsixPaths) args.push('--install-extension', resolve(v));
   args.push('--force');
   const t = now();
-  const logStream = logFile ? createWriteStream(logFile, { flags: 'a' }) : undefined;
+  const logStream = logPath ? createWriteStream(logPath, { flags: 'a' }) : undefined;
   logStream?.write(`$ node24 ${args.join(' ')}\n`);
   let output = '';
   const code = await new Promise((res, rej) => {
@@ -219,9 +228,9 @@ export class VSCodeSession {
       extensions: join(this.root, 'extensions'), browserProfile: join(this.root, 'chromium-profile'),
     };
     for (const d of Object.values(this.dirs)) mkdirSync(d, { recursive: true });
-    this.serverLog = createWriteStream(join(this.outDir, 'server.log'));
-    this.extHostLog = createWriteStream(join(this.outDir, 'exthost.log'));
-    this.browserLog = createWriteStream(join(this.outDir, 'browser-console.log'));
+    this.serverLog = logFile(join(this.outDir, 'server.log'));
+    this.extHostLog = logFile(join(this.outDir, 'exthost.log'));
+    this.browserLog = logFile(join(this.outDir, 'browser-console.log'));
     this.shots = 0;
     this.closed = false;
     this.exitCode = new Promise((res) => { this._resolveExit = res; });
@@ -260,6 +269,11 @@ export class VSCodeSession {
     const { proc, port } = await startServer({ dirs: this.dirs, logStream: this.serverLog, timeoutMs: o.startTimeoutMs ?? 60000,
       serverArgs: o.serverArgs, env: o.serverEnv });
     this.server = proc; this.port = port;
+    proc.on('exit', (c, sig) => {
+      if (this.closed) return;
+      this.log(`server exited unexpectedly (code ${c}, signal ${sig}); see ${join(this.outDir, 'server.log')}`);
+      this._resolveExit(71);
+    });
     this.mark('serverReady');
 
     const { chromium } = await import(pathToFileURL(PATHS.playwrightCore).href);
@@ -300,7 +314,7 @@ export class VSCodeSession {
     if (workspace) url += `folder=${encodeURIComponent(this.remoteUri(workspace))}&`;
     url += `payload=${encodeURIComponent(JSON.stringify(payload))}`;
     this.url = url;
-    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 30000 });
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: o.startTimeoutMs ?? 60000 });
     this.mark('pageLoaded');
     if (!o.extensionTestsPath) await this.whenRestored(o.startTimeoutMs ?? 60000);
   }
@@ -462,7 +476,7 @@ async function cli() {
     console.log(`${s.passed} passed, ${s.failed} failed`);
     process.exitCode = r.code === 0 ? 0 : 1;
   } else if (mode === 'ui') {
-    await withVSCode({ ...a, vsix: a.vsix }, async (vsc) => {
+    await withVSCode({ ...a, extensionEnv: Object.keys(a.env).length ? a.env : undefined }, async (vsc) => {
       console.log(`[vscode-host] workbench restored after ${secs(vsc.timings.workbenchRestored)}: ${vsc.url}`);
       const shot = await vsc.screenshot('opened');
       console.log(`[vscode-host] screenshot ${shot}`);

@@ -75,6 +75,8 @@ export interface ReplayResult {
   refs: Map<number, Ref[]>;
   /** seq → line, for every event. */
   lineOf(seq: number): number;
+  /** What kind of event `seq` was, for describing provenance ('write' for writes, which keep no details). */
+  kindOf(seq: number): EventKind | 'unknown';
 }
 
 const MAX_TOUCH_PAGES = 16;
@@ -458,6 +460,7 @@ export class Replay {
     const m: Mapping = { start, end, file, path, offset: ev.offset, shared: ev.shared, writable, seq: ev.seq };
     p.vm.add(m);
     const info: MappingInfo = { seq: ev.seq, pid: p.pid, start, end, path, offset: ev.offset, shared: ev.shared, writable };
+    this.addSource({ seq: ev.seq, kind: 'mmap', name: ev.name, span: ev.span, fileId: file?.id });
     this.mappingInfos.push(info);
     this.mappingBySeq.set(ev.seq, info);
     if (file && writable) this.possibleStores(file, ev.seq, ev.offset, ev.offset + ev.length, 'mmap', ev.name, ev.span, ev.seq);
@@ -711,6 +714,7 @@ export class Replay {
       touches: this.touches,
       refs: this.refs,
       lineOf: (seq: number) => (seq < lines.length ? lines[seq] : -1),
+      kindOf: (seq: number) => this.sources.get(seq)?.kind ?? (seq < this.writeSources.length && this.writeSources[seq] === 1 ? 'write' : 'unknown'),
     };
   }
 

@@ -1,0 +1,124 @@
+// One analysis per open document version and settings. A newer version cancels the older analysis; requests
+// share the one in flight. Page-state recording (for hovers and the timeline) and the per-mode replays (code
+// lens, Compare Cache Modes) are computed on first use, so the first diagnostics come as fast as possible.
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Analysis } from '../engine/analyze.js';
+import type { TraceEvent } from '../engine/events.js';
+import { CACHE_MODES, type CacheMode } from '../engine/model/profiles.js';
+import type { ReplayResult } from '../engine/model/replay.js';
+import type { Finding } from '../engine/rules/findings.js';
+import { analyzeAsync, Cancelled, replayAsync, type CancelToken } from './async-analysis.js';
+import type { CacheReplaySettings } from './protocol.js';
+import { analyzeOptions, settingsKey } from './settings.js';
+
+export class DocAnalysis {
+  readonly byLine = new Map<number, TraceEvent[]>();
+  private recording: Promise<ReplayResult> | undefined;
+  /** The latest settings for what is shown (hiding possible losses, capping problems); analysis settings are `settings`. */
+  display: CacheReplaySettings;
+  private modes: Promise<Map<CacheMode, Finding[]>> | undefined;
+
+  constructor(
+    readonly uri: string,
+    readonly version: number,
+    readonly key: string,
+    readonly settings: CacheReplaySettings,
+    readonly languageId: string,
+    readonly analysis: Analysis,
+    readonly ms: number,
+    private readonly token: CancelToken,
+  ) {
+    this.display = settings;
+    for (const ev of analysis.events) {
+      this.index(ev.span.line, ev);
+      if (ev.endSpan && ev.endSpan.line !== ev.span.line) this.index(ev.endSpan.line, ev);
+    }
+  }
+
+  private index(line: number, ev: TraceEvent): void {
+    const list = this.byLine.get(line);
+    if (list) list.push(ev);
+    else this.byLine.set(line, [ev]);
+  }
+
+  get findings(): Finding[] {
+    return this.analysis.findings;
+  }
+
+  /** The same replay with per-event page states recorded. */
+  recorded(): Promise<ReplayResult> {
+    this.recording ??= replayAsync(this.analysis.events, { ...analyzeOptions(this.settings, this.languageId), record: true }, this.token).then((r) => r.replay);
+    return this.recording;
+  }
+
+  /** Findings under every cache mode (same kernel and sizes). */
+  byMode(): Promise<Map<CacheMode, Finding[]>> {
+    this.modes ??= (async () => {
+      const out = new Map<CacheMode, Finding[]>();
+      for (const mode of CACHE_MODES) {
+        if (mode === this.settings.cacheMode) out.set(mode, this.analysis.findings);
+        else out.set(mode, (await replayAsync(this.analysis.events, { ...analyzeOptions(this.settings, this.languageId), mode }, this.token)).findings);
+      }
+      return out;
+    })();
+    return this.modes;
+  }
+}
+
+interface Entry {
+  version: number;
+  key: string;
+  promise: Promise<DocAnalysis>;
+  cancel: { isCancellationRequested: boolean };
+}
+
+export class Analyses {
+  private readonly entries = new Map<string, Entry>();
+  /** Called for long analyses: returns a progress reporter, or undefined. */
+  progress: ((title: string) => Promise<{ report(pct: number, msg: string): void; done(): void } | undefined>) | undefined;
+
+  get(doc: TextDocument, settings: CacheReplaySettings): Promise<DocAnalysis> {
+    const key = settingsKey(settings, doc.languageId);
+    const e = this.entries.get(doc.uri);
+    if (e && e.version === doc.version && e.key === key) return e.promise;
+    if (e) e.cancel.isCancellationRequested = true;
+    const cancel = { isCancellationRequested: false };
+    const promise = this.run(doc, settings, key, cancel);
+    this.entries.set(doc.uri, { version: doc.version, key, promise, cancel });
+    promise.catch(() => undefined);
+    return promise;
+  }
+
+  /** The latest finished-or-running analysis of a document, whatever its version. */
+  current(uri: string): Promise<DocAnalysis> | undefined {
+    return this.entries.get(uri)?.promise;
+  }
+
+  drop(uri: string): void {
+    const e = this.entries.get(uri);
+    if (e) e.cancel.isCancellationRequested = true;
+    this.entries.delete(uri);
+  }
+
+  private async run(doc: TextDocument, settings: CacheReplaySettings, key: string, cancel: CancelToken): Promise<DocAnalysis> {
+    const text = doc.getText();
+    const t0 = Date.now();
+    const big = text.length > 2_000_000;
+    const reporter = big && this.progress ? await this.progress('Cache Replay: analysing trace') : undefined;
+    let lastPct = -1;
+    try {
+      const analysis = await analyzeAsync(text, { ...analyzeOptions(settings, doc.languageId), keepEvents: true }, cancel, (done, total) => {
+        const pct = Math.floor((done / total) * 100);
+        if (reporter && pct !== lastPct) {
+          lastPct = pct;
+          reporter.report(pct, `${Math.round(done / 1e6)} of ${Math.round(total / 1e6)} MB`);
+        }
+      });
+      return new DocAnalysis(doc.uri, doc.version, key, settings, doc.languageId, analysis, Date.now() - t0, cancel);
+    } finally {
+      reporter?.done();
+    }
+  }
+}
+
+export { Cancelled };

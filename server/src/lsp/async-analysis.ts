@@ -1,0 +1,60 @@
+// Cooperative, cancellable drivers for the engine (Langium's interruptAndCheck): work runs in slices, yields to
+// the event loop every few milliseconds so that didChange and $/cancelRequest get through, and stops with
+// Cancelled as soon as the token says so.
+import { replayOptions, TraceAnalysis, textChunks, type Analysis, type AnalyzeOptions } from '../engine/analyze.js';
+import type { TraceEvent } from '../engine/events.js';
+import type { ReplayOptions } from '../engine/model/profiles.js';
+import { Replay, type ReplayResult } from '../engine/model/replay.js';
+import { findingsOf, type Finding } from '../engine/rules/findings.js';
+
+export interface CancelToken {
+  readonly isCancellationRequested: boolean;
+}
+
+export class Cancelled extends Error {
+  constructor() {
+    super('cancelled');
+  }
+}
+
+const SLICE_MS = 10;
+
+export class Ticker {
+  private last = Date.now();
+  constructor(private readonly token: CancelToken | undefined) {}
+
+  /** Yields when the current slice is used up; throws Cancelled when the work is no longer wanted. */
+  async tick(): Promise<void> {
+    if (Date.now() - this.last >= SLICE_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      this.last = Date.now();
+    }
+    if (this.token?.isCancellationRequested) throw new Cancelled();
+  }
+}
+
+export async function analyzeAsync(text: string, options: AnalyzeOptions, token?: CancelToken, onProgress?: (done: number, total: number) => void): Promise<Analysis> {
+  const a = new TraceAnalysis(options);
+  const ticker = new Ticker(token);
+  if (text.length === 0) a.push('');
+  let done = 0;
+  for (const chunk of textChunks(text)) {
+    await ticker.tick();
+    a.push(chunk);
+    done += chunk.length;
+    onProgress?.(done, text.length);
+  }
+  await ticker.tick();
+  return a.finish();
+}
+
+export async function replayAsync(events: readonly TraceEvent[], options: Partial<ReplayOptions>, token?: CancelToken): Promise<{ replay: ReplayResult; findings: Finding[] }> {
+  const r = new Replay(replayOptions(options));
+  const ticker = new Ticker(token);
+  for (let i = 0; i < events.length; i++) {
+    if ((i & 1023) === 0) await ticker.tick();
+    r.apply(events[i]);
+  }
+  const replay = r.finish();
+  return { replay, findings: findingsOf(replay) };
+}

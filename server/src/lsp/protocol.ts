@@ -1,0 +1,108 @@
+// Custom requests and notifications between the VS Code client and the language server, and the settings they
+// share. Plain method names and types only, so that the client needs no server package (vscode-eslint style).
+import type { CacheMode, Granularity, KernelProfile } from '../engine/model/profiles.js';
+
+export interface CacheReplaySettings {
+  cacheMode: CacheMode;
+  kernel: KernelProfile;
+  pageSize: number;
+  blockSize: number;
+  granularity: Granularity;
+  /** Show possible (not definite) losses. */
+  showPossibleLosses: boolean;
+  /** `auto` detects the format from content. */
+  format: 'auto' | 'strace' | 'kdump' | 'dtruss' | 'dtrace' | 'fuse' | 'fsx';
+  /** Only files under these prefixes are modelled. */
+  mounts: string[];
+  maxProblems: number;
+}
+
+export const DEFAULT_SETTINGS: CacheReplaySettings = {
+  cacheMode: 'write-through',
+  kernel: 'freebsd',
+  pageSize: 4096,
+  blockSize: 65536,
+  granularity: 'page',
+  showPossibleLosses: true,
+  format: 'auto',
+  mounts: [],
+  maxProblems: 1000,
+};
+
+export interface UriParams {
+  uri: string;
+}
+
+export interface ModeFinding {
+  rule: string;
+  severity: 'error' | 'warning' | 'information';
+  line: number;
+  lostBytes: number;
+  lostRanges: Array<[number, number]>;
+  file: string;
+  message: string;
+}
+
+export interface CompareModesResult {
+  uri: string;
+  kernel: KernelProfile;
+  current: CacheMode;
+  modes: Array<{ mode: CacheMode; description: string; findings: ModeFinding[] }>;
+}
+
+export const CompareModesRequest = 'cachereplay/compareModes';
+
+export interface PageTimelineParams extends UriParams {
+  /** Which traced file (by id); defaults to the file with the most findings, then the most events. */
+  fileId?: number;
+}
+
+/** Page state codes: '.' not cached, 'c' clean, 'w' dirty from write(2), 'p' possibly dirty (mmap), 'm' dirty from a store, 'x' lost here. */
+export type PageCode = '.' | 'c' | 'w' | 'p' | 'm' | 'x';
+
+export interface PageTimelineResult {
+  uri: string;
+  mode: CacheMode;
+  kernel: KernelProfile;
+  files: Array<{ id: number; name: string; events: number; findings: number }>;
+  fileId: number | undefined;
+  pageSize: number;
+  pages: number;
+  /** One step per event that touched the file: the states of pages [0, pages) after it, one code per page. */
+  steps: Array<{ seq: number; line: number; name: string; states: string; lost?: Array<[number, number]> }>;
+  truncated: boolean;
+}
+
+export const PageTimelineRequest = 'cachereplay/pageTimeline';
+
+export interface AnalyzeFileParams extends UriParams {}
+
+export interface AnalyzeFileResult {
+  uri: string;
+  format: string | undefined;
+  lines: number;
+  events: number;
+  bytes: number;
+  ms: number;
+  mode: CacheMode;
+  kernel: KernelProfile;
+  counts: { error: number; warning: number; information: number; parse: number };
+  findings: ModeFinding[];
+  /** Diagnostics were published for the file (capped at maxProblems). */
+  published: number;
+  error?: string;
+}
+
+export const AnalyzeFileRequest = 'cachereplay/analyzeFile';
+
+export interface StatusParams {
+  uri: string;
+  mode: CacheMode;
+  kernel: KernelProfile;
+  format: string | undefined;
+  errors: number;
+  warnings: number;
+  ms: number;
+}
+
+export const StatusNotification = 'cachereplay/status';

@@ -1,0 +1,57 @@
+// What is under the cursor: an fd or an address that an event used, resolved to the open or mmap behind it.
+import type { Position } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TraceEvent } from '../engine/events.js';
+import type { Ref, ReplayResult } from '../engine/model/replay.js';
+import type { DocAnalysis } from './analyses.js';
+
+export interface Word {
+  text: string;
+  start: number;
+  end: number;
+  value: number | undefined;
+}
+
+/** The number (decimal or 0x hex) under `character` in the line, if any. */
+export function numberAt(line: string, character: number): Word | undefined {
+  const re = /0x[0-9a-fA-F]+|\d+/g;
+  for (let m = re.exec(line); m; m = re.exec(line)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    if (character >= start && character <= end) {
+      const before = start > 0 ? line.charCodeAt(start - 1) : 32;
+      // part of an identifier or a longer word (SIG2, pwrite64) is not a number
+      if ((before >= 65 && before <= 90) || (before >= 97 && before <= 122) || before === 95) return undefined;
+      const value = m[0].startsWith('0x') ? parseInt(m[0], 16) : Number(m[0]);
+      return { text: m[0], start, end, value };
+    }
+  }
+  return undefined;
+}
+
+export function lineText(doc: TextDocument, line: number): string {
+  return doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$/, '');
+}
+
+export interface RefHit {
+  event: TraceEvent;
+  ref: Ref;
+  word: Word;
+}
+
+/** The event anchored on (or completed at) this line whose fd or address the cursor is on. */
+export function refAt(doc: TextDocument, pos: Position, a: DocAnalysis, r: ReplayResult): RefHit | undefined {
+  const events = a.byLine.get(pos.line);
+  if (!events) return undefined;
+  const word = numberAt(lineText(doc, pos.line), pos.character);
+  if (!word || word.value === undefined) return undefined;
+  for (const event of events) {
+    // Only inside the call (not the pid or timestamp columns before it).
+    const callStart = event.span.line === pos.line ? event.span.start : event.endSpan?.line === pos.line ? event.endSpan.start : 0;
+    if (word.start < callStart) continue;
+    for (const ref of r.refs.get(event.seq) ?? []) {
+      if (ref.value === word.value && (ref.what === 'addr' || !word.text.startsWith('0x'))) return { event, ref, word };
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,225 @@
+// The language server: a thin adapter that maps LSP requests onto the engine. One file per feature; this one
+// only wires them. `startServer` takes a connection so tests can run it in-process or over stdio.
+import {
+  CodeLensRefreshRequest, DidChangeConfigurationNotification, DocumentDiagnosticReportKind, ErrorCodes, LSPErrorCodes,
+  ResponseError, TextDocuments, TextDocumentSyncKind, type CancellationToken, type Connection, type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { Analyses, Cancelled, type DocAnalysis } from './analyses.js';
+import { analyzeTraceFile } from './analyze-file.js';
+import { codeLenses } from './code-lens.js';
+import { compareModes } from './compare-modes.js';
+import { definition } from './definition.js';
+import { diagnosticsOf } from './diagnostics.js';
+import { foldingRanges } from './folding.js';
+import { hover } from './hover.js';
+import { pageTimeline } from './page-timeline.js';
+import {
+  AnalyzeFileRequest, CompareModesRequest, PageTimelineRequest, StatusNotification,
+  type AnalyzeFileParams, type PageTimelineParams, type StatusParams, type UriParams,
+} from './protocol.js';
+import { normalize, SettingsStore } from './settings.js';
+import { symbols } from './symbols.js';
+
+const PUSH_DELAY_MS = 200;
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const settings = new SettingsStore(connection);
+  const analyses = new Analyses();
+  const timers = new Map<string, NodeJS.Timeout>();
+  let pullDiagnostics = false;
+  let workDoneProgress = false;
+  let codeLensRefresh = false;
+  let dynamicConfig = false;
+
+  const log = (msg: string) => connection.console.log(msg);
+
+  /** Waits for `p` unless the request is cancelled first. */
+  function race<T>(p: Promise<T>, token: CancellationToken | undefined): Promise<T> {
+    if (!token) return p;
+    return new Promise<T>((resolve, reject) => {
+      const sub = token.onCancellationRequested(() => reject(new Cancelled()));
+      p.then((v) => { sub.dispose(); resolve(v); }, (e) => { sub.dispose(); reject(e); });
+    });
+  }
+
+  async function analysisOf(uri: string, token?: CancellationToken): Promise<DocAnalysis | undefined> {
+    const doc = documents.get(uri);
+    if (!doc) return undefined;
+    const s = await settings.get(uri);
+    const a = await race(analyses.get(doc, s), token);
+    // Display-only settings (showPossibleLosses, maxProblems) change without a re-analysis.
+    a.display = s;
+    return a;
+  }
+
+  /** Runs a request handler; a cancelled request answers RequestCancelled and any other error is logged, never fatal. */
+  function safe<P extends { textDocument?: { uri: string }; uri?: string }, R>(name: string, fn: (params: P, token: CancellationToken) => Promise<R | null>) {
+    return async (params: P, token: CancellationToken): Promise<R | null | ResponseError<void>> => {
+      try {
+        return await fn(params, token);
+      } catch (e) {
+        if (e instanceof Cancelled || token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'The request has been cancelled.');
+        log(`${name} failed: ${(e as Error).stack ?? e}`);
+        return new ResponseError(ErrorCodes.InternalError, `${name} failed: ${(e as Error).message}`);
+      }
+    };
+  }
+
+  function sendStatus(a: DocAnalysis): void {
+    const status: StatusParams = {
+      uri: a.uri, mode: a.settings.cacheMode, kernel: a.settings.kernel, format: a.analysis.format,
+      errors: a.findings.filter((f) => f.severity === 'error').length,
+      warnings: a.findings.filter((f) => f.severity === 'warning').length,
+      ms: a.ms,
+    };
+    void connection.sendNotification(StatusNotification, status);
+  }
+
+  async function publish(uri: string): Promise<void> {
+    const doc = documents.get(uri);
+    if (!doc) return;
+    try {
+      const a = await analysisOf(uri);
+      if (!a || documents.get(uri)?.version !== a.version) return; // a newer version is on its way
+      await connection.sendDiagnostics({ uri, version: a.version, diagnostics: diagnosticsOf(a.analysis, uri, doc, a.display) });
+      sendStatus(a);
+    } catch (e) {
+      if (!(e instanceof Cancelled)) log(`analysis of ${uri} failed: ${(e as Error).stack ?? e}`);
+    }
+  }
+
+  function schedule(uri: string, delay = PUSH_DELAY_MS): void {
+    clearTimeout(timers.get(uri));
+    timers.set(uri, setTimeout(() => {
+      timers.delete(uri);
+      void publish(uri);
+    }, delay));
+  }
+
+  function refreshAll(): void {
+    if (pullDiagnostics) void connection.languages.diagnostics.refresh();
+    else for (const d of documents.all()) schedule(d.uri, 0);
+    if (codeLensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type);
+  }
+
+  connection.onInitialize((params): InitializeResult => {
+    const caps = params.capabilities;
+    settings.pull = caps.workspace?.configuration === true;
+    const init = params.initializationOptions as { settings?: unknown } | undefined;
+    if (init?.settings !== undefined) settings.fallback = normalize(init.settings);
+    pullDiagnostics = caps.textDocument?.diagnostic !== undefined;
+    workDoneProgress = caps.window?.workDoneProgress === true;
+    codeLensRefresh = caps.workspace?.codeLens?.refreshSupport === true;
+    dynamicConfig = caps.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+    if (workDoneProgress) {
+      analyses.progress = async (title) => {
+        const p = await connection.window.createWorkDoneProgress();
+        p.begin(title, 0, undefined, false);
+        return { report: (pct, msg) => p.report(pct, msg), done: () => p.done() };
+      };
+    }
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        definitionProvider: true,
+        documentSymbolProvider: { label: 'Cache Replay' },
+        codeLensProvider: { resolveProvider: false },
+        foldingRangeProvider: true,
+        ...(pullDiagnostics ? { diagnosticProvider: { identifier: 'cachereplay', interFileDependencies: false, workspaceDiagnostics: false } } : {}),
+      },
+      serverInfo: { name: 'cachereplay-language-server' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (dynamicConfig) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'cachereplay' });
+  });
+
+  connection.onDidChangeConfiguration((change) => {
+    settings.clear(change.settings);
+    refreshAll();
+  });
+
+  documents.onDidChangeContent((e) => {
+    if (!pullDiagnostics) schedule(e.document.uri);
+  });
+
+  documents.onDidClose((e) => {
+    clearTimeout(timers.get(e.document.uri));
+    analyses.drop(e.document.uri);
+    settings.forget(e.document.uri);
+    if (!pullDiagnostics) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  connection.languages.diagnostics.on(async (params, token) => {
+    try {
+      const a = await analysisOf(params.textDocument.uri, token);
+      if (!a) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+      sendStatus(a);
+      return { kind: DocumentDiagnosticReportKind.Full, items: diagnosticsOf(a.analysis, a.uri, documents.get(a.uri), a.display) };
+    } catch (e) {
+      if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'The request has been cancelled.', { retriggerRequest: false });
+      // Superseded by a newer version of the document: ask the client to pull again.
+      if (e instanceof Cancelled) return new ResponseError(LSPErrorCodes.ServerCancelled, 'A newer version is being analysed.', { retriggerRequest: true });
+      log(`diagnostics failed: ${(e as Error).stack ?? e}`);
+      return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    }
+  });
+
+  connection.onHover(safe('hover', async (params, token) => {
+    const a = await analysisOf(params.textDocument.uri, token);
+    const doc = documents.get(params.textDocument.uri);
+    return a && doc ? race(hover(doc, params.position, a), token) : null;
+  }));
+
+  connection.onDefinition(safe('definition', async (params, token) => {
+    const a = await analysisOf(params.textDocument.uri, token);
+    const doc = documents.get(params.textDocument.uri);
+    return a && doc ? race(definition(doc, params.position, a), token) : null;
+  }));
+
+  connection.onDocumentSymbol(safe('documentSymbol', async (params, token) => {
+    const a = await analysisOf(params.textDocument.uri, token);
+    const doc = documents.get(params.textDocument.uri);
+    return a && doc ? symbols(doc, a) : null;
+  }));
+
+  connection.onCodeLens(safe('codeLens', async (params, token) => {
+    const a = await analysisOf(params.textDocument.uri, token);
+    return a ? race(codeLenses(a), token) : null;
+  }));
+
+  connection.onFoldingRanges(safe('foldingRange', async (params, token) => {
+    const a = await analysisOf(params.textDocument.uri, token);
+    return a ? foldingRanges(a) : null;
+  }));
+
+  connection.onRequest(CompareModesRequest, safe<UriParams, unknown>('compareModes', async (params, token) => {
+    const a = await analysisOf(params.uri, token);
+    return a ? race(compareModes(a), token) : null;
+  }));
+
+  connection.onRequest(PageTimelineRequest, safe<PageTimelineParams, unknown>('pageTimeline', async (params, token) => {
+    const a = await analysisOf(params.uri, token);
+    return a ? race(pageTimeline(a, params.fileId), token) : null;
+  }));
+
+  connection.onRequest(AnalyzeFileRequest, safe<AnalyzeFileParams, unknown>('analyzeFile', async (params, token) => {
+    const s = await settings.get(params.uri);
+    let cancelled = false;
+    let progress: { report(pct: number, msg: string): void; done(): void } | undefined;
+    if (workDoneProgress) {
+      const p = await connection.window.createWorkDoneProgress();
+      p.begin('Cache Replay: analysing trace file', 0, params.uri, true);
+      p.token.onCancellationRequested(() => { cancelled = true; });
+      progress = { report: (pct, msg) => p.report(pct, msg), done: () => p.done() };
+    }
+    return analyzeTraceFile(connection, params.uri, s, token, progress, () => cancelled);
+  }));
+
+  documents.listen(connection);
+  connection.listen();
+}

@@ -1,0 +1,78 @@
+// Settings pulled from the client (workspace/configuration, section "cachereplay"), cached per document and
+// dropped on didChangeConfiguration. Clients without the capability get initializationOptions or defaults.
+import type { Connection } from 'vscode-languageserver/node';
+import type { AnalyzeOptions } from '../engine/analyze.js';
+import type { TraceFormat } from '../engine/events.js';
+import { CACHE_MODES, isKernel, isMode } from '../engine/model/profiles.js';
+import { DEFAULT_SETTINGS, type CacheReplaySettings } from './protocol.js';
+
+const FORMATS = ['auto', 'strace', 'kdump', 'dtruss', 'dtrace', 'fuse', 'fsx'] as const;
+
+function pow2(n: unknown, def: number): number {
+  return typeof n === 'number' && Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0 ? n : def;
+}
+
+/** Anything a client sends is checked: a bad value falls back to its default instead of breaking analysis. */
+export function normalize(raw: unknown): CacheReplaySettings {
+  const r = (raw ?? {}) as Record<string, unknown>;
+  const d = DEFAULT_SETTINGS;
+  const pageSize = pow2(r.pageSize, d.pageSize);
+  return {
+    cacheMode: typeof r.cacheMode === 'string' && isMode(r.cacheMode) ? r.cacheMode : d.cacheMode,
+    kernel: typeof r.kernel === 'string' && isKernel(r.kernel) ? r.kernel : d.kernel,
+    pageSize,
+    blockSize: Math.max(pageSize, pow2(r.blockSize, d.blockSize)),
+    granularity: r.granularity === 'block' ? 'block' : 'page',
+    showPossibleLosses: typeof r.showPossibleLosses === 'boolean' ? r.showPossibleLosses : d.showPossibleLosses,
+    format: typeof r.format === 'string' && (FORMATS as readonly string[]).includes(r.format) ? (r.format as CacheReplaySettings['format']) : d.format,
+    mounts: Array.isArray(r.mounts) ? r.mounts.filter((m): m is string => typeof m === 'string' && m.length > 0) : d.mounts,
+    maxProblems: typeof r.maxProblems === 'number' && r.maxProblems > 0 ? Math.floor(r.maxProblems) : d.maxProblems,
+  };
+}
+
+/** Language ids that name a format force it; `trace` (and anything else) means detect from content. */
+const LANGUAGE_FORMATS: Record<string, TraceFormat> = { strace: 'strace', kdump: 'kdump', dtruss: 'dtruss', dtrace: 'dtrace', fuselog: 'fuse', fsxlog: 'fsx' };
+
+export function analyzeOptions(s: CacheReplaySettings, languageId: string | undefined): AnalyzeOptions {
+  const format = s.format !== 'auto' ? s.format : languageId ? LANGUAGE_FORMATS[languageId] : undefined;
+  return {
+    mode: s.cacheMode, kernel: s.kernel, pageSize: s.pageSize, blockSize: s.blockSize, granularity: s.granularity,
+    mounts: s.mounts, format,
+  };
+}
+
+/** A key that changes whenever a setting that affects analysis changes. */
+export function settingsKey(s: CacheReplaySettings, languageId: string | undefined): string {
+  return JSON.stringify([s.cacheMode, s.kernel, s.pageSize, s.blockSize, s.granularity, s.format, s.mounts, languageId]);
+}
+
+export class SettingsStore {
+  private readonly cache = new Map<string, Promise<CacheReplaySettings>>();
+  pull = false;
+  fallback: CacheReplaySettings = DEFAULT_SETTINGS;
+
+  constructor(private readonly connection: Connection) {}
+
+  get(uri: string): Promise<CacheReplaySettings> {
+    if (!this.pull) return Promise.resolve(this.fallback);
+    let s = this.cache.get(uri);
+    if (!s) {
+      s = this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'cachereplay' }).then(normalize, () => this.fallback);
+      this.cache.set(uri, s);
+    }
+    return s;
+  }
+
+  clear(pushed?: unknown): void {
+    this.cache.clear();
+    if (pushed !== undefined && pushed !== null && typeof pushed === 'object' && 'cachereplay' in pushed) {
+      this.fallback = normalize((pushed as { cachereplay: unknown }).cachereplay);
+    }
+  }
+
+  forget(uri: string): void {
+    this.cache.delete(uri);
+  }
+}
+
+export { CACHE_MODES };

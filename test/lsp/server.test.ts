@@ -1,0 +1,192 @@
+// The bundled language server over stdio with a real JSON-RPC client, on the bug 237588 samples.
+import assert from 'node:assert/strict';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import type { CodeLens, Diagnostic, DocumentSymbol, FoldingRange, Hover, Location } from 'vscode-languageserver-protocol';
+import { read, sample } from '../helpers.js';
+import { startClient, type TestClient } from './lsp-client.js';
+
+const reproPath = sample('bug237588', 'mmap_pwrite.strace');
+const repro = read(reproPath);
+const lines = repro.split('\n');
+const PWRITE = lines.findIndex((l) => l.includes('pwrite64('));
+const MMAP = lines.findIndex((l) => l.includes('MAP_SHARED'));
+const OPEN = lines.findIndex((l) => l.includes('file.bin", O_RDWR'));
+const MUNMAP = lines.findIndex((l) => l.includes('munmap(0x7f8c3d532000'));
+const uri = 'file:///work/samples/mmap_pwrite.strace';
+
+function col(line: number, needle: string, offset = 0): number {
+  const c = lines[line].indexOf(needle);
+  assert.ok(c >= 0, needle);
+  return c + offset;
+}
+
+function hoverText(h: Hover | null): string {
+  assert.ok(h);
+  const c = h.contents as { kind: string; value: string };
+  assert.equal(c.kind, 'markdown');
+  return c.value;
+}
+
+describe('language server, push diagnostics (a client like Neovim 0.7)', () => {
+  let c: TestClient;
+  before(async () => {
+    c = await startClient({ pull: false, settings: { cacheMode: 'write-around' } });
+    await c.open(uri, repro);
+  });
+  after(() => c.close());
+
+  it('publishes the warning on the pwrite line with lost ranges, rule code and related locations', async () => {
+    const diags = await c.waitForDiagnostics(uri, (d) => d.length > 0);
+    assert.equal(diags.length, 1);
+    const d: Diagnostic = diags[0];
+    assert.equal(d.range.start.line, PWRITE);
+    assert.equal(d.range.start.character, col(PWRITE, 'pwrite64'));
+    assert.equal(d.severity, 2);
+    assert.equal(d.code, 'mmap-dirty-invalidated');
+    assert.equal(d.source, 'cachereplay');
+    assert.match(String(d.message), /possible data loss.*\[0x0, 0x3e8\) \[0x44c, 0x1000\)/);
+    assert.equal(d.relatedInformation?.[0].location.range.start.line, MMAP);
+    assert.equal(d.relatedInformation?.[0].location.uri, uri);
+    assert.ok(c.requests.includes('workspace/configuration'), 'settings are pulled from the client');
+  });
+
+  it('hover on the pwrite line shows the page table before and after', async () => {
+    const h = await c.conn.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: PWRITE, character: col(PWRITE, 'pwrite64', 2) } });
+    const text = hoverText(h);
+    assert.match(text, /\*\*pwrite64\*\* · pid 8791/);
+    assert.match(text, /possible data loss.*3996 bytes/);
+    assert.match(text, /\| page \| bytes \| before \| after \| daemon holds \(after\) \|/);
+    assert.match(text, /\| 0 \| `0x0–0x1000` \| valid, \*\*dirty\*\* `\[0x0, 0x1000\)` ← mmap L32 \(possible\) \| \*\*invalidated\*\* \(dirty bytes dropped\)<br>⚠ lost \[0x0, 0x3e8\) \[0x44c, 0x1000\) \| `\[0x3e8, 0x44c\)` ← pwrite64 L33 \|/);
+  });
+
+  it('hover and definition on an fd lead to the open', async () => {
+    const pos = { line: PWRITE, character: col(PWRITE, '(3<', 1) };
+    const text = hoverText(await c.conn.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri }, position: pos }));
+    assert.equal(text, `**fd 3** → \`/tmp/cachereplay-mnt/file.bin\`, opened at line ${OPEN + 1} (openat)`);
+    const def = await c.conn.sendRequest<Location | null>('textDocument/definition', { textDocument: { uri }, position: pos });
+    assert.equal(def?.range.start.line, OPEN);
+  });
+
+  it('hover and definition on an address lead to the mmap', async () => {
+    const pos = { line: MUNMAP, character: col(MUNMAP, '0x7f8c3d532000', 3) };
+    const text = hoverText(await c.conn.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri }, position: pos }));
+    assert.match(text, /\*\*0x7f8c3d532000\*\* → MAP_SHARED writable mapping `0x7f8c3d532000–0x7f8c3d534000` made at line 32 of `\/tmp\/cachereplay-mnt\/file\.bin` at file offset 0x0/);
+    const def = await c.conn.sendRequest<Location | null>('textDocument/definition', { textDocument: { uri }, position: pos });
+    assert.equal(def?.range.start.line, MMAP);
+  });
+
+  it('document symbols: the process with its files and mappings', async () => {
+    const syms = await c.conn.sendRequest<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
+    assert.equal(syms.length, 1);
+    assert.equal(syms[0].name, 'process 8791');
+    const names = (syms[0].children ?? []).map((s) => s.name);
+    assert.ok(names.includes('/tmp/cachereplay-mnt/file.bin'));
+    assert.ok(names.includes('0x7f8c3d532000 MAP_SHARED RW'));
+  });
+
+  it('a code lens on the first line summarises findings per cache mode', async () => {
+    const lenses = await c.conn.sendRequest<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+    const titles = lenses.map((l) => l.command?.title);
+    assert.deepEqual(titles, ['uncached: 1 possible loss (8092 B)', '● write-around: 1 possible loss (3996 B)', 'write-through: no loss', 'writeback: no loss', 'Compare…']);
+    assert.ok(lenses.every((l) => l.range.start.line === 0));
+    assert.deepEqual(lenses[2].command?.arguments, ['write-through']);
+  });
+
+  it('folding per process', async () => {
+    const ranges = await c.conn.sendRequest<FoldingRange[]>('textDocument/foldingRange', { textDocument: { uri } });
+    assert.deepEqual(ranges.map((r) => [r.startLine, r.endLine]), [[0, lines.filter((l) => l.length > 0).length - 1]]);
+  });
+
+  it('a configuration change re-publishes under the new mode', async () => {
+    c.settings.cacheMode = 'write-through';
+    await c.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    const diags = await c.waitForDiagnostics(uri, (d) => d.length === 0);
+    assert.deepEqual(diags, []);
+    assert.ok(c.requests.includes('workspace/codeLens/refresh'));
+    c.settings.cacheMode = 'write-around';
+    await c.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await c.waitForDiagnostics(uri, (d) => d.length === 1);
+  });
+
+  it('edits are re-analysed; a broken line gets a parse diagnostic and the rest still works', async () => {
+    const broken = lines.slice();
+    broken.splice(3, 0, 'this line is not strace');
+    await c.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: broken.join('\n') }] });
+    const diags = await c.waitForDiagnostics(uri, (d) => d.length === 2);
+    const parse = diags.find((d) => d.code === 'parse-error');
+    assert.equal(parse?.range.start.line, 3);
+    assert.equal(diags.find((d) => d.code === 'mmap-dirty-invalidated')?.range.start.line, PWRITE + 1);
+  });
+
+  it('binary or unknown content: one clear diagnostic, and the server keeps serving', async () => {
+    const other = 'file:///work/notes.trace';
+    await c.open(other, 'Dear diary,\nmy files went missing.\n', 'trace');
+    const diags = await c.waitForDiagnostics(other, (d) => d.length > 0);
+    assert.equal(diags.length, 1);
+    assert.match(String(diags[0].message), /not a trace in a known format/);
+    const h = await c.conn.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri: other }, position: { line: 0, character: 1 } });
+    assert.equal(h, null);
+  });
+});
+
+describe('language server, pull diagnostics (VS Code)', () => {
+  let c: TestClient;
+  before(async () => {
+    c = await startClient({ pull: true, settings: { cacheMode: 'write-around' } });
+    await c.open(uri, repro);
+  });
+  after(() => c.close());
+
+  it('answers textDocument/diagnostic and pushes nothing', async () => {
+    const report = await c.conn.sendRequest<{ kind: string; items: Diagnostic[] }>('textDocument/diagnostic', { textDocument: { uri } });
+    assert.equal(report.kind, 'full');
+    assert.equal(report.items.length, 1);
+    assert.equal(report.items[0].range.start.line, PWRITE);
+    assert.equal(c.diagnostics.size, 0);
+  });
+
+  it('asks the client to pull again when settings change; hiding possible losses hides the warning', async () => {
+    c.settings.showPossibleLosses = false;
+    await c.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await new Promise((r) => setTimeout(r, 200));
+    assert.ok(c.requests.includes('workspace/diagnostic/refresh'));
+    const report = await c.conn.sendRequest<{ items: Diagnostic[] }>('textDocument/diagnostic', { textDocument: { uri } });
+    assert.deepEqual(report.items, []);
+  });
+
+  it('status notifications tell the client the mode in force', async () => {
+    const status = c.notifications.filter((n) => n.method === 'cachereplay/status').at(-1);
+    assert.deepEqual({ ...(status?.params as Record<string, unknown>), ms: 0 }, { uri, mode: 'write-around', kernel: 'freebsd', format: 'strace', errors: 0, warnings: 1, ms: 0 });
+  });
+
+  it('Compare Cache Modes and Show Page Timeline requests', async () => {
+    const cmp = await c.conn.sendRequest<{ modes: Array<{ mode: string; findings: unknown[] }> }>('cachereplay/compareModes', { uri });
+    assert.deepEqual(cmp.modes.map((m) => [m.mode, m.findings.length]), [['uncached', 0], ['write-around', 0], ['write-through', 0], ['writeback', 0]], 'possible losses are hidden now');
+    c.settings.showPossibleLosses = true;
+    await c.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    const cmp2 = await c.conn.sendRequest<{ modes: Array<{ mode: string; findings: unknown[] }> }>('cachereplay/compareModes', { uri });
+    assert.deepEqual(cmp2.modes.map((m) => [m.mode, m.findings.length]), [['uncached', 1], ['write-around', 1], ['write-through', 0], ['writeback', 0]]);
+    const tl = await c.conn.sendRequest<{ files: Array<{ name: string }>; pages: number; steps: Array<{ line: number; name: string; states: string; lost?: unknown }> }>('cachereplay/pageTimeline', { uri });
+    assert.equal(tl.files[0].name, '/tmp/cachereplay-mnt/file.bin');
+    assert.equal(tl.pages, 2);
+    const mmapStep = tl.steps.find((s) => s.line === MMAP);
+    assert.equal(mmapStep?.states, 'pp', 'both mapped pages may be dirty after the mmap');
+    const pwriteStep = tl.steps.find((s) => s.line === PWRITE);
+    assert.equal(pwriteStep?.states, 'xp', 'page 0 lost, page 1 still possibly dirty');
+    assert.deepEqual(pwriteStep?.lost, [[0, 1000], [1100, 4096]]);
+  });
+
+  it('Analyze Trace File reads a file from disk by URI and publishes its findings', async () => {
+    const fileUri = pathToFileURL(reproPath).href;
+    const res = await c.conn.sendRequest<{ events: number; counts: { warning: number }; published: number; format: string }>('cachereplay/analyzeFile', { uri: fileUri });
+    assert.equal(res.format, 'strace');
+    assert.equal(res.counts.warning, 1);
+    assert.equal(res.published, 1);
+    const pushed = await c.waitForDiagnostics(fileUri, (d) => d.length === 1);
+    assert.equal(pushed[0].range.start.line, PWRITE);
+    assert.ok(c.requests.includes('window/workDoneProgress/create'));
+    const missing = await c.conn.sendRequest<{ error?: string }>('cachereplay/analyzeFile', { uri: 'file:///nonexistent/trace.strace' });
+    assert.match(missing.error ?? '', /no such file/);
+  });
+});
