@@ -98,6 +98,17 @@ export function startServer(connection: Connection): void {
     }, delay));
   }
 
+  let refreshTimer: NodeJS.Timeout | undefined;
+  function refreshWhenAnalysed(uri: string): void {
+    const pending = analyses.current(uri);
+    void (pending ?? Promise.resolve()).catch(() => undefined).then(() => {
+      clearTimeout(refreshTimer);
+      refreshTimer = setTimeout(() => {
+        if (documents.get(uri)) void connection.languages.diagnostics.refresh();
+      }, 100);
+    });
+  }
+
   function refreshAll(): void {
     if (pullDiagnostics) void connection.languages.diagnostics.refresh();
     else for (const d of documents.all()) schedule(d.uri, 0);
@@ -161,7 +172,12 @@ export function startServer(connection: Connection): void {
       sendStatus(a);
       return { kind: DocumentDiagnosticReportKind.Full, items: diagnosticsOf(a.analysis, a.uri, documents.get(a.uri), a.display) };
     } catch (e) {
-      if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'The request has been cancelled.', { retriggerRequest: false });
+      if (token.isCancellationRequested) {
+        // The client may drop a pull it cancelled while it was still tracking which editors are visible (an
+        // editor opened before the extension activated). Ask it to pull again once the analysis is ready.
+        refreshWhenAnalysed(params.textDocument.uri);
+        return new ResponseError(LSPErrorCodes.RequestCancelled, 'The request has been cancelled.');
+      }
       // Superseded by a newer version of the document: ask the client to pull again.
       if (e instanceof Cancelled) return new ResponseError(LSPErrorCodes.ServerCancelled, 'A newer version is being analysed.', { retriggerRequest: true });
       log(`diagnostics failed: ${(e as Error).stack ?? e}`);

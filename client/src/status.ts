@@ -1,0 +1,59 @@
+// The status bar item: the cache mode in force for the active trace, and what the last replay found.
+import * as vscode from 'vscode';
+import type { StatusParams } from '../../server/src/lsp/protocol.js';
+
+const LANGUAGES = new Set(['trace', 'strace', 'kdump', 'dtruss', 'fuselog', 'fsxlog']);
+
+export class ModeStatus implements vscode.Disposable {
+  readonly item = vscode.window.createStatusBarItem('cachereplay.mode', vscode.StatusBarAlignment.Right, 100);
+  private readonly last = new Map<string, StatusParams>();
+  private readonly subs: vscode.Disposable[] = [];
+
+  constructor() {
+    this.item.name = 'Cache Replay mode';
+    this.item.command = 'cachereplay.replayUnderMode';
+    this.subs.push(
+      vscode.window.onDidChangeActiveTextEditor(() => this.render()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('cachereplay')) this.render();
+      }),
+    );
+    this.render();
+  }
+
+  update(p: StatusParams): void {
+    this.last.set(p.uri, p);
+    this.render();
+  }
+
+  /** What the item shows now (for tests). */
+  get text(): string {
+    return this.item.text;
+  }
+
+  render(): void {
+    const doc = vscode.window.activeTextEditor?.document;
+    if (!doc || !LANGUAGES.has(doc.languageId)) {
+      this.item.hide();
+      return;
+    }
+    const cfg = vscode.workspace.getConfiguration('cachereplay', doc.uri);
+    const mode = cfg.get<string>('cacheMode', 'write-through');
+    const kernel = cfg.get<string>('kernel', 'freebsd');
+    const s = this.last.get(doc.uri.toString());
+    const current = s && s.mode === mode && s.kernel === kernel ? s : undefined;
+    const found = current ? (current.errors + current.warnings > 0 ? ` $(warning) ${current.errors + current.warnings}` : ' $(check)') : '';
+    this.item.text = `$(database) ${mode} · ${kernel}${found}`;
+    this.item.tooltip = new vscode.MarkdownString(
+      `**Cache Replay**: replaying under **${mode}** (${kernel})` +
+      (current ? `\n\n${current.errors} data loss, ${current.warnings} possible data loss · ${current.format ?? 'unknown format'} · ${current.ms} ms` : '') +
+      '\n\nClick to replay under another cache mode.',
+    );
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.item.dispose();
+    for (const s of this.subs) s.dispose();
+  }
+}

@@ -1,0 +1,137 @@
+// Runs inside a real VS Code extension host (test/e2e/run.mjs starts VS Code with this file as
+// extensionTestsPath; @vscode/test-electron can run it too). Same contract as test-electron: export run().
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { Api } from '../../../client/src/extension.js';
+
+type Test = [string, () => Promise<void>];
+const tests: Test[] = [];
+const test = (name: string, fn: () => Promise<void>) => tests.push([name, fn]);
+
+async function waitFor<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const t0 = Date.now();
+  let last: unknown;
+  while (Date.now() - t0 < timeoutMs) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v as T;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
+
+function folder(): vscode.Uri {
+  const f = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(f, 'a workspace folder is open');
+  return f.uri;
+}
+
+let api: Api;
+let doc: vscode.TextDocument;
+let uri: vscode.Uri;
+const line = (needle: string) => doc.getText().split('\n').findIndex((l) => l.includes(needle));
+
+test('the extension activates and starts its language server', async () => {
+  const ext = vscode.extensions.getExtension<Api>('cachereplay.cachereplay');
+  assert.ok(ext, 'extension is installed');
+  api = await ext.activate();
+  assert.ok(api.client.isRunning());
+});
+
+test('a .strace file opens in the strace language mode', async () => {
+  uri = vscode.Uri.joinPath(folder(), 'mmap_pwrite.strace');
+  doc = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(doc);
+  assert.equal(doc.languageId, 'strace');
+});
+
+test('under write-around the pwrite line carries the possible-data-loss warning with related locations', async () => {
+  await vscode.commands.executeCommand('cachereplay.setCacheMode', 'write-around');
+  const diags = await waitFor('the warning', () => {
+    const d = vscode.languages.getDiagnostics(uri);
+    return d.length === 1 ? d : undefined;
+  });
+  const d = diags[0];
+  assert.equal(d.range.start.line, line('pwrite64('));
+  assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
+  assert.equal(typeof d.code === 'object' ? d.code.value : d.code, 'mmap-dirty-invalidated');
+  assert.match(d.message, /possible data loss.*\[0x0, 0x3e8\) \[0x44c, 0x1000\)/);
+  assert.equal(d.relatedInformation?.[0].location.range.start.line, line('MAP_SHARED'));
+});
+
+test('the status bar shows the mode in force', async () => {
+  await waitFor('status text', () => (api.status.text.includes('write-around') && api.status.text.includes('$(warning) 1') ? true : undefined));
+});
+
+test('hover on the pwrite line shows the page table', async () => {
+  const l = line('pwrite64(');
+  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(l, doc.lineAt(l).text.indexOf('pwrite64') + 2));
+  const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+  assert.match(text, /\| page \| bytes \| before \| after \| daemon holds \(after\) \|/);
+  assert.match(text, /\*\*invalidated\*\*/);
+  assert.match(text, /lost \[0x0, 0x3e8\) \[0x44c, 0x1000\)/);
+});
+
+test('go to definition on an fd jumps to its open', async () => {
+  const l = line('pwrite64(');
+  const locs = await vscode.commands.executeCommand<Array<vscode.Location | vscode.LocationLink>>('vscode.executeDefinitionProvider', uri, new vscode.Position(l, doc.lineAt(l).text.indexOf('(3<') + 1));
+  const target = 'targetRange' in locs[0] ? locs[0].targetRange : locs[0].range;
+  assert.equal(target.start.line, line('file.bin", O_RDWR'));
+});
+
+test('document symbols, folding and the code lens', async () => {
+  const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', uri);
+  assert.equal(symbols[0].name, 'process 8791');
+  const folds = await vscode.commands.executeCommand<vscode.FoldingRange[]>('vscode.executeFoldingRangeProvider', uri);
+  assert.ok(folds.length >= 1);
+  const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+  const titles = lenses.map((c) => c.command?.title);
+  assert.ok(titles.includes('● write-around: 1 possible loss (3996 B)'), titles.join(' | '));
+});
+
+test('Compare Cache Modes and Show Page Timeline open their views', async () => {
+  const cmp = await vscode.commands.executeCommand<{ modes: Array<{ mode: string; findings: unknown[] }> }>('cachereplay.compareModes');
+  assert.deepEqual(cmp.modes.map((m) => [m.mode, m.findings.length]), [['uncached', 1], ['write-around', 1], ['write-through', 0], ['writeback', 0]]);
+  const tl = await vscode.commands.executeCommand<{ pages: number; steps: unknown[] }>('cachereplay.showPageTimeline', uri.toString());
+  assert.equal(tl.pages, 2);
+  await waitFor('both views as editor tabs', () => {
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
+    return tabs.includes('Compare Cache Modes') && tabs.includes('Page Timeline') ? true : undefined;
+  }, 15_000);
+});
+
+test('switching to write-through clears the warning', async () => {
+  await vscode.window.showTextDocument(doc);
+  await vscode.commands.executeCommand('cachereplay.setCacheMode', 'write-through');
+  await waitFor('no diagnostics', () => (vscode.languages.getDiagnostics(uri).length === 0 ? true : undefined));
+});
+
+test('Analyze Trace File reads a file from disk and publishes its problems', async () => {
+  await vscode.commands.executeCommand('cachereplay.setCacheMode', 'write-around');
+  const other = vscode.Uri.joinPath(folder(), 'mmap_fork_pwrite.strace');
+  const res = await vscode.commands.executeCommand<{ format: string; counts: { warning: number } }>('cachereplay.analyzeTraceFile', other);
+  assert.equal(res.format, 'strace');
+  assert.equal(res.counts.warning, 1);
+  await waitFor('problems of the analysed file', () => (vscode.languages.getDiagnostics(other).length === 1 ? true : undefined));
+});
+
+export async function run(): Promise<void> {
+  let passed = 0;
+  let failed = 0;
+  for (const [name, fn] of tests) {
+    const t0 = Date.now();
+    try {
+      await fn();
+      passed++;
+      console.log(`ok - ${name} (${Date.now() - t0} ms)`);
+    } catch (e) {
+      failed++;
+      console.log(`not ok - ${name}: ${(e as Error).stack ?? e}`);
+    }
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  if (failed > 0) throw new Error(`${failed} extension test(s) failed`);
+}
