@@ -169,6 +169,23 @@ export interface StoreEvent extends EventBase {
   offset?: number;
   length: number;
   source: 'fsx' | 'pflt' | 'daemon';
+  /** The trace names a page, not bytes (a page fault): the model widens addr/offset to its page size. */
+  wholePage?: boolean;
+}
+
+/** A program's own check of file content (fsx READ BAD DATA, a size check): linked to the finding that explains it. */
+export interface VerifyEvent extends EventBase {
+  kind: 'verify';
+  /** The traced file, when the format names it. */
+  path?: string;
+  /** The range the program read and checked. */
+  offset: number;
+  length: number;
+  /** First byte that differed, when reported. */
+  badOffset?: number;
+  /** The operation number the program suspects wrote the lost bytes (fsx "operation# (mod 256) ... may be N"). */
+  suspectOp?: number;
+  detail?: string;
 }
 
 export interface WriteEvent extends EventBase {
@@ -280,6 +297,8 @@ export interface FuseRequestEvent extends EventBase {
   fh?: number;
   /** libfuse's high-level "writepage" marker: cache write-back rather than write(2). */
   writepage?: boolean;
+  /** FUSE_WRITE write_flags / open flags as printed (hex), when the log shows them. */
+  flags?: number;
 }
 
 export interface FuseReplyEvent extends EventBase {
@@ -333,6 +352,7 @@ export type TraceEvent =
   | RenameEvent
   | UnlinkEvent
   | StatEvent
+  | VerifyEvent
   | SignalEvent
   | FuseRequestEvent
   | FuseReplyEvent

@@ -1,9 +1,11 @@
-// The page cache of one file, with three byte-precise provenance maps (design.md section 3):
+// The page cache of one file, with byte-precise provenance maps (design.md section 3):
 //   intended: what a coherent file system would hold (every write and store in order);
-//   cached:   what the valid cached pages hold;  dirty: the part of `cached` the daemon has not received;
-//   daemon:   what the FUSE server has received.
-// Values are the seq of the event that last wrote each byte. Visible content is `cached` on valid pages, else
-// `daemon`. When an invalidation leaves visible bytes that differ from intended ones, those bytes are lost.
+//   daemon:   what the FUSE server has received;
+//   cached:   what the valid cached pages hold, kept as `valid` pages plus `dirty`, the bytes of the cache
+//             the daemon has not received: cached = daemon overlaid with dirty, on valid pages. (Keeping the
+//             cache as an overlay rather than a third full map saves a map update per write and per fill.)
+// Values are the seq of the event that last wrote each byte. Visible content is the cache on valid pages, else
+// the daemon's. When an invalidation leaves visible bytes that differ from intended ones, those bytes are lost.
 import { alignOut, differences, IntervalMap, subtract, type Segment } from './interval-map.js';
 
 const NONE: Segment[] = [];
@@ -51,7 +53,6 @@ export interface PageView {
 
 export class FileCache {
   readonly intended = new IntervalMap();
-  readonly cached = new IntervalMap();
   readonly dirty = new IntervalMap();
   readonly daemon = new IntervalMap();
   /** Valid page ranges (value 1). */
@@ -80,12 +81,9 @@ export class FileCache {
     if (end > this.size) this.size = end;
   }
 
-  /** Makes [start, end) valid, filling what was not cached from the daemon. */
+  /** Makes [start, end) valid: pages not cached are read from the daemon (the overlay needs no copy). */
   fill(start: number, end: number): void {
-    for (const gap of gaps(this.valid, start, end)) {
-      this.cached.copyFrom(this.daemon, gap[0], gap[1]);
-      this.valid.set(gap[0], gap[1], 1);
-    }
+    this.valid.set(start, end, 1);
   }
 
   /** read(2) through the cache: the fill unit around the range becomes valid (clipped at EOF). */
@@ -116,7 +114,6 @@ export class FileCache {
   private drop(start: number, end: number): Segment[] {
     const dropped = this.dirty.isEmpty() ? NONE : this.dirty.segments(start, end);
     this.valid.clear(start, end);
-    this.cached.clear(start, end);
     if (dropped.length > 0) this.dirty.clear(start, end);
     return dropped;
   }
@@ -171,7 +168,6 @@ export class FileCache {
       case 'through-block': {
         const [a, b] = this.blocks(off, end);
         this.fill(a, b);
-        this.cached.set(off, end, seq);
         this.daemon.set(off, end, seq);
         this.dirty.clear(off, end);
         // The synchronous bwrite of the block carries the block's mmap-dirty pages too (vfs_setdirty_range).
@@ -179,14 +175,9 @@ export class FileCache {
         return;
       }
       case 'through-pages': {
-        const [a, b] = this.pages(off, end);
         // Existing pages take the bytes; untouched mmap-dirty bytes in them stay dirty. Fully written pages become valid.
-        for (const seg of this.valid.segments(a, b)) this.cached.set(Math.max(off, seg.start), Math.min(end, seg.end), seq);
         const [fa, fb] = [Math.ceil(off / this.ctx.pageSize) * this.ctx.pageSize, Math.floor(end / this.ctx.pageSize) * this.ctx.pageSize];
-        if (fb > fa) {
-          this.cached.set(fa, fb, seq);
-          this.valid.set(fa, fb, 1);
-        }
+        if (fb > fa) this.valid.set(fa, fb, 1);
         this.daemon.set(off, end, seq);
         this.dirty.clear(off, end);
         return;
@@ -194,7 +185,6 @@ export class FileCache {
       case 'back': {
         const [a, b] = this.unit(fillUnit, off, end);
         this.fill(a, b);
-        this.cached.set(off, end, seq);
         this.dirty.set(off, end, seq);
         return;
       }
@@ -207,7 +197,6 @@ export class FileCache {
     if (len <= 0) return;
     const [a, b] = this.pages(off, end);
     this.fill(a, b);
-    this.cached.set(off, end, seq);
     this.dirty.set(off, end, seq);
     this.intended.set(off, end, seq);
   }
@@ -215,7 +204,6 @@ export class FileCache {
   truncate(size: number): void {
     if (size < this.size || !this.sizeKnown) {
       this.intended.truncate(size);
-      this.cached.truncate(size);
       this.dirty.truncate(size);
       this.daemon.truncate(size);
       this.valid.truncate(Math.ceil(size / this.ctx.pageSize) * this.ctx.pageSize);
@@ -243,10 +231,7 @@ export class FileCache {
     if (changesData) {
       this.intended.set(off, end, seq);
       this.daemon.set(off, end, seq);
-      if (policy === 'none') {
-        for (const seg of this.valid.segments(off, end)) this.cached.set(seg.start, seg.end, seq);
-        this.dirty.clear(off, end);
-      }
+      if (policy === 'none') this.dirty.clear(off, end);
     }
     if (!keepSize) this.grow(end);
     if (inval) this.reportLoss(seq, 'space-invalidate', 'block', inval[0], inval[1], dropped, changesData ? [off, end] : undefined);
@@ -256,7 +241,6 @@ export class FileCache {
   flushAndInvalidate(start = 0, end = Number.POSITIVE_INFINITY): void {
     this.flush(start, end);
     this.valid.clear(start, end);
-    this.cached.clear(start, end);
   }
 
   hasDirty(): boolean {
@@ -271,7 +255,9 @@ export class FileCache {
       const start = p * ps;
       const end = start + ps;
       const valid = this.valid.intersects(start, end);
-      const visibleDiff = differences(this.intended, valid ? this.cached : this.daemon, start, end)
+      // On valid pages the cache (daemon + dirty) holds the intended bytes by construction; on the others a
+      // difference between intended and daemon bytes is what a reader would miss.
+      const visibleDiff = valid ? [] : differences(this.intended, this.daemon, start, end)
         .filter((d) => d.a !== undefined)
         .map((d) => ({ start: d.start, end: d.end, value: d.a as number }));
       out.push({
@@ -283,16 +269,4 @@ export class FileCache {
     }
     return out;
   }
-}
-
-/** Sub-ranges of [start, end) not covered by `set`. */
-export function gaps(set: IntervalMap, start: number, end: number): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  let p = start;
-  for (const seg of set.segments(start, end)) {
-    if (seg.start > p) out.push([p, seg.start]);
-    p = Math.max(p, seg.end);
-  }
-  if (p < end) out.push([p, end]);
-  return out;
 }

@@ -557,7 +557,9 @@ export class Replay {
 
   private store(p: Process, ev: StoreEvent): void {
     if (ev.addr !== undefined) {
-      const ranges = this.fileRanges(p, ev.addr, ev.addr + ev.length);
+      const ps = this.options.pageSize;
+      const addr = ev.wholePage ? Math.floor(ev.addr / ps) * ps : ev.addr;
+      const ranges = this.fileRanges(p, addr, addr + (ev.wholePage ? ps : ev.length));
       for (const { m, from, to } of ranges) {
         if (!m.file || !m.shared) continue;
         this.addSource({ seq: ev.seq, kind: 'store', name: ev.name, span: ev.span, fileId: m.file.id, mappingSeq: m.seq, range: [from, to] });

@@ -8,16 +8,37 @@ export const AT_FDCWD = -100;
 /** Strips `name=` of -N/--arg-names and `/* comment *\/` tails of -X verbose. */
 function bare(arg: string): string {
   let s = arg;
-  const eq = s.indexOf('=');
-  if (eq > 0 && /^[a-z_][a-z0-9_]*=(?!>)/.test(s)) s = s.slice(eq + 1);
+  const c0 = s.charCodeAt(0);
+  // Only a lowercase identifier can be an argument name; numbers, strings and flags skip the check.
+  if ((c0 >= 97 && c0 <= 122) || c0 === 95) {
+    const eq = s.indexOf('=');
+    if (eq > 0 && /^[a-z_][a-z0-9_]*=(?!>)/.test(s)) s = s.slice(eq + 1);
+  }
   const c = s.indexOf('/*');
   if (c >= 0) s = s.slice(0, c).trim();
   return s;
 }
 
+/** Plain decimal digits, optionally followed by an fd decoration: the common case, read without regexes. */
+function fastDecimal(s: string): number | undefined {
+  const n = s.length;
+  if (n === 0 || n > 15) return undefined;
+  let v = 0;
+  let i = 0;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    v = v * 10 + (c - 48);
+  }
+  if (i === 0 || (s.charCodeAt(0) === 48 && i > 1)) return undefined; // empty, or octal
+  return i === n || s.charCodeAt(i) === 60 /* < */ ? v : undefined;
+}
+
 /** An integer argument: decimal, hex, octal (leading 0), `-1`, `AT_FDCWD`, `NULL`, a decorated fd `3</x>`, `[5]`. */
 export function argInt(arg: string | undefined): number | undefined {
   if (arg === undefined) return undefined;
+  const fast = fastDecimal(arg);
+  if (fast !== undefined) return fast;
   let s = bare(arg);
   if (s.length === 0) return undefined;
   const c0 = s.charCodeAt(0);
@@ -35,6 +56,8 @@ export function argInt(arg: string | undefined): number | undefined {
 
 export function parseNumber(s: string): number | undefined {
   if (s.length === 0) return undefined;
+  const fast = fastDecimal(s);
+  if (fast !== undefined) return fast;
   let neg = false;
   let t = s;
   if (t.charCodeAt(0) === 45) {
@@ -57,25 +80,23 @@ export function parseNumber(s: string): number | undefined {
 
 /** The path of an fd decoration (`3</tmp/x>` → `/tmp/x`), undefined when the arg has none. */
 export function argDecoration(arg: string | undefined): string | undefined {
-  if (arg === undefined) return undefined;
-  const lt = arg.indexOf('<');
-  if (lt <= 0 || arg.charCodeAt(arg.length - 1) !== 62) return undefined;
-  return decodeDecoration(arg.slice(lt + 1, -1));
-}
-
-const decorationCache = new Map<string, string>();
-
-function decodeDecoration(inner: string): string {
-  let v = decorationCache.get(inner);
+  if (arg === undefined || arg.charCodeAt(arg.length - 1) !== 62) return undefined;
+  let v = decorationCache.get(arg);
   if (v === undefined) {
+    const lt = arg.indexOf('<');
+    if (lt <= 0) return undefined;
+    const inner = arg.slice(lt + 1, -1);
     // -yy device decorations: `/dev/null<char 1:3>`; keep the path part.
     const nested = inner.indexOf('<');
     v = decodeCString(nested > 0 ? inner.slice(0, nested) : inner);
     if (decorationCache.size > 100_000) decorationCache.clear();
-    decorationCache.set(inner, v);
+    decorationCache.set(arg, v);
   }
   return v;
 }
+
+/** Decoded fd decorations by the whole argument (`3</tmp/x>`): the same few repeat on every line. */
+const decorationCache = new Map<string, string>();
 
 /** A quoted string argument, decoded; `truncated` when strace cut it (`"..."...`). */
 export function argString(arg: string | undefined): { value: string; truncated: boolean } | undefined {

@@ -1,39 +1,38 @@
-// The strace line grammar (Chevrotain, embedded actions). One reused parser instance; each line is parsed on
-// its own so that an error never crosses a newline. The actions fill a reused record instead of building a CST.
+// The strace line grammar (Chevrotain, embedded actions). One reused parser instance; lines are parsed many
+// per call (`parseLines`), and a line that does not fit is re-read on its own so that an error never crosses a
+// newline. The actions fill a reused record instead of building a CST.
+//
+//   line   := Leader? ( call | SignalLine | ExitLine | StraceMsg | ProcessMsg | StackFrame | DumpLine | Comment | Elision )
+//   call   := ( Call | Resumed ) ( Result | Unfinished ( CloseAfterUnfinished Result )? | Detached )?
 import { EmbeddedActionsParser, type IToken } from 'chevrotain';
 import {
-  allTokens, Aux, ArgsText, Newline, CallHead, Clock, CloseAfterUnfinished, Comment, Decimal, Detached, DumpLine, Duration,
-  Elision, Equals, ErrName, ExitLine, Int, PidBracket, ProcessMsg, RelParen, Resumed, RetVal, RParen, SignalLine,
-  StackFrame, StraceMsg, SyscallNo, Unavailable, Unfinished,
+  allTokens, Call, CloseAfterUnfinished, Comment, Detached, DumpLine, Elision, ExitLine, Leader, Newline, ProcessMsg,
+  Result, Resumed, SignalLine, StackFrame, StraceMsg, Unfinished,
 } from './tokens.js';
 
 export type LineKind = 'call' | 'resumed' | 'signal' | 'exit' | 'note' | 'stack' | 'dump' | 'comment' | 'elision';
 
 export interface LineRecord {
   kind: LineKind;
-  pid: IToken | undefined;
-  stamp: IToken | undefined;
-  rel: IToken | undefined;
+  /** The Leader token (payload: LeaderInfo). */
+  leader: IToken | undefined;
+  /** The Call or Resumed token (payload: whether its parenthesis closed). */
   head: IToken | undefined;
-  args: IToken | undefined;
-  /** The call's ')' was seen. */
-  closed: boolean;
   unfinished: boolean;
   detached: boolean;
-  ret: IToken | undefined;
-  err: IToken | undefined;
-  aux: IToken[];
-  duration: IToken | undefined;
-  unavailable: boolean;
+  /** The Result token (payload: ResultInfo). */
+  result: IToken | undefined;
+  /** The token of a whole-line record (signal, exit, note...). */
   body: IToken | undefined;
 }
 
 export function emptyRecord(): LineRecord {
-  return {
-    kind: 'note', pid: undefined, stamp: undefined, rel: undefined, head: undefined, args: undefined, closed: false,
-    unfinished: false, detached: false, ret: undefined, err: undefined, aux: [], duration: undefined,
-    unavailable: false, body: undefined,
-  };
+  return { kind: 'note', leader: undefined, head: undefined, unfinished: false, detached: false, result: undefined, body: undefined };
+}
+
+/** Whether the call's parenthesis closed (so the arguments are complete). */
+export function closed(r: LineRecord): boolean {
+  return r.head?.payload === true;
 }
 
 export class StraceLineParser extends EmbeddedActionsParser {
@@ -51,9 +50,8 @@ export class StraceLineParser extends EmbeddedActionsParser {
 
   private clearRecord(): void {
     const r = this.rec;
-    r.pid = r.stamp = r.rel = r.head = r.args = r.ret = r.err = r.duration = r.body = undefined;
-    r.closed = r.unfinished = r.detached = r.unavailable = false;
-    if (r.aux.length > 0) r.aux = [];
+    r.leader = r.head = r.result = r.body = undefined;
+    r.unfinished = r.detached = false;
     r.kind = 'note';
   }
 
@@ -93,21 +91,8 @@ export class StraceLineParser extends EmbeddedActionsParser {
 
   private line = this.RULE('line', () => {
     this.ACTION(() => { if (this.bulk) this.clearRecord(); });
-    this.OPTION(() => {
-      this.OR([
-        { ALT: () => { this.rec.pid = this.CONSUME(PidBracket); } },
-        { ALT: () => { this.rec.pid = this.CONSUME(Int); } },
-      ]);
-    });
-    this.OPTION2(() => {
-      this.OR2([
-        { ALT: () => { this.rec.stamp = this.CONSUME(Clock); } },
-        { ALT: () => { this.rec.stamp = this.CONSUME(Decimal); } },
-      ]);
-    });
-    this.OPTION3(() => { this.rec.rel = this.CONSUME(RelParen); });
-    this.OPTION4(() => this.CONSUME(SyscallNo));
-    this.OR3([
+    this.OPTION(() => { this.rec.leader = this.CONSUME(Leader); });
+    this.OR([
       { ALT: () => this.SUBRULE(this.call) },
       { ALT: () => { this.rec.kind = 'signal'; this.rec.body = this.CONSUME(SignalLine); } },
       { ALT: () => { this.rec.kind = 'exit'; this.rec.body = this.CONSUME(ExitLine); } },
@@ -123,37 +108,22 @@ export class StraceLineParser extends EmbeddedActionsParser {
 
   private call = this.RULE('call', () => {
     this.OR([
-      { ALT: () => { this.rec.kind = 'call'; this.rec.head = this.CONSUME(CallHead); } },
+      { ALT: () => { this.rec.kind = 'call'; this.rec.head = this.CONSUME(Call); } },
       { ALT: () => { this.rec.kind = 'resumed'; this.rec.head = this.CONSUME(Resumed); } },
     ]);
-    this.OPTION(() => { this.rec.args = this.CONSUME(ArgsText); });
-    this.OPTION2(() => {
+    this.OPTION(() => {
       this.OR2([
-        { ALT: () => { this.CONSUME(RParen); this.rec.closed = true; this.OPTION3(() => this.SUBRULE(this.result)); } },
+        { ALT: () => { this.rec.result = this.CONSUME(Result); } },
         {
           ALT: () => {
             this.CONSUME(Unfinished);
             this.rec.unfinished = true;
             // print_event_exit: `name(args <unfinished ...>) = ?` when the tracee vanished mid-call.
-            this.OPTION4(() => { this.CONSUME(CloseAfterUnfinished); this.rec.closed = true; this.SUBRULE2(this.result); });
+            this.OPTION2(() => { this.CONSUME(CloseAfterUnfinished); this.rec.result = this.CONSUME2(Result); });
           },
         },
         { ALT: () => { this.CONSUME(Detached); this.rec.detached = true; } },
       ]);
     });
-  });
-
-  private result = this.RULE('result', () => {
-    this.CONSUME(Equals);
-    this.rec.ret = this.CONSUME(RetVal);
-    this.OPTION(() => { this.rec.err = this.CONSUME(ErrName); });
-    this.MANY(() => { this.rec.aux.push(this.CONSUME(Aux)); });
-    this.OPTION2(() => {
-      this.OR([
-        { ALT: () => { this.rec.duration = this.CONSUME(Duration); } },
-        { ALT: () => { this.CONSUME(Unavailable); this.rec.unavailable = true; } },
-      ]);
-    });
-    this.OPTION3(() => { this.rec.duration = this.CONSUME2(Duration); });
   });
 }

@@ -6,7 +6,8 @@ import type { Span } from '../../events.js';
 import { excerpt, unparsed, type EventSink, type ParserOptions, type TraceParser } from '../parser-api.js';
 import { stripAnsi } from '../text.js';
 import { argInt, argDecoration } from './args.js';
-import { StraceLineParser, type LineRecord } from './line-parser.js';
+import { closed, StraceLineParser, type LineRecord } from './line-parser.js';
+import type { LeaderInfo, ResultInfo } from './scan.js';
 import { buildCallEvent, type Base, type CallInfo } from './syscalls.js';
 import { createStraceLexer, Newline } from './tokens.js';
 
@@ -93,7 +94,7 @@ export class StraceParser implements TraceParser {
     const parser = this.parser;
     parser.onLine = (rec) => {
       const line = base + parser.lineIndex;
-      const first = rec.pid ?? rec.stamp ?? rec.rel ?? rec.head ?? rec.body!;
+      const first = rec.leader ?? rec.head ?? rec.body!;
       const start = text.lastIndexOf('\n', first.startOffset - 1) + 1;
       const end = lineEndAt(text, start);
       if (isBad(line)) this.reject(this.tokensOfLine(tokens, start, end), line, text, start, end, true);
@@ -171,7 +172,7 @@ export class StraceParser implements TraceParser {
     const lexed = this.lexer.tokenize(joined);
     if (lexed.errors.length > 0 || !this.parser.parseLine(lexed.tokens)) return false;
     const rec = this.parser.rec;
-    if (!rec.closed || rec.ret === undefined) return false;
+    if (!closed(rec) || rec.result === undefined) return false;
     this.record(rec, open.line, 0, joined, 0, first.length, { line: nextLine, start: 0, end: next.length });
     return true;
   }
@@ -184,13 +185,14 @@ export class StraceParser implements TraceParser {
 
   /** Interprets a parsed line; [textStart, textEnd) of `text` is the line (for spans and cut-off lines). */
   private record(r: LineRecord, line: number, lineStart: number, text: string, textStart: number, textEnd: number, wrapEnd?: Span): void {
-    const pid = r.pid ? pidOf(r.pid.image) : this.unprefixedPid();
-    if (r.pid && pid !== undefined && !this.seen.has(pid)) {
+    const lead = r.leader?.payload as LeaderInfo | undefined;
+    const pid = lead?.pid ?? this.unprefixedPid();
+    if (lead?.pid !== undefined && !this.seen.has(lead.pid)) {
       // A resumed line of the unprefixed process's call reveals that process's own pid: not a new child.
-      const own = r.kind === 'resumed' && this.pending.get(-1)?.name === r.head!.image.slice(5, -9);
-      this.newPid(pid, own);
+      const own = r.kind === 'resumed' && this.pending.get(-1)?.name === callName(r);
+      this.newPid(lead.pid, own);
     }
-    const time = r.stamp ? stampOf(r.stamp.image) : undefined;
+    const time = lead?.time;
     const spanEnd = textEnd - lineStart;
     switch (r.kind) {
       case 'call':
@@ -246,16 +248,17 @@ export class StraceParser implements TraceParser {
   private call(r: LineRecord, line: number, lineStart: number, text: string, textStart: number, textEnd: number, pid: number | undefined, time: number | undefined, spanEnd: number, wrapEnd?: Span): void {
     const head = r.head!;
     const span: Span = { line, start: head.startOffset - lineStart, end: spanEnd };
-    const name = r.kind === 'call' ? head.image.slice(0, -1) : head.image.slice(5, -9);
-    const args = r.args ? r.args.image : '';
+    const name = callName(r);
+    const args = callArgs(r);
     const key = pid ?? -1;
-    if (r.unfinished && !r.closed) {
+    const isClosed = closed(r);
+    if (r.unfinished && !isClosed) {
       const prev = this.pending.get(key);
       if (prev) this.flushPending(key, prev);
       this.pending.set(key, { name, args, span, pid, time });
       return;
     }
-    if (!r.closed && !r.detached) {
+    if (!isClosed && !r.detached && !r.unfinished) {
       this.openLine = { line, text: text.slice(textStart, textEnd) };
       return;
     }
@@ -286,7 +289,8 @@ export class StraceParser implements TraceParser {
       return;
     }
     const info: CallInfo = { name, argsText: allArgs, ret: undefined, retPath: undefined };
-    const ret = r.ret ? r.ret.image.trimEnd() : '?';
+    const res = r.result?.payload as ResultInfo | undefined;
+    const ret = res ? res.ret : '?';
     if (ret !== '?') {
       info.ret = argInt(ret);
       info.retPath = argDecoration(ret);
@@ -297,23 +301,26 @@ export class StraceParser implements TraceParser {
   private base(r: LineRecord, name: string, span: Span, endSpan: Span | undefined, pid: number | undefined, time: number | undefined): Base {
     let ok = true;
     let errno: string | undefined;
-    if (r.err) {
+    const res = r.result?.payload as ResultInfo | undefined;
+    const ret = res?.ret;
+    const err = res?.err;
+    if (err !== undefined) {
       ok = false;
-      errno = r.err.image.trimEnd();
-    } else if (r.ret === undefined || r.unavailable) ok = name === 'exit' || name === 'exit_group';
-    else if (r.ret.image.charCodeAt(0) === 63 /* ? */) ok = name === 'exit' || name === 'exit_group' || name === 'execve';
-    else if (r.ret.image.startsWith('-1') && r.aux.length > 0) {
-      const aux = r.aux.find((a) => a.image.startsWith('(errno'));
+      errno = err;
+    } else if (ret === undefined || res?.unavailable) ok = name === 'exit' || name === 'exit_group';
+    else if (ret.charCodeAt(0) === 63 /* ? */) ok = name === 'exit' || name === 'exit_group' || name === 'execve';
+    else if (ret.startsWith('-1')) {
+      const aux = res?.aux?.find((a) => a.startsWith('(errno'));
       if (aux) {
         ok = false;
-        errno = aux.image.trimEnd().slice(1, -1);
+        errno = aux.slice(1, -1);
       }
     }
     if (r.unfinished) ok = false;
     // Every field in a fixed order: one hidden class for all bases keeps event construction fast.
     const b: Base = {
       span, endSpan, pid, tid: undefined, time, name, ok, errno,
-      durationSec: r.duration ? Number(r.duration.image.trimEnd().slice(1, -1)) : undefined, fdPath: undefined,
+      durationSec: res?.duration, fdPath: undefined,
     };
     return b;
   }
@@ -340,6 +347,20 @@ export class StraceParser implements TraceParser {
     // "+++ superseded by execve in pid N +++": this thread id is gone, the process lives on.
     this.sink.event({ kind: 'exit', span, name: 'superseded', ok: true, pid, time, threadOnly: true });
   }
+}
+
+/** The syscall name of a Call (`name(...`) or Resumed (`<... name resumed>...`) token. */
+function callName(r: LineRecord): string {
+  const img = r.head!.image;
+  return r.kind === 'call' ? img.slice(0, img.indexOf('(')) : img.slice(5, img.indexOf(' resumed>'));
+}
+
+/** The argument text of a call: after '(' (or 'resumed>') up to the closing parenthesis. */
+function callArgs(r: LineRecord): string {
+  const img = r.head!.image;
+  const from = r.kind === 'call' ? img.indexOf('(') + 1 : img.indexOf(' resumed>') + 9;
+  if (!closed(r)) return img.slice(from);
+  return img.slice(from, img.lastIndexOf(')'));
 }
 
 function lastNewlineIndex(tokens: IToken[]): number {
@@ -390,16 +411,4 @@ function lineEndAt(text: string, start: number): number {
   return e;
 }
 
-function pidOf(image: string): number | undefined {
-  const m = /\d+/.exec(image);
-  return m ? Number(m[0]) : undefined;
-}
-
-function stampOf(image: string): number {
-  if (image.charCodeAt(2) === 58 /* : */) {
-    const d = (i: number) => image.charCodeAt(i) - 48;
-    return (d(0) * 10 + d(1)) * 3600 + (d(3) * 10 + d(4)) * 60 + Number(image.slice(6));
-  }
-  return Number(image);
-}
 

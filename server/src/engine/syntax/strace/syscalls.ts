@@ -2,7 +2,9 @@
 // (and any call whose arguments are cut off, e.g. a resumed line without its first half) becomes a generic event.
 import type { EventBase, EventDraft, OpenFlags, Prot } from '../../events.js';
 import { AT_FDCWD, argDecoration, argInt, argString, fieldOf, flagsOf, LINUX_FLAG_BITS } from './args.js';
-import { splitArgs } from './scan.js';
+import { ArgList } from './scan.js';
+
+const ARGS = new ArgList();
 
 export type Base = Omit<EventBase, 'seq'>;
 
@@ -14,7 +16,7 @@ export interface CallInfo {
   retPath: string | undefined;
 }
 
-type Handler = (a: string[], c: CallInfo, b: Base) => EventDraft | undefined;
+type Handler = (a: ArgList, c: CallInfo, b: Base) => EventDraft | undefined;
 
 type Fields<K extends EventDraft['kind']> = Omit<Extract<EventDraft, { kind: K }>, keyof Base | 'kind'>;
 
@@ -59,141 +61,141 @@ function open(b: Base, c: CallInfo, path: string | undefined, dirfd: number | un
   });
 }
 
-function needs(a: string[], n: number): boolean {
+function needs(a: ArgList, n: number): boolean {
   return a.length >= n;
 }
 
 const handlers: Record<string, Handler> = {
-  open: (a, c, b) => needs(a, 2) ? open(b, c, argString(a[0])?.value, undefined, undefined, openFlags(a[1])) : undefined,
-  openat: (a, c, b) => needs(a, 3) ? open(b, c, argString(a[1])?.value, argInt(a[0]), a[0], openFlags(a[2])) : undefined,
-  openat2: (a, c, b) => needs(a, 3) ? open(b, c, argString(a[1])?.value, argInt(a[0]), a[0], openFlags(fieldOf(a[2], 'flags'))) : undefined,
-  creat: (a, c, b) => needs(a, 1) ? open(b, c, argString(a[0])?.value, undefined, undefined, openFlags('O_WRONLY|O_CREAT|O_TRUNC')) : undefined,
-  close: (a, _c, b) => { const fd = argInt(a[0]); return fd === undefined ? undefined : ev(b, 'close', { fd }); },
-  dup: (a, c, b) => { const fd = argInt(a[0]); return fd === undefined || c.ret === undefined ? undefined : ev(b, 'dup', { fd, newfd: c.ret, cloexec: false }); },
-  dup2: (a, _c, b) => { const fd = argInt(a[0]); const nfd = argInt(a[1]); return fd === undefined || nfd === undefined ? undefined : ev(b, 'dup', { fd, newfd: nfd, cloexec: false }); },
-  dup3: (a, _c, b) => { const fd = argInt(a[0]); const nfd = argInt(a[1]); return fd === undefined || nfd === undefined ? undefined : ev(b, 'dup', { fd, newfd: nfd, cloexec: (a[2] ?? '').includes('O_CLOEXEC') }); },
+  open: (a, c, b) => needs(a, 2) ? open(b, c, argString(a.at(0))?.value, undefined, undefined, openFlags(a.at(1))) : undefined,
+  openat: (a, c, b) => needs(a, 3) ? open(b, c, argString(a.at(1))?.value, argInt(a.at(0)), a.at(0), openFlags(a.at(2))) : undefined,
+  openat2: (a, c, b) => needs(a, 3) ? open(b, c, argString(a.at(1))?.value, argInt(a.at(0)), a.at(0), openFlags(fieldOf(a.at(2), 'flags'))) : undefined,
+  creat: (a, c, b) => needs(a, 1) ? open(b, c, argString(a.at(0))?.value, undefined, undefined, openFlags('O_WRONLY|O_CREAT|O_TRUNC')) : undefined,
+  close: (a, _c, b) => { const fd = argInt(a.at(0)); return fd === undefined ? undefined : ev(b, 'close', { fd }); },
+  dup: (a, c, b) => { const fd = argInt(a.at(0)); return fd === undefined || c.ret === undefined ? undefined : ev(b, 'dup', { fd, newfd: c.ret, cloexec: false }); },
+  dup2: (a, _c, b) => { const fd = argInt(a.at(0)); const nfd = argInt(a.at(1)); return fd === undefined || nfd === undefined ? undefined : ev(b, 'dup', { fd, newfd: nfd, cloexec: false }); },
+  dup3: (a, _c, b) => { const fd = argInt(a.at(0)); const nfd = argInt(a.at(1)); return fd === undefined || nfd === undefined ? undefined : ev(b, 'dup', { fd, newfd: nfd, cloexec: (a.at(2) ?? '').includes('O_CLOEXEC') }); },
   fcntl: (a, c, b) => {
-    const fd = argInt(a[0]);
-    const cmd = symbol(a[1], FCNTL_CMDS);
+    const fd = argInt(a.at(0));
+    const cmd = symbol(a.at(1), FCNTL_CMDS);
     if (fd === undefined || cmd === undefined) return undefined;
     if (cmd === 'F_DUPFD' || cmd === 'F_DUPFD_CLOEXEC') return c.ret === undefined ? undefined : ev(b, 'dup', { fd, newfd: c.ret, cloexec: cmd === 'F_DUPFD_CLOEXEC' });
-    if (cmd === 'F_SETFL') { const f = openFlags(a[2]); return ev(b, 'setfl', { fd, direct: f.direct, append: f.append }); }
-    if (cmd === 'F_SETFD') return ev(b, 'setfd', { fd, cloexec: (a[2] ?? '').includes('FD_CLOEXEC') || argInt(a[2]) === 1 });
+    if (cmd === 'F_SETFL') { const f = openFlags(a.at(2)); return ev(b, 'setfl', { fd, direct: f.direct, append: f.append }); }
+    if (cmd === 'F_SETFD') return ev(b, 'setfd', { fd, cloexec: (a.at(2) ?? '').includes('FD_CLOEXEC') || argInt(a.at(2)) === 1 });
     return undefined;
   },
   clone: (a, c, b) => {
     if (c.ret === undefined) return undefined;
-    const flagsArg = a.find((x) => x.startsWith('flags=')) ?? a[0];
+    const flagsArg = a.find((x) => x.startsWith('flags=')) ?? a.at(0);
     const f = flagsOf(flagsArg, LINUX_FLAG_BITS.clone);
     return ev(b, 'fork', { child: c.ret, shareFiles: f.has('CLONE_FILES'), shareVm: f.has('CLONE_VM'), thread: f.has('CLONE_THREAD') });
   },
   clone3: (a, c, b) => {
     if (c.ret === undefined || a.length === 0) return undefined;
-    const f = flagsOf(fieldOf(a[0], 'flags'), LINUX_FLAG_BITS.clone);
+    const f = flagsOf(fieldOf(a.at(0), 'flags'), LINUX_FLAG_BITS.clone);
     return ev(b, 'fork', { child: c.ret, shareFiles: f.has('CLONE_FILES'), shareVm: f.has('CLONE_VM'), thread: f.has('CLONE_THREAD') });
   },
   fork: (_a, c, b) => c.ret === undefined ? undefined : ev(b, 'fork', { child: c.ret, shareFiles: false, shareVm: false, thread: false }),
   vfork: (_a, c, b) => c.ret === undefined ? undefined : ev(b, 'fork', { child: c.ret, shareFiles: false, shareVm: true, thread: false }),
-  execve: (a, _c, b) => (ev(b, 'exec', { path: argString(a[0])?.value })),
-  execveat: (a, _c, b) => (ev(b, 'exec', { path: argString(a[1])?.value })),
-  exit: (a, _c, b) => (ev(b, 'exit', { code: argInt(a[0]), threadOnly: true })),
-  exit_group: (a, _c, b) => (ev(b, 'exit', { code: argInt(a[0]), threadOnly: false })),
+  execve: (a, _c, b) => (ev(b, 'exec', { path: argString(a.at(0))?.value })),
+  execveat: (a, _c, b) => (ev(b, 'exec', { path: argString(a.at(1))?.value })),
+  exit: (a, _c, b) => (ev(b, 'exit', { code: argInt(a.at(0)), threadOnly: true })),
+  exit_group: (a, _c, b) => (ev(b, 'exit', { code: argInt(a.at(0)), threadOnly: false })),
   mmap: (a, c, b) => mmap(a, c, b, 1),
   mmap2: (a, c, b) => mmap(a, c, b, 4096),
-  munmap: (a, _c, b) => { const addr = argInt(a[0]); const len = argInt(a[1]); return addr === undefined || len === undefined ? undefined : ev(b, 'munmap', { addr, length: len }); },
+  munmap: (a, _c, b) => { const addr = argInt(a.at(0)); const len = argInt(a.at(1)); return addr === undefined || len === undefined ? undefined : ev(b, 'munmap', { addr, length: len }); },
   mremap: (a, c, b) => {
-    const oldAddr = argInt(a[0]); const oldLength = argInt(a[1]); const newLength = argInt(a[2]);
+    const oldAddr = argInt(a.at(0)); const oldLength = argInt(a.at(1)); const newLength = argInt(a.at(2));
     if (oldAddr === undefined || oldLength === undefined || newLength === undefined || c.ret === undefined) return undefined;
     return ev(b, 'mremap', { oldAddr, oldLength, newLength, newAddr: c.ret });
   },
-  mprotect: (a, _c, b) => { const addr = argInt(a[0]); const len = argInt(a[1]); return addr === undefined || len === undefined ? undefined : ev(b, 'mprotect', { addr, length: len, prot: prot(a[2]) }); },
+  mprotect: (a, _c, b) => { const addr = argInt(a.at(0)); const len = argInt(a.at(1)); return addr === undefined || len === undefined ? undefined : ev(b, 'mprotect', { addr, length: len, prot: prot(a.at(2)) }); },
   msync: (a, _c, b) => {
-    const addr = argInt(a[0]); const len = argInt(a[1]);
+    const addr = argInt(a.at(0)); const len = argInt(a.at(1));
     if (addr === undefined || len === undefined) return undefined;
-    const f = flagsOf(a[2], LINUX_FLAG_BITS.msync);
+    const f = flagsOf(a.at(2), LINUX_FLAG_BITS.msync);
     return ev(b, 'msync', { addr, length: len, sync: f.has('MS_SYNC'), async: f.has('MS_ASYNC'), invalidate: f.has('MS_INVALIDATE') });
   },
   write: (a, c, b) => io('write', a, c, b, undefined),
   writev: (a, c, b) => io('write', a, c, b, undefined),
-  pwrite64: (a, c, b) => io('write', a, c, b, a[3]),
-  pwrite: (a, c, b) => io('write', a, c, b, a[3]),
-  pwritev: (a, c, b) => io('write', a, c, b, a[3]),
-  pwritev2: (a, c, b) => io('write', a, c, b, a[3]),
+  pwrite64: (a, c, b) => io('write', a, c, b, a.at(3)),
+  pwrite: (a, c, b) => io('write', a, c, b, a.at(3)),
+  pwritev: (a, c, b) => io('write', a, c, b, a.at(3)),
+  pwritev2: (a, c, b) => io('write', a, c, b, a.at(3)),
   read: (a, c, b) => io('read', a, c, b, undefined),
   readv: (a, c, b) => io('read', a, c, b, undefined),
-  pread64: (a, c, b) => io('read', a, c, b, a[3]),
-  pread: (a, c, b) => io('read', a, c, b, a[3]),
-  preadv: (a, c, b) => io('read', a, c, b, a[3]),
-  preadv2: (a, c, b) => io('read', a, c, b, a[3]),
+  pread64: (a, c, b) => io('read', a, c, b, a.at(3)),
+  pread: (a, c, b) => io('read', a, c, b, a.at(3)),
+  preadv: (a, c, b) => io('read', a, c, b, a.at(3)),
+  preadv2: (a, c, b) => io('read', a, c, b, a.at(3)),
   sendfile: (a, c, b) => {
     // sendfile(out, in, [off], count): the written side is what can touch a page cache we model.
-    const out = argInt(a[0]);
+    const out = argInt(a.at(0));
     if (out === undefined || c.ret === undefined || c.ret < 0) return undefined;
     return ev(b, 'write', { fd: out, length: c.ret });
   },
   lseek: (a, c, b) => {
-    const fd = argInt(a[0]); const off = argInt(a[1]);
+    const fd = argInt(a.at(0)); const off = argInt(a.at(1));
     if (fd === undefined || off === undefined) return undefined;
-    return ev(b, 'lseek', { fd, offset: off, result: c.ret, whence: whence(a[2]) });
+    return ev(b, 'lseek', { fd, offset: off, result: c.ret, whence: whence(a.at(2)) });
   },
   _llseek: (a, _c, b) => {
-    const fd = argInt(a[0]); const hi = argInt(a[1]); const lo = argInt(a[2]); const res = argInt(a[3]);
+    const fd = argInt(a.at(0)); const hi = argInt(a.at(1)); const lo = argInt(a.at(2)); const res = argInt(a.at(3));
     if (fd === undefined || hi === undefined || lo === undefined) return undefined;
-    return ev(b, 'lseek', { fd, offset: hi * 2 ** 32 + lo, result: res, whence: whence(a[4]) });
+    return ev(b, 'lseek', { fd, offset: hi * 2 ** 32 + lo, result: res, whence: whence(a.at(4)) });
   },
-  ftruncate: (a, _c, b) => { const fd = argInt(a[0]); const size = argInt(a[1]); return fd === undefined || size === undefined ? undefined : ev(b, 'truncate', { fd, size }); },
-  truncate: (a, _c, b) => { const p = argString(a[0])?.value; const size = argInt(a[1]); return p === undefined || size === undefined ? undefined : ev(b, 'truncate', { path: p, size }); },
+  ftruncate: (a, _c, b) => { const fd = argInt(a.at(0)); const size = argInt(a.at(1)); return fd === undefined || size === undefined ? undefined : ev(b, 'truncate', { fd, size }); },
+  truncate: (a, _c, b) => { const p = argString(a.at(0))?.value; const size = argInt(a.at(1)); return p === undefined || size === undefined ? undefined : ev(b, 'truncate', { path: p, size }); },
   fsync: (a, _c, b) => sync(a, b, 'fsync'),
   fdatasync: (a, _c, b) => sync(a, b, 'fdatasync'),
   sync_file_range: (a, _c, b) => {
-    const fd = argInt(a[0]); const off = argInt(a[1]); const len = argInt(a[2]);
+    const fd = argInt(a.at(0)); const off = argInt(a.at(1)); const len = argInt(a.at(2));
     if (fd === undefined) return undefined;
     // Only SYNC_FILE_RANGE_WRITE (with or without WAIT_*) starts write-back; the model treats it as a flush.
     return ev(b, 'sync', { fd, how: 'range', range: off === undefined || len === undefined ? undefined : { offset: off, length: len } });
   },
   sync: (_a, _c, b) => (ev(b, 'sync', { how: 'all' })),
-  syncfs: (a, _c, b) => (ev(b, 'sync', { fd: argInt(a[0]), how: 'all' })),
+  syncfs: (a, _c, b) => (ev(b, 'sync', { fd: argInt(a.at(0)), how: 'all' })),
   fallocate: (a, _c, b) => {
-    const fd = argInt(a[0]); const off = argInt(a[2]); const len = argInt(a[3]);
+    const fd = argInt(a.at(0)); const off = argInt(a.at(2)); const len = argInt(a.at(3));
     if (fd === undefined || off === undefined || len === undefined) return undefined;
-    const mode = a[1] ?? '0';
+    const mode = a.at(1) ?? '0';
     const op = mode.includes('PUNCH_HOLE') ? 'punch' : mode.includes('ZERO_RANGE') ? 'zero' : 'allocate';
     return ev(b, 'space', { fd, offset: off, length: len, op, keepSize: mode.includes('KEEP_SIZE') || op === 'punch' });
   },
   copy_file_range: (a, c, b) => {
-    const src = argInt(a[0]); const dst = argInt(a[2]);
+    const src = argInt(a.at(0)); const dst = argInt(a.at(2));
     if (src === undefined || dst === undefined || c.ret === undefined || c.ret < 0) return undefined;
-    const srcOff = a[1] === 'NULL' ? undefined : argInt(a[1]);
-    const dstOff = a[3] === 'NULL' ? undefined : argInt(a[3]);
+    const srcOff = a.at(1) === 'NULL' ? undefined : argInt(a.at(1));
+    const dstOff = a.at(3) === 'NULL' ? undefined : argInt(a.at(3));
     return ev(b, 'space', { fd: dst, offset: dstOff ?? -1, length: c.ret, op: 'copy-dest', keepSize: false, srcFd: src, srcOffset: srcOff });
   },
   fadvise64: (a, _c, b) => {
-    const fd = argInt(a[0]); const off = argInt(a[1]); const len = argInt(a[2]);
+    const fd = argInt(a.at(0)); const off = argInt(a.at(1)); const len = argInt(a.at(2));
     if (fd === undefined || off === undefined || len === undefined) return undefined;
-    return ev(b, 'advise', { fd, offset: off, length: len, advice: a[3] ?? '' });
+    return ev(b, 'advise', { fd, offset: off, length: len, advice: a.at(3) ?? '' });
   },
   madvise: (a, _c, b) => {
-    const addr = argInt(a[0]); const len = argInt(a[1]);
+    const addr = argInt(a.at(0)); const len = argInt(a.at(1));
     if (addr === undefined || len === undefined) return undefined;
-    return ev(b, 'advise', { addr, offset: 0, length: len, advice: a[2] ?? '' });
+    return ev(b, 'advise', { addr, offset: 0, length: len, advice: a.at(2) ?? '' });
   },
-  fstat: (a, _c, b) => statOf(b, argInt(a[0]), undefined, a[1], 'st_'),
-  stat: (a, _c, b) => statOf(b, undefined, argString(a[0])?.value, a[1], 'st_'),
+  fstat: (a, _c, b) => statOf(b, argInt(a.at(0)), undefined, a.at(1), 'st_'),
+  stat: (a, _c, b) => statOf(b, undefined, argString(a.at(0))?.value, a.at(1), 'st_'),
   newfstatat: (a, _c, b) => {
-    const p = argString(a[1])?.value;
-    return p === '' ? statOf(b, argInt(a[0]), undefined, a[2], 'st_') : statOf(b, undefined, p, a[2], 'st_');
+    const p = argString(a.at(1))?.value;
+    return p === '' ? statOf(b, argInt(a.at(0)), undefined, a.at(2), 'st_') : statOf(b, undefined, p, a.at(2), 'st_');
   },
   statx: (a, _c, b) => {
-    const p = argString(a[1])?.value;
-    return p === '' ? statOf(b, argInt(a[0]), undefined, a[4], 'stx_') : statOf(b, undefined, p, a[4], 'stx_');
+    const p = argString(a.at(1))?.value;
+    return p === '' ? statOf(b, argInt(a.at(0)), undefined, a.at(4), 'stx_') : statOf(b, undefined, p, a.at(4), 'stx_');
   },
-  chdir: (a, _c, b) => (ev(b, 'chdir', { path: argString(a[0])?.value })),
-  fchdir: (a, _c, b) => (ev(b, 'chdir', { fd: argInt(a[0]), path: argDecoration(a[0]) })),
-  rename: (a, _c, b) => renameOf(b, a[0], a[1]),
-  renameat: (a, _c, b) => renameOf(b, a[1], a[3]),
-  renameat2: (a, _c, b) => renameOf(b, a[1], a[3]),
-  unlink: (a, _c, b) => { const p = argString(a[0])?.value; return p === undefined ? undefined : ev(b, 'unlink', { path: p }); },
-  unlinkat: (a, _c, b) => { const p = argString(a[1])?.value; return p === undefined ? undefined : ev(b, 'unlink', { path: p }); },
+  chdir: (a, _c, b) => (ev(b, 'chdir', { path: argString(a.at(0))?.value })),
+  fchdir: (a, _c, b) => (ev(b, 'chdir', { fd: argInt(a.at(0)), path: argDecoration(a.at(0)) })),
+  rename: (a, _c, b) => renameOf(b, a.at(0), a.at(1)),
+  renameat: (a, _c, b) => renameOf(b, a.at(1), a.at(3)),
+  renameat2: (a, _c, b) => renameOf(b, a.at(1), a.at(3)),
+  unlink: (a, _c, b) => { const p = argString(a.at(0))?.value; return p === undefined ? undefined : ev(b, 'unlink', { path: p }); },
+  unlinkat: (a, _c, b) => { const p = argString(a.at(1))?.value; return p === undefined ? undefined : ev(b, 'unlink', { path: p }); },
 };
 handlers.fcntl64 = handlers.fcntl;
 handlers.fstat64 = handlers.fstat;
@@ -247,24 +249,24 @@ function whence(arg: string | undefined): 'set' | 'cur' | 'end' | 'data' | 'hole
   }
 }
 
-function sync(a: string[], b: Base, how: 'fsync' | 'fdatasync'): EventDraft | undefined {
-  const fd = argInt(a[0]);
+function sync(a: ArgList, b: Base, how: 'fsync' | 'fdatasync'): EventDraft | undefined {
+  const fd = argInt(a.at(0));
   return fd === undefined ? undefined : ev(b, 'sync', { fd, how });
 }
 
-function mmap(a: string[], c: CallInfo, b: Base, offsetUnit: number): EventDraft | undefined {
+function mmap(a: ArgList, c: CallInfo, b: Base, offsetUnit: number): EventDraft | undefined {
   if (!needs(a, 6) || c.ret === undefined) return undefined;
-  const length = argInt(a[1]); const fd = argInt(a[4]); const off = argInt(a[5]);
+  const length = argInt(a.at(1)); const fd = argInt(a.at(4)); const off = argInt(a.at(5));
   if (length === undefined || fd === undefined || off === undefined) return undefined;
-  const f = flagsOf(a[3], LINUX_FLAG_BITS.map);
+  const f = flagsOf(a.at(3), LINUX_FLAG_BITS.map);
   return ev(b, 'mmap', {
-    addr: c.ret, length, prot: prot(a[2]), shared: f.has('MAP_SHARED') || f.has('MAP_SHARED_VALIDATE'),
+    addr: c.ret, length, prot: prot(a.at(2)), shared: f.has('MAP_SHARED') || f.has('MAP_SHARED_VALIDATE'),
     anonymous: f.has('MAP_ANONYMOUS') || f.has('MAP_ANON'), fd, offset: off * offsetUnit,
   });
 }
 
-function io(kind: 'read' | 'write', a: string[], c: CallInfo, b: Base, offArg: string | undefined): EventDraft | undefined {
-  const fd = argInt(a[0]);
+function io(kind: 'read' | 'write', a: ArgList, c: CallInfo, b: Base, offArg: string | undefined): EventDraft | undefined {
+  const fd = argInt(a.at(0));
   if (fd === undefined || c.ret === undefined || c.ret < 0) return undefined;
   let offset: number | undefined;
   if (offArg !== undefined) {
@@ -279,18 +281,18 @@ function io(kind: 'read' | 'write', a: string[], c: CallInfo, b: Base, offArg: s
 export function buildCallEvent(c: CallInfo, b: Base): EventDraft {
   const h = handlers[c.name];
   if (h !== undefined && b.ok) {
-    const a = splitArgs(c.argsText);
+    const a = ARGS.reset(c.argsText);
     const ev = h(a, c, b);
     if (ev !== undefined) {
       if ('fd' in ev && ev.fd !== undefined) {
-        const fdPath = argDecoration(ev.kind === 'mmap' ? a[4] : ev.kind === 'space' && ev.srcFd !== undefined ? a[2] : a[0]);
+        const fdPath = argDecoration(ev.kind === 'mmap' ? a.at(4) : ev.kind === 'space' && ev.srcFd !== undefined ? a.at(2) : a.at(0));
         if (fdPath !== undefined) ev.fdPath = fdPath;
       }
       return ev;
     }
   }
   if (c.name === 'exit' || c.name === 'exit_group') {
-    const ev = handlers[c.name](splitArgs(c.argsText), c, b);
+    const ev = handlers[c.name](ARGS.reset(c.argsText), c, b);
     if (ev !== undefined) return ev;
   }
   return ev(b, 'generic', {});

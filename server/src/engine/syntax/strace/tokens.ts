@@ -1,7 +1,7 @@
-// strace tokens. Coarse on purpose: a whole argument list is one token and whole non-call lines are one token,
-// so a typical line lexes to 5-8 tokens. Arguments are decoded later, and only for syscalls the model needs.
+// strace tokens. Coarse on purpose: the line leader, the whole argument list, the whole result and whole
+// non-call lines are one token each, so a typical line lexes to 5-6 tokens. Arguments are decoded later, and only for syscalls the model needs.
 import { createToken, Lexer, type CustomPatternMatcherFunc, type TokenType } from 'chevrotain';
-import { atLineStart, lineEnd, scanArgs, scanParenGroup, scanRetVal } from './scan.js';
+import { atLineStart, lineEnd, scanArgs, scanLeader, scanResult, type LeaderInfo, type ResultInfo } from './scan.js';
 
 /** Wraps a scanner returning an end offset into a Chevrotain custom pattern. */
 function matcher(scan: (text: string, offset: number) => number): CustomPatternMatcherFunc {
@@ -26,12 +26,9 @@ function skipSpaces(text: string, end: number, start: number): number {
   return end;
 }
 
-const PRINTABLE: string[] = [];
-for (let c = 33; c < 127; c++) PRINTABLE.push(String.fromCharCode(c));
 
 // ---------------- every mode ----------------
 export const Newline = createToken({ name: 'Newline', pattern: /\r?\n/, line_breaks: true });
-const NewlinePop = createToken({ name: 'NewlineEnd', pattern: /\r?\n/, line_breaks: true, pop_mode: true, categories: [Newline] });
 export const WS = createToken({ name: 'WS', pattern: /[ \t]+/, group: Lexer.SKIPPED });
 
 // ---------------- line mode: the leader and the non-call lines ----------------
@@ -59,15 +56,62 @@ export const DumpLine = createToken({
   start_chars_hint: [' ', '|'],
   line_breaks: false,
 });
-export const PidBracket = createToken({ name: 'PidBracket', pattern: /\[pid +\d+(?:<[^>\n]*>)?\] */, start_chars_hint: ['['] });
-export const Clock = createToken({ name: 'Clock', pattern: /\d\d:\d\d:\d\d(?:\.\d+)? */ });
-export const Decimal = createToken({ name: 'Decimal', pattern: /\d+\.\d+ */ });
-/** A bare pid (`-f -o FILE`), possibly with `<comm>` (-Y). */
-export const Int = createToken({ name: 'Int', pattern: /\d+(?:<[^>\n]*>)? */ });
-export const RelParen = createToken({ name: 'RelParen', pattern: /\(\+ *\d+\.\d+\) */ });
-export const SyscallNo = createToken({ name: 'SyscallNo', pattern: /\[ *\d+\] */ });
-export const CallHead = createToken({ name: 'CallHead', pattern: /[A-Za-z_][A-Za-z0-9_]*\(/, push_mode: 'args' });
-export const Resumed = createToken({ name: 'Resumed', pattern: /<\.\.\. [A-Za-z_0-9]+ resumed>/, push_mode: 'args' });
+/**
+ * The whole line leader (pid prefix, timestamps, syscall number) as one token, decoded while it is scanned:
+ * its payload is a LeaderInfo.
+ */
+export const Leader = createToken({
+  name: 'Leader',
+  pattern: (text, offset) => {
+    if (!atLineStart(text, offset)) return null;
+    const info: LeaderInfo = { pid: undefined, time: undefined };
+    const end = scanLeader(text, offset, info);
+    if (end <= offset) return null;
+    const m = [text.substring(offset, end)] as unknown as RegExpExecArray & { payload: LeaderInfo };
+    m.payload = info;
+    return m;
+  },
+  start_chars_hint: [' ', '[', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+  line_breaks: false,
+});
+/**
+ * A whole call up to and including its closing parenthesis: `name(args)`. When the line stops before the
+ * parenthesis (`<unfinished ...>`, a cut-off or hard-wrapped line) the token ends with the arguments.
+ * payload: true when the parenthesis closed.
+ */
+export const Call = createToken({
+  name: 'Call',
+  pattern: (text, offset) => {
+    CALL_HEAD.lastIndex = offset;
+    if (!CALL_HEAD.test(text)) return null;
+    return callTail(text, offset, scanArgs(text, CALL_HEAD.lastIndex));
+  },
+  start_chars_hint: [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_'],
+  line_breaks: false,
+});
+/** `<... name resumed>` and the rest of the arguments, like Call. */
+export const Resumed = createToken({
+  name: 'Resumed',
+  pattern: (text, offset) => {
+    if (!text.startsWith('<... ', offset)) return null;
+    const close = text.indexOf(' resumed>', offset + 5);
+    if (close < 0 || close - offset > 80) return null;
+    return callTail(text, offset, scanArgs(text, close + 9));
+  },
+  start_chars_hint: ['<'],
+  line_breaks: false,
+});
+
+const CALL_HEAD = /[A-Za-z_][A-Za-z0-9_]*\(/y;
+
+function callTail(text: string, offset: number, argsEnd: number): RegExpExecArray | null {
+  const closed = text.charCodeAt(argsEnd) === 41;
+  const end = closed ? skipSpaces(text, argsEnd + 1, argsEnd) : argsEnd;
+  const m = [text.substring(offset, end)] as unknown as RegExpExecArray & { payload: boolean };
+  m.payload = closed;
+  return m;
+}
+
 export const SignalLine = createToken({ name: 'SignalLine', pattern: restOfLine('--- '), start_chars_hint: ['-'], line_breaks: false });
 export const ExitLine = createToken({ name: 'ExitLine', pattern: restOfLine('+++ '), start_chars_hint: ['+'], line_breaks: false });
 export const StraceMsg = createToken({ name: 'StraceMsg', pattern: restOfLine('strace: '), start_chars_hint: ['s'], line_breaks: false });
@@ -86,48 +130,32 @@ export const Elision = createToken({
   line_breaks: false,
 });
 
-// ---------------- args mode: everything between '(' and the closing ')' ----------------
-export const Unfinished = createToken({ name: 'Unfinished', pattern: / *<unfinished \.\.\.> */, pop_mode: true, push_mode: 'result', start_chars_hint: [' ', '<'] });
-export const Detached = createToken({ name: 'Detached', pattern: / *<detached \.\.\.> */, pop_mode: true, push_mode: 'result', start_chars_hint: [' ', '<'] });
-export const ArgsText = createToken({
-  name: 'ArgsText',
-  pattern: matcher((text, offset) => scanArgs(text, offset)),
-  start_chars_hint: PRINTABLE,
-  line_breaks: false,
-});
-export const RParen = createToken({ name: 'RParen', pattern: /\) */, pop_mode: true, push_mode: 'result' });
-
-// ---------------- result mode: `= RET [ERRNO (text)] [(aux)...] [<duration>]` ----------------
-export const Equals = createToken({ name: 'Equals', pattern: /= */ });
-export const RetVal = createToken({
-  name: 'RetVal',
-  pattern: matcher((text, offset) => skipSpaces(text, scanRetVal(text, offset), offset)),
-  start_chars_hint: ['?', '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
-  line_breaks: false,
-});
-export const ErrName = createToken({ name: 'ErrName', pattern: /E[A-Z0-9_]+ */ });
-export const Aux = createToken({
-  name: 'Aux',
-  pattern: matcher((text, offset) => (text.charCodeAt(offset) === 40 ? skipSpaces(text, scanParenGroup(text, offset), offset) : -1)),
-  start_chars_hint: ['('],
-  line_breaks: false,
-});
-export const Duration = createToken({ name: 'Duration', pattern: /<\d+(?:\.\d+)?> */ });
-export const Unavailable = createToken({ name: 'Unavailable', pattern: /<unavailable> */ });
+export const Unfinished = createToken({ name: 'Unfinished', pattern: /<unfinished \.\.\.> */ });
+export const Detached = createToken({ name: 'Detached', pattern: /<detached \.\.\.> */ });
+/** `name(args <unfinished ...>) = ?`: the parenthesis strace prints after an unfinished call whose tracee vanished. */
 export const CloseAfterUnfinished = createToken({ name: 'CloseAfterUnfinished', pattern: /\) */ });
 
-const lineMode: TokenType[] = [
-  StackFrame, DumpLine, WS, Newline, PidBracket, ProcessMsg, SyscallNo, Clock, Decimal, Int, RelParen,
-  StraceMsg, CallHead, Resumed, SignalLine, ExitLine, Comment, Elision,
-];
-const argsMode: TokenType[] = [NewlinePop, WS, Unfinished, Detached, RParen, ArgsText];
-const resultMode: TokenType[] = [NewlinePop, WS, Equals, RetVal, ErrName, Aux, Duration, Unavailable, CloseAfterUnfinished];
+/** The whole result tail `= RET [ERRNO] [(aux)...] [<unavailable>] [<secs>]` as one token; payload: a ResultInfo. */
+export const Result = createToken({
+  name: 'Result',
+  pattern: (text, offset) => {
+    const out: { info?: ResultInfo } = {};
+    const end = scanResult(text, offset, out);
+    if (end <= offset) return null;
+    const m = [text.substring(offset, end)] as unknown as RegExpExecArray & { payload: ResultInfo };
+    m.payload = out.info!;
+    return m;
+  },
+  start_chars_hint: ['='],
+  line_breaks: false,
+});
 
-export const allTokens: TokenType[] = [...new Set([...lineMode, ...argsMode, ...resultMode, NewlinePop])];
+// One mode: the coarse tokens cannot be confused with each other, so no lexer modes need switching per line.
+export const allTokens: TokenType[] = [
+  StackFrame, DumpLine, Leader, WS, Newline, ProcessMsg, StraceMsg, Call, Resumed, Unfinished, Detached, Result,
+  CloseAfterUnfinished, SignalLine, ExitLine, Comment, Elision,
+];
 
 export function createStraceLexer(): Lexer {
-  return new Lexer(
-    { modes: { line: lineMode, args: argsMode, result: resultMode }, defaultMode: 'line' },
-    { positionTracking: 'onlyOffset', ensureOptimizations: true, skipValidations: false },
-  );
+  return new Lexer(allTokens, { positionTracking: 'onlyOffset', ensureOptimizations: true, skipValidations: false });
 }
