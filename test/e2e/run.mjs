@@ -4,7 +4,7 @@
 //     problem count, hovers the pwrite line, and switches the cache mode from the command palette.
 // Screenshots and logs go to test-output/e2e/. Installs what it needs first (test/e2e/setup.mjs).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -43,6 +43,7 @@ async function userSession() {
   await withVSCode({
     workspace: join(root, 'samples', 'bug237588'), copyWorkspace: true, vsix: [vsix], outDir: join(out, 'user-session'),
     settings: { 'cachereplay.cacheMode': 'write-around', 'workbench.colorTheme': 'Default Dark Modern' },
+    viewport: { width: 1600, height: 1000 },
   }, async (vsc) => {
     const page = vsc.page;
     const run = ui.steps(vsc);
@@ -69,6 +70,11 @@ async function userSession() {
     await run.step('hovering the pwrite line shows the lost bytes of page 0', async () => {
       const text = await ui.hoverText(page, 'pwrite64');
       for (const want of ['invalidated', 'lost [0x0, 0x3e8) [0x44c, 0x1000)', 'daemon holds']) if (!text.includes(want)) throw new Error(`hover lacks "${want}": ${text}`);
+      await page.mouse.move(5, 5);
+      await page.waitForTimeout(500);
+      // The same hover without the diagnostic above it: point at the line's timestamp instead of the call.
+      const table = await ui.hoverText(page, '830264');
+      if (!table.includes('invalidated') || !table.includes('daemon holds')) throw new Error(`timestamp hover lacks the page table: ${table}`);
       await vsc.screenshot('hover-page-table');
       await page.mouse.move(5, 5);
       return text.split('\n').slice(0, 2).join(' / ');
@@ -98,9 +104,15 @@ async function userSession() {
   return { passed, failed };
 }
 
+function neovim() {
+  console.log('\n== e2e: Neovim 0.7 (push diagnostics) as a second client');
+  const r = spawnSync(process.execPath, [join(root, 'test/e2e/neovim.mjs')], { stdio: 'inherit' });
+  return r.status === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
+}
+
 setup();
 const totals = { passed: 0, failed: 0 };
-for (const [name, fn] of [['tests', extensionTests], ['ui', userSession]]) {
+for (const [name, fn] of [['tests', extensionTests], ['ui', userSession], ['neovim', neovim]]) {
   if (only && only !== name) continue;
   try {
     const r = await fn();
@@ -113,7 +125,9 @@ for (const [name, fn] of [['tests', extensionTests], ['ui', userSession]]) {
 }
 // Keep the picture a person should look at beside the logs.
 try {
-  copyFileSync(join(out, 'user-session', 'screenshots', 'hover-page-table.png'), join(out, 'hover-page-table.png'));
+  const shots = join(out, 'user-session', 'screenshots');
+  const hover = readdirSync(shots).find((f) => f.endsWith('hover-page-table.png'));
+  if (hover) copyFileSync(join(shots, hover), join(out, 'hover-page-table.png'));
 } catch {
   // no UI run
 }

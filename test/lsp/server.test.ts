@@ -57,7 +57,7 @@ describe('language server, push diagnostics (a client like Neovim 0.7)', () => {
     assert.match(text, /\*\*pwrite64\*\* · pid 8791/);
     assert.match(text, /possible data loss.*3996 bytes/);
     assert.match(text, /\| page \| bytes \| before \| after \| daemon holds \(after\) \|/);
-    assert.match(text, /\| 0 \| `0x0–0x1000` \| valid, \*\*dirty\*\* `\[0x0, 0x1000\)` ← mmap L32 \(possible\) \| \*\*invalidated\*\* \(dirty bytes dropped\)<br>⚠ lost \[0x0, 0x3e8\) \[0x44c, 0x1000\) \| `\[0x3e8, 0x44c\)` ← pwrite64 L33 \|/);
+    assert.match(text, /\| 0 \| `0x0–0x1000` \| \*\*dirty\*\* `\[0x0, 0x1000\)` ← mmap L32 \(possible\) \| \*\*invalidated\*\* \(dirty bytes dropped\)<br>⚠ lost \[0x0, 0x3e8\) \[0x44c, 0x1000\) \| `\[0x3e8, 0x44c\)` ← pwrite64 L33 \|/);
   });
 
   it('hover and definition on an fd lead to the open', async () => {

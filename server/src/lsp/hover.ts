@@ -35,8 +35,8 @@ function segs(list: Segment[], r: ReplayResult): string {
 
 function state(p: PageView, r: ReplayResult): string {
   if (!p.valid) return 'not cached';
-  if (p.dirty.length === 0) return 'valid, clean';
-  return `valid, **dirty** ${segs(p.dirty, r)}`;
+  if (p.dirty.length === 0) return 'clean';
+  return `**dirty** ${segs(p.dirty, r)}`;
 }
 
 function touchTable(t: Touch, r: ReplayResult, lost: Array<[number, number]>): string {

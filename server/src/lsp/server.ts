@@ -67,6 +67,11 @@ export function startServer(connection: Connection): void {
     };
   }
 
+  /** After diagnostics are out, record page states in the background so the first hover finds them ready. */
+  function prepareHovers(a: DocAnalysis): void {
+    setImmediate(() => void a.recorded().catch(() => undefined));
+  }
+
   function sendStatus(a: DocAnalysis): void {
     const status: StatusParams = {
       uri: a.uri, mode: a.settings.cacheMode, kernel: a.settings.kernel, format: a.analysis.format,
@@ -85,6 +90,7 @@ export function startServer(connection: Connection): void {
       if (!a || documents.get(uri)?.version !== a.version) return; // a newer version is on its way
       await connection.sendDiagnostics({ uri, version: a.version, diagnostics: diagnosticsOf(a.analysis, uri, doc, a.display) });
       sendStatus(a);
+      prepareHovers(a);
     } catch (e) {
       if (!(e instanceof Cancelled)) log(`analysis of ${uri} failed: ${(e as Error).stack ?? e}`);
     }
@@ -118,8 +124,10 @@ export function startServer(connection: Connection): void {
   connection.onInitialize((params): InitializeResult => {
     const caps = params.capabilities;
     settings.pull = caps.workspace?.configuration === true;
-    const init = params.initializationOptions as { settings?: unknown } | undefined;
-    if (init?.settings !== undefined) settings.fallback = normalize(init.settings);
+    // Clients that cannot answer workspace/configuration (Neovim 0.7 without lspconfig) pass settings here:
+    // { settings: {...} }, { cachereplay: {...} } or the settings themselves.
+    const init = params.initializationOptions as { settings?: unknown; cachereplay?: unknown } | undefined;
+    if (init !== undefined && init !== null) settings.fallback = normalize(init.settings ?? init.cachereplay ?? init);
     pullDiagnostics = caps.textDocument?.diagnostic !== undefined;
     workDoneProgress = caps.window?.workDoneProgress === true;
     codeLensRefresh = caps.workspace?.codeLens?.refreshSupport === true;
@@ -154,8 +162,12 @@ export function startServer(connection: Connection): void {
     refreshAll();
   });
 
+  // Typing is debounced; a freshly opened document is analysed at once.
+  const opened = new Set<string>();
+  documents.onDidOpen((e) => opened.add(e.document.uri));
   documents.onDidChangeContent((e) => {
-    if (!pullDiagnostics) schedule(e.document.uri);
+    if (pullDiagnostics) return;
+    schedule(e.document.uri, opened.delete(e.document.uri) ? 0 : PUSH_DELAY_MS);
   });
 
   documents.onDidClose((e) => {
@@ -170,6 +182,7 @@ export function startServer(connection: Connection): void {
       const a = await analysisOf(params.textDocument.uri, token);
       if (!a) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
       sendStatus(a);
+      prepareHovers(a);
       return { kind: DocumentDiagnosticReportKind.Full, items: diagnosticsOf(a.analysis, a.uri, documents.get(a.uri), a.display) };
     } catch (e) {
       if (token.isCancellationRequested) {
