@@ -3,8 +3,8 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
-  AnalyzeFileRequest, CompareModesRequest, PageTimelineRequest,
-  type AnalyzeFileResult, type CompareModesResult, type PageTimelineResult,
+  AnalyzeFileRequest, AttachFuseLogRequest, CompareModesRequest, PageTimelineRequest,
+  type AnalyzeFileResult, type AttachFuseLogResult, type CompareModesResult, type PageTimelineResult,
 } from '../../server/src/lsp/protocol.js';
 import type { ModeStatus } from './status.js';
 import { showAnalyzeSummary, showCompare, showTimeline } from './views.js';
@@ -90,6 +90,37 @@ export function registerCommands(context: vscode.ExtensionContext, client: () =>
     );
     if (res.error) void vscode.window.showErrorMessage(`Cache Replay: ${res.error}`);
     else showAnalyzeSummary(context, res);
+    return res;
+  });
+
+  const attached = new Map<string, string>();
+  reg('cachereplay.attachFuseLog', async (logArg?: vscode.Uri) => {
+    const doc = traceEditor()?.document;
+    if (!doc) return vscode.window.showWarningMessage('Open a client trace (strace, kdump, dtruss, fsx) to attach the daemon log of the same run.');
+    const uri = doc.uri.toString();
+    let log = logArg;
+    if (!log && attached.has(uri)) {
+      const pick = await vscode.window.showQuickPick(['Attach another FUSE log...', 'Detach the FUSE log'], { placeHolder: `Attached: ${attached.get(uri)}` });
+      if (!pick) return undefined;
+      if (pick.startsWith('Detach')) {
+        attached.delete(uri);
+        return client().sendRequest<AttachFuseLogResult>(AttachFuseLogRequest, { uri });
+      }
+    }
+    if (!log) {
+      const picked = await vscode.window.showOpenDialog({
+        canSelectMany: false, openLabel: 'Attach', title: 'The FUSE daemon\'s debug log (-d) of the same run',
+        filters: { 'FUSE logs': ['fuselog', 'log', 'txt'], 'All files': ['*'] },
+      });
+      log = picked?.[0];
+    }
+    if (!log) return undefined;
+    const res = await client().sendRequest<AttachFuseLogResult>(AttachFuseLogRequest, { uri, logUri: log.toString() });
+    if (res.error) void vscode.window.showErrorMessage(`Cache Replay: ${res.error}`);
+    else {
+      attached.set(uri, vscode.workspace.asRelativePath(log));
+      void vscode.window.showInformationMessage(`Cache Replay: correlating with ${vscode.workspace.asRelativePath(log)} (${res.requests} requests; files ${res.files.join(', ')})`);
+    }
     return res;
   });
 

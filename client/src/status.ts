@@ -43,10 +43,11 @@ export class ModeStatus implements vscode.Disposable {
     const s = this.last.get(doc.uri.toString());
     const current = s && s.mode === mode && s.kernel === kernel ? s : undefined;
     const found = current ? (current.errors + current.warnings > 0 ? ` $(warning) ${current.errors + current.warnings}` : ' $(check)') : '';
-    this.item.text = `$(database) ${mode} · ${kernel}${found}`;
+    this.item.text = `$(database) ${mode} · ${kernel}${current?.fuseLog ? ' $(link)' : ''}${found}`;
     this.item.tooltip = new vscode.MarkdownString(
       `**Cache Replay**: replaying under **${mode}** (${kernel})` +
       (current ? `\n\n${current.errors} data loss, ${current.warnings} possible data loss · ${current.format ?? 'unknown format'} · ${current.ms} ms` : '') +
+      (current?.fuseLog ? `\n\ncorrelated with ${vscode.workspace.asRelativePath(vscode.Uri.parse(current.fuseLog))}` : '') +
       '\n\nClick to replay under another cache mode.',
     );
     this.item.show();

@@ -11,7 +11,9 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=/tmp/cachereplay-src          # backing directory (bindfs source)
 MNT=/tmp/cachereplay-mnt          # FUSE mount point (stable path: tidy traces)
-PROGS=(mmap_pwrite mmap_msync_pwrite mmap_fork_pwrite)
+PROGS=(mmap_pwrite mmap_msync_pwrite mmap_fork_pwrite mmap_nostore_pwrite)
+# ./make-traces.sh [PROG...]: regenerate only these (tests quote lines and addresses of the existing traces)
+if [ $# -gt 0 ]; then PROGS=("$@"); fi
 BUILD=/tmp/cachereplay-build      # compiled programs (stable path: tidy traces)
 FS_PID=
 
@@ -59,18 +61,19 @@ mount_fs() { # $1 = debug log file
 	exit 1
 }
 
-# Expected final content: 'M' x 1000, 'W' x 100, 'M' x 2996, NUL x 4096.
+# Expected final content: 'M' x 1000, 'W' x 100, 'M' x 2996, NUL x 4096 (without the store: NUL for the Ms).
 expected() {
-	head -c 1000 /dev/zero | tr '\0' M
+	local fill=M
+	if [ "$1" = mmap_nostore_pwrite ]; then fill='\0'; fi
+	head -c 1000 /dev/zero | tr '\0' "$fill"
 	head -c 100 /dev/zero | tr '\0' W
-	head -c 2996 /dev/zero | tr '\0' M
+	head -c 2996 /dev/zero | tr '\0' "$fill"
 	head -c 4096 /dev/zero
 }
 
 for p in "${PROGS[@]}"; do
 	gcc -Wall -Wextra -O2 -o "$BUILD/$p" "$HERE/$p.c"
 done
-expected > "$BUILD/expected.bin"
 
 cd "$BUILD"
 for p in "${PROGS[@]}"; do
@@ -78,6 +81,7 @@ for p in "${PROGS[@]}"; do
 	mount_fs "$HERE/$p.fuselog"
 	strace -f -tt -T -y -o "$HERE/$p.strace" "./$p" "$MNT/file.bin"
 	unmount
+	expected "$p" > "$BUILD/expected.bin"
 	if cmp -s "$SRC/file.bin" "$BUILD/expected.bin"; then
 		echo "$p: traced; file content intact"
 	else

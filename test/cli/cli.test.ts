@@ -85,6 +85,40 @@ describe('cachereplay check', () => {
   });
 });
 
+describe('cachereplay check on other formats and with --fuse-log', () => {
+  it('kdump with page faults: a definite loss, exit 1 by default', () => {
+    const r = run('check', sample('kdump', 'mmap_pwrite.kdump'), '--mode', 'write-around', '--output', 'json');
+    assert.equal(r.code, 1);
+    const f = JSON.parse(r.stdout).files[0];
+    assert.equal(f.format, 'kdump');
+    assert.equal(f.findings[0].severity, 'error');
+  });
+
+  it('--fuse-log correlates the daemon log: the related line is in the log', () => {
+    const log = sample('bug237588', 'mmap_pwrite.fuselog');
+    const r = run('check', REPRO, '--mode', 'write-around', '--fuse-log', log, '--output', 'json');
+    assert.equal(r.code, 1);
+    const finding = JSON.parse(r.stdout).files[0].findings[0];
+    assert.equal(finding.severity, 'error');
+    assert.ok(finding.related.some((x: { file?: string; line: number }) => x.file === log && x.line > 0));
+    const text = run('check', REPRO, '--mode', 'write-around', '--fuse-log', log);
+    assert.match(text.stdout, /mmap_pwrite\.fuselog:\d+: note: the kernel wrote these pages back/);
+  });
+
+  it('--fuse-log with something else is a clear error', () => {
+    const r = run('check', REPRO, '--fuse-log', sample('bug237588', 'mmap_pwrite.c'));
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /FUSE daemon log|known format/);
+  });
+
+  it('--format forces a format: a kdump read as strace is unreadable line by line', () => {
+    const r = run('check', sample('kdump', 'mmap_pwrite.kdump'), '--format', 'strace', '--output', 'json');
+    const f = JSON.parse(r.stdout).files[0];
+    assert.equal(f.format, 'strace');
+    assert.ok(f.findings.every((x: { rule: string }) => x.rule === 'parse-error'));
+  });
+});
+
 describe('cachereplay on bad input: one clear message, exit 2, no stack trace', () => {
   const cases: Array<[string, string | Buffer, RegExp]> = [
     ['binary.bin', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2, 3, 0, 0, 0, 255, 254]), /binary/],

@@ -5,6 +5,9 @@ import { replayEvents } from '../engine/analyze.js';
 import { TRACE_FORMATS, type TraceFormat } from '../engine/events.js';
 import { CACHE_MODES, isKernel, isMode, KERNEL_PROFILES, MODE_DESCRIPTIONS, type CacheMode, type ReplayOptions } from '../engine/model/profiles.js';
 import type { Severity } from '../engine/rules/rules.js';
+import { readFile } from 'node:fs/promises';
+import { unreadableReason } from '../engine/analyze.js';
+import { readDaemonLog } from '../engine/correlate.js';
 import { analyzeFile, InputError } from '../io/read-trace.js';
 import { renderJson, renderSarif, renderText } from './output.js';
 import { reportOf, SEVERITY_RANK, type FileReport, type RunInfo } from './report.js';
@@ -27,6 +30,8 @@ Options:
   --block-size N       cache block size in bytes (default 65536)
   --granularity G      what write-around invalidates: page (least loss) | block (most) (default page)
   --mount PREFIX       only model files under this FUSE mount (repeatable; default: every regular file)
+  --fuse-log FILE      the FUSE daemon's debug log of the same run: its write-backs turn possible losses
+                       into definite ones, and pages it never received clear them
   --evidence LEVEL     possible | definite: the least evidence a finding needs to be shown (default possible)
   --output FORMAT      text | json | sarif (default text)
   --fail-on SEVERITY   error | warning | information | never (default error)
@@ -49,6 +54,8 @@ interface Parsed {
   command: string;
   files: string[];
   options: ReplayOptions;
+  /** The daemon's log of the same run, to correlate with the traces. */
+  fuseLog: string | undefined;
   format: TraceFormat | undefined;
   output: 'text' | 'json' | 'sarif';
   failOn: Severity | 'never';
@@ -97,17 +104,36 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
   if (evidence !== 'possible' && evidence !== 'definite') throw new UsageError(`--evidence must be possible or definite; got "${evidence}"`);
   const granularity = values.granularity;
   if (granularity !== undefined && granularity !== 'page' && granularity !== 'block') throw new UsageError(`--granularity must be page or block; got "${granularity}"`);
-  if (values['fuse-log'] !== undefined) throw new UsageError('--fuse-log: correlating a daemon log is not available in this version');
   const pageSize = num('page-size', values['page-size'], 4096);
   const blockSize = num('block-size', values['block-size'], 65536);
   if (blockSize < pageSize) throw new UsageError('--block-size must be at least the page size');
   return {
     command, files,
     options: { mode, kernel, pageSize, blockSize, granularity, mounts: values.mount },
+    fuseLog: values['fuse-log'],
     format: format as TraceFormat | undefined,
     output, failOn: failOn as Severity | 'never', showPossible: evidence === 'possible',
     color: !values['no-color'] && process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
   };
+}
+
+/** Reads and summarises --fuse-log; its evidence goes into every trace's replay. */
+async function withDaemonLog(p: Parsed): Promise<void> {
+  if (p.fuseLog === undefined) return;
+  let text: string;
+  try {
+    const buf = await readFile(p.fuseLog);
+    const reason = unreadableReason(buf.subarray(0, 4096).toString('latin1'));
+    if (reason) throw new InputError(`${p.fuseLog}: ${reason}`);
+    text = buf.toString('utf8');
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`${p.fuseLog}: cannot read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  const log = readDaemonLog(text, p.fuseLog);
+  if (log.error) throw new InputError(`${p.fuseLog}: ${log.error}`);
+  if (log.requests === 0) throw new InputError(`${p.fuseLog}: not a FUSE daemon log (no requests found)`);
+  p.options.daemon = log.evidence;
 }
 
 async function check(p: Parsed): Promise<{ reports: FileReport[]; unreadable: boolean }> {
@@ -170,6 +196,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
+    await withDaemonLog(p);
     if (p.command === 'compare') return await compare(p);
     const { reports, unreadable } = await check(p);
     const run: RunInfo = { mode: p.options.mode, kernel: p.options.kernel, pageSize: p.options.pageSize, blockSize: p.options.blockSize, version: VERSION };

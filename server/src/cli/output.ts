@@ -25,7 +25,7 @@ export function renderText(reports: FileReport[], run: RunInfo, color: boolean):
       else if (f.severity === 'warning') warnings++;
       else infos++;
       out.push(`${c('1', `${r.path}:${f.span.line + 1}:${f.span.start + 1}`)}: ${c(sevColor[f.severity], f.severity)}: ${f.message} ${c('2', `[${f.rule}]`)}`);
-      for (const rel of f.related) out.push(`  ${r.path}:${rel.span.line + 1}: ${c('1;36', 'note')}: ${rel.message}`);
+      for (const rel of f.related) out.push(`  ${rel.trace ?? r.path}:${rel.span.line + 1}: ${c('1;36', 'note')}: ${rel.message}`);
     }
     const clean = r.findings.length === 0 ? `, ${c('1;32', 'no data loss found')}` : '';
     out.push(c('2', `${r.path}: ${r.format ?? 'unknown format'}, ${plural(r.lines, 'line')}, ${plural(r.events, 'event')}${clean}`));
@@ -59,7 +59,7 @@ export function renderJson(reports: FileReport[], run: RunInfo): string {
         lostRanges: f.lostRanges,
         lostBytes: f.lostBytes,
         evidence: f.evidence ?? null,
-        related: f.related.map((rel) => ({ line: rel.span.line + 1, message: rel.message })),
+        related: f.related.map((rel) => ({ line: rel.span.line + 1, message: rel.message, ...(rel.trace ? { file: rel.trace } : {}) })),
       })),
     })),
   };
@@ -108,7 +108,7 @@ export function renderSarif(reports: FileReport[], run: RunInfo): string {
             relatedLocations: f.related.map((rel, i) => ({
               id: i + 1,
               message: { text: rel.message },
-              physicalLocation: { artifactLocation: { uri: uri(r.path), index: artifactIndex }, region: { startLine: rel.span.line + 1 } },
+              physicalLocation: { artifactLocation: rel.trace ? { uri: uri(rel.trace) } : { uri: uri(r.path), index: artifactIndex }, region: { startLine: rel.span.line + 1 } },
             })),
             properties: { tracedFile: f.file, lostRanges: f.lostRanges, lostBytes: f.lostBytes, evidence: f.evidence ?? null },
           })),

@@ -15,7 +15,7 @@ export interface ReportFinding {
   lostRanges: Array<[number, number]>;
   lostBytes: number;
   evidence?: string;
-  related: Array<{ span: Span; message: string }>;
+  related: Array<{ span: Span; message: string; trace?: string }>;
 }
 
 export interface FileReport {
@@ -38,7 +38,7 @@ export interface RunInfo {
 export function fromFinding(f: Finding): ReportFinding {
   return {
     rule: f.rule, severity: f.severity, span: f.span, message: f.message, file: f.file, lostRanges: f.lostRanges,
-    lostBytes: f.lostBytes, evidence: f.evidence, related: f.related.map((r) => ({ span: r.span, message: r.message })),
+    lostBytes: f.lostBytes, evidence: f.evidence, related: f.related.map((r) => ({ span: r.span, message: r.message, ...(r.trace ? { trace: r.trace } : {}) })),
   };
 }
 

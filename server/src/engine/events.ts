@@ -125,6 +125,8 @@ export interface MmapEvent extends EventBase {
   anonymous: boolean;
   fd: number;
   offset: number;
+  /** The trace shows every store made through this mapping (fsx logs them): no stores are assumed. */
+  storesKnown?: boolean;
 }
 
 export interface MunmapEvent extends EventBase {

@@ -9,6 +9,7 @@ import type { ReplayResult } from '../engine/model/replay.js';
 import type { Finding } from '../engine/rules/findings.js';
 import { analyzeAsync, Cancelled, replayAsync, type CancelToken } from './async-analysis.js';
 import type { CacheReplaySettings } from './protocol.js';
+import type { AnalysisSettings } from './settings.js';
 import { analyzeOptions, settingsKey } from './settings.js';
 
 export class DocAnalysis {
@@ -22,7 +23,7 @@ export class DocAnalysis {
     readonly uri: string,
     readonly version: number,
     readonly key: string,
-    readonly settings: CacheReplaySettings,
+    readonly settings: AnalysisSettings,
     readonly languageId: string,
     readonly analysis: Analysis,
     readonly ms: number,
@@ -77,7 +78,7 @@ export class Analyses {
   /** Called for long analyses: returns a progress reporter, or undefined. */
   progress: ((title: string) => Promise<{ report(pct: number, msg: string): void; done(): void } | undefined>) | undefined;
 
-  get(doc: TextDocument, settings: CacheReplaySettings): Promise<DocAnalysis> {
+  get(doc: TextDocument, settings: AnalysisSettings): Promise<DocAnalysis> {
     const key = settingsKey(settings, doc.languageId);
     const e = this.entries.get(doc.uri);
     if (e && e.version === doc.version && e.key === key) return e.promise;
@@ -100,7 +101,7 @@ export class Analyses {
     this.entries.delete(uri);
   }
 
-  private async run(doc: TextDocument, settings: CacheReplaySettings, key: string, cancel: CancelToken): Promise<DocAnalysis> {
+  private async run(doc: TextDocument, settings: AnalysisSettings, key: string, cancel: CancelToken): Promise<DocAnalysis> {
     const text = doc.getText();
     const t0 = Date.now();
     const big = text.length > 2_000_000;

@@ -41,7 +41,8 @@ export function findingDiagnostic(f: Finding, uri: string, doc: TextDocument | u
     ...(f.rule === 'mmap-dirty-invalidated' || f.rule === 'direct-io-drops-mmap' ? { codeDescription: { href: 'https://bugs.freebsd.org/bugzilla/show_bug.cgi?id=237588' } } : {}),
     source: SOURCE,
     message: f.message,
-    relatedInformation: f.related.map((r) => ({ location: { uri, range: rangeOf(r.span, doc) }, message: r.message })),
+    // A related location in a correlated FUSE log points into that document (its trace name is its URI).
+    relatedInformation: f.related.map((r) => ({ location: { uri: r.trace ?? uri, range: rangeOf(r.span, r.trace ? undefined : doc) }, message: r.message })),
     data: { lostRanges: f.lostRanges, file: f.file, evidence: f.evidence, mode: f.mode, kernel: f.kernel },
   };
 }

@@ -103,6 +103,23 @@ export interface StatusParams {
   errors: number;
   warnings: number;
   ms: number;
+  /** The attached FUSE log, if any. */
+  fuseLog?: string;
 }
 
 export const StatusNotification = 'cachereplay/status';
+
+export interface AttachFuseLogParams extends UriParams {
+  /** The daemon's log to correlate with the trace; absent to detach. */
+  logUri?: string;
+}
+
+export interface AttachFuseLogResult {
+  uri: string;
+  logUri?: string;
+  requests: number;
+  files: string[];
+  error?: string;
+}
+
+export const AttachFuseLogRequest = 'cachereplay/attachFuseLog';

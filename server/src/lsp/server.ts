@@ -15,10 +15,14 @@ import { foldingRanges } from './folding.js';
 import { hover } from './hover.js';
 import { pageTimeline } from './page-timeline.js';
 import {
-  AnalyzeFileRequest, CompareModesRequest, PageTimelineRequest, StatusNotification,
-  type AnalyzeFileParams, type PageTimelineParams, type StatusParams, type UriParams,
+  AnalyzeFileRequest, AttachFuseLogRequest, CompareModesRequest, PageTimelineRequest, StatusNotification,
+  type AnalyzeFileParams, type AttachFuseLogParams, type AttachFuseLogResult, type PageTimelineParams, type StatusParams, type UriParams,
 } from './protocol.js';
-import { normalize, SettingsStore } from './settings.js';
+import { normalize, SettingsStore, type AnalysisSettings, type AttachedLog } from './settings.js';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { unreadableReason } from '../engine/analyze.js';
+import { readDaemonLog } from '../engine/correlate.js';
 import { symbols } from './symbols.js';
 
 const PUSH_DELAY_MS = 200;
@@ -28,6 +32,7 @@ export function startServer(connection: Connection): void {
   const settings = new SettingsStore(connection);
   const analyses = new Analyses();
   const timers = new Map<string, NodeJS.Timeout>();
+  const fuseLogs = new Map<string, AttachedLog>();
   let pullDiagnostics = false;
   let workDoneProgress = false;
   let codeLensRefresh = false;
@@ -47,7 +52,9 @@ export function startServer(connection: Connection): void {
   async function analysisOf(uri: string, token?: CancellationToken): Promise<DocAnalysis | undefined> {
     const doc = documents.get(uri);
     if (!doc) return undefined;
-    const s = await settings.get(uri);
+    const s: AnalysisSettings = { ...(await settings.get(uri)) };
+    const log = fuseLogs.get(uri);
+    if (log) s.fuseLog = log;
     const a = await race(analyses.get(doc, s), token);
     // Display-only settings (showPossibleLosses, maxProblems) change without a re-analysis.
     a.display = s;
@@ -78,6 +85,7 @@ export function startServer(connection: Connection): void {
       errors: a.findings.filter((f) => f.severity === 'error').length,
       warnings: a.findings.filter((f) => f.severity === 'warning').length,
       ms: a.ms,
+      ...(a.settings.fuseLog ? { fuseLog: a.settings.fuseLog.uri } : {}),
     };
     void connection.sendNotification(StatusNotification, status);
   }
@@ -247,6 +255,28 @@ export function startServer(connection: Connection): void {
       progress = { report: (pct, msg) => p.report(pct, msg), done: () => p.done() };
     }
     return analyzeTraceFile(connection, params.uri, s, token, progress, () => cancelled);
+  }));
+
+  connection.onRequest(AttachFuseLogRequest, safe<AttachFuseLogParams, AttachFuseLogResult>('attachFuseLog', async (params) => {
+    if (params.logUri === undefined) {
+      fuseLogs.delete(params.uri);
+      refreshAll();
+      return { uri: params.uri, requests: 0, files: [] };
+    }
+    let text: string;
+    try {
+      const buf = await readFile(fileURLToPath(params.logUri));
+      const reason = unreadableReason(buf.subarray(0, 4096).toString('latin1'));
+      if (reason) return { uri: params.uri, logUri: params.logUri, requests: 0, files: [], error: reason };
+      text = buf.toString('utf8');
+    } catch (e) {
+      return { uri: params.uri, logUri: params.logUri, requests: 0, files: [], error: `cannot read ${params.logUri}: ${(e as Error).message}` };
+    }
+    const log = readDaemonLog(text, params.logUri);
+    if (log.error || log.requests === 0) return { uri: params.uri, logUri: params.logUri, requests: 0, files: [], error: log.error ?? 'not a FUSE daemon log: no requests found' };
+    fuseLogs.set(params.uri, { uri: params.logUri, evidence: log.evidence, requests: log.requests });
+    refreshAll();
+    return { uri: params.uri, logUri: params.logUri, requests: log.requests, files: [...log.evidence.files.keys()] };
   }));
 
   documents.listen(connection);

@@ -3,6 +3,7 @@
 import type { Connection } from 'vscode-languageserver/node';
 import type { AnalyzeOptions } from '../engine/analyze.js';
 import type { TraceFormat } from '../engine/events.js';
+import type { DaemonEvidence } from '../engine/model/daemon.js';
 import { CACHE_MODES, isKernel, isMode } from '../engine/model/profiles.js';
 import { DEFAULT_SETTINGS, type CacheReplaySettings } from './protocol.js';
 
@@ -33,17 +34,29 @@ export function normalize(raw: unknown): CacheReplaySettings {
 /** Language ids that name a format force it; `trace` (and anything else) means detect from content. */
 const LANGUAGE_FORMATS: Record<string, TraceFormat> = { strace: 'strace', kdump: 'kdump', dtruss: 'dtruss', dtrace: 'dtrace', fuselog: 'fuse', fsxlog: 'fsx' };
 
-export function analyzeOptions(s: CacheReplaySettings, languageId: string | undefined): AnalyzeOptions {
+/** A FUSE daemon log attached to a trace ("Attach FUSE Log..."): its evidence goes into the replay. */
+export interface AttachedLog {
+  uri: string;
+  evidence: DaemonEvidence;
+  requests: number;
+}
+
+/** What one analysis runs with: the user's settings plus what is attached to the document. */
+export interface AnalysisSettings extends CacheReplaySettings {
+  fuseLog?: AttachedLog;
+}
+
+export function analyzeOptions(s: AnalysisSettings, languageId: string | undefined): AnalyzeOptions {
   const format = s.format !== 'auto' ? s.format : languageId ? LANGUAGE_FORMATS[languageId] : undefined;
   return {
     mode: s.cacheMode, kernel: s.kernel, pageSize: s.pageSize, blockSize: s.blockSize, granularity: s.granularity,
-    mounts: s.mounts, format,
+    mounts: s.mounts, format, daemon: s.fuseLog?.evidence,
   };
 }
 
 /** A key that changes whenever a setting that affects analysis changes. */
-export function settingsKey(s: CacheReplaySettings, languageId: string | undefined): string {
-  return JSON.stringify([s.cacheMode, s.kernel, s.pageSize, s.blockSize, s.granularity, s.format, s.mounts, languageId]);
+export function settingsKey(s: AnalysisSettings, languageId: string | undefined): string {
+  return JSON.stringify([s.cacheMode, s.kernel, s.pageSize, s.blockSize, s.granularity, s.format, s.mounts, languageId, s.fuseLog?.uri]);
 }
 
 export class SettingsStore {

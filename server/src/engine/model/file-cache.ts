@@ -18,7 +18,7 @@ export interface LostRange {
   src: number;
 }
 
-export type DivergenceCause = WritePolicy | 'space-invalidate';
+export type DivergenceCause = WritePolicy | 'space-invalidate' | 'write-error' | 'size-growth';
 
 export interface Divergence {
   seq: number;
@@ -30,6 +30,8 @@ export interface Divergence {
   lost: LostRange[];
   /** The open whose descriptor the invalidating call used (set by the replay). */
   viaOpen?: number;
+  /** More to say (the daemon's error, the size it reported). */
+  detail?: string;
 }
 
 export interface CacheContext {
@@ -124,7 +126,7 @@ export class FileCache {
    * longer see them: they are lost. (Invariant: intended == daemon except on dirty bytes, so only dropped dirty
    * bytes can diverge.)
    */
-  private reportLoss(seq: number, cause: DivergenceCause, granularity: Granularity, start: number, end: number, dropped: Segment[], over: [number, number] | undefined): void {
+  private reportLoss(seq: number, cause: DivergenceCause, granularity: Granularity, start: number, end: number, dropped: Segment[], over: [number, number] | undefined, detail?: string): void {
     const lost: LostRange[] = [];
     for (const d of dropped) {
       const pieces: Array<[number, number]> = over === undefined ? [[d.start, d.end]] : subtract([[d.start, d.end]], over[0], over[1]);
@@ -133,7 +135,7 @@ export class FileCache {
     if (lost.length === 0) return;
     // The program's view now follows what survived, so one loss is reported once.
     for (const l of lost) this.intended.copyFrom(this.daemon, l.start, l.end);
-    this.ctx.report({ seq, fileId: this.id, cause, granularity, invalidated: [start, end], lost });
+    this.ctx.report({ seq, fileId: this.id, cause, granularity, invalidated: [start, end], lost, ...(detail ? { detail } : {}) });
   }
 
   /** A write(2) of [off, off+len) under `policy`. */
@@ -235,6 +237,16 @@ export class FileCache {
     }
     if (!keepSize) this.grow(end);
     if (inval) this.reportLoss(seq, 'space-invalidate', 'block', inval[0], inval[1], dropped, changesData ? [off, end] : undefined);
+  }
+
+  /**
+   * The daemon reported a size larger than the cached one: FreeBSD discards the whole cache, dirty pages
+   * included, without writing them back (fuse_vnode_setsize from_server, D24012).
+   */
+  dropForSizeGrowth(seq: number, newSize: number, detail: string): void {
+    const dropped = this.drop(0, Number.POSITIVE_INFINITY);
+    this.size = Math.max(this.size, newSize);
+    this.reportLoss(seq, 'size-growth', 'block', 0, Math.ceil(this.size / this.ctx.pageSize) * this.ctx.pageSize, dropped, undefined, detail);
   }
 
   /** Drops valid pages of [start, end) after writing their dirty bytes back (msync MS_INVALIDATE, open without keep_cache). */

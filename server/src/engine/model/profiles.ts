@@ -1,3 +1,5 @@
+import type { DaemonEvidence } from './daemon.js';
+
 // Kernel profiles × cache modes as data (design.md section 3). Each cell names a small policy that
 // file-cache.ts implements; nothing else in the model branches on the kernel or the mode.
 
@@ -47,6 +49,12 @@ export interface ProfileRules {
   fillUnit: Granularity;
   /** Daemon reports a larger size: FreeBSD drops the whole cache (dirty included); Linux launders first. */
   sizeGrowthDropsDirty: boolean;
+  /**
+   * Modes in which a WRITE the daemon failed leaves its data in the cache as if written (write-error-cached):
+   * FreeBSD's write-through keeps the buffer it filled before the synchronous bwrite; in writeback mode a failed
+   * write-back loses the dirty pages everywhere (Linux marks them clean and reports EIO at fsync).
+   */
+  failedWriteKept: readonly CacheMode[];
   /** Short human description for reports. */
   label: string;
 }
@@ -64,6 +72,7 @@ export const PROFILES: Record<KernelProfile, ProfileRules> = {
     openInvalidates: 'new-handle',
     fillUnit: 'block',
     sizeGrowthDropsDirty: false,
+    failedWriteKept: ['writeback'],
     label: 'FreeBSD fusefs before r349038 (projects/fuse2, bug 237588)',
   },
   freebsd: {
@@ -78,6 +87,7 @@ export const PROFILES: Record<KernelProfile, ProfileRules> = {
     openInvalidates: 'new-handle',
     fillUnit: 'block',
     sizeGrowthDropsDirty: true,
+    failedWriteKept: ['write-through', 'writeback'],
     label: 'FreeBSD fusefs, r349038 and later',
   },
   linux: {
@@ -92,6 +102,7 @@ export const PROFILES: Record<KernelProfile, ProfileRules> = {
     openInvalidates: 'every-open',
     fillUnit: 'page',
     sizeGrowthDropsDirty: false,
+    failedWriteKept: ['writeback'],
     label: 'Linux FUSE',
   },
 };
@@ -114,6 +125,8 @@ export interface ReplayOptions {
   mounts?: string[];
   /** Record per-event page states for hovers and the timeline (the editor wants them; the CLI does not). */
   record?: boolean;
+  /** What the daemon's log of the same run says about the files' pages (correlation, `--fuse-log`). */
+  daemon?: DaemonEvidence;
 }
 
 export const DEFAULT_OPTIONS: ReplayOptions = {

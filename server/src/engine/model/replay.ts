@@ -4,6 +4,8 @@ import type {
   CloseEvent, DupEvent, EventKind, ExecEvent, ExitEvent, ForkEvent, MmapEvent, MprotectEvent, MremapEvent, MsyncEvent,
   MunmapEvent, OpenEvent, ReadEvent, SpaceEvent, Span, StoreEvent, SyncEvent, TraceEvent, TruncateEvent, WriteEvent,
 } from '../events.js';
+import type { FuseReplyEvent, VerifyEvent } from '../events.js';
+import { daemonFileFor, FuseSession, type DaemonFileEvidence } from './daemon.js';
 import { FileCache, type CacheContext, type Divergence, type PageView } from './file-cache.js';
 import { AddressSpace, FdTable, OpenFile, Process, type Mapping } from './processes.js';
 import { PROFILES, type ProfileRules, type ReplayOptions, type WritePolicy } from './profiles.js';
@@ -14,6 +16,8 @@ export interface SourceInfo {
   kind: EventKind;
   name: string;
   span: Span;
+  /** Set when the event is in another trace (a FUSE log correlated with this one): that trace's path. */
+  trace?: string;
   /** For mappings: the mapped file range; for stores, the mapping they went through. */
   fileId?: number;
   mappingSeq?: number;
@@ -63,9 +67,22 @@ export interface ProcessInfo {
   lastLine: number;
 }
 
+export interface VerifyInfo {
+  seq: number;
+  span: Span;
+  fileId: number | undefined;
+  offset: number;
+  length: number;
+  badOffset?: number;
+  suspectOp?: number;
+  detail?: string;
+}
+
 export interface ReplayResult {
   options: ReplayOptions;
   divergences: Divergence[];
+  /** The program's own content checks (fsx READ BAD DATA...), to link with the findings that explain them. */
+  verifies: VerifyInfo[];
   sources: Map<number, SourceInfo>;
   files: FileInfo[];
   processes: ProcessInfo[];
@@ -111,6 +128,11 @@ export class Replay {
   private readonly mappingBySeq = new Map<number, MappingInfo>();
   private readonly touches = new Map<number, Touch[]>();
   private readonly refs = new Map<number, Ref[]>();
+  private readonly verifies: VerifyInfo[] = [];
+  private readonly fuse = new FuseSession();
+  /** Synthetic seqs for stores that the correlated daemon log proves (they live in that log, not in this trace). */
+  private nextExternalSeq = 2 ** 40;
+  private readonly externalSeqs = new Map<number, number>();
   private lines = new Int32Array(1024);
   private writeSources = new Uint8Array(1024);
   private pendingTouch: Array<{ file: FileCache; first: number; last: number; before: PageView[] }> = [];
@@ -245,7 +267,7 @@ export class Replay {
     const p = this.proc(ev.pid);
     if (p.firstLine < 0) p.firstLine = ev.span.line;
     p.lastLine = Math.max(p.lastLine, ev.endSpan?.line ?? ev.span.line);
-    if (ev.ok || ev.kind === 'exit') this.dispatch(p, ev);
+    if (ev.ok || ev.kind === 'exit' || ev.kind === 'fuse-request' || ev.kind === 'fuse-reply' || ev.kind === 'verify') this.dispatch(p, ev);
     this.closeTouches(ev.seq);
   }
 
@@ -319,6 +341,13 @@ export class Replay {
       case 'unlink':
         this.files.delete(this.resolve(p, ev.path, undefined, undefined));
         return;
+      case 'fuse-request':
+        this.fuse.request(ev);
+        return;
+      case 'fuse-reply':
+        return this.fuseReply(ev);
+      case 'verify':
+        return this.verify(p, ev);
       default:
         return;
     }
@@ -463,7 +492,7 @@ export class Replay {
     this.addSource({ seq: ev.seq, kind: 'mmap', name: ev.name, span: ev.span, fileId: file?.id });
     this.mappingInfos.push(info);
     this.mappingBySeq.set(ev.seq, info);
-    if (file && writable) this.possibleStores(file, ev.seq, ev.offset, ev.offset + ev.length, 'mmap', ev.name, ev.span, ev.seq);
+    if (file && writable && !ev.storesKnown) this.possibleStores(file, ev.seq, ev.offset, ev.offset + ev.length, 'mmap', ev.name, ev.span, ev.seq);
   }
 
   /**
@@ -476,7 +505,93 @@ export class Replay {
     if (end <= fileStart) return;
     if (!file.sizeKnown) file.grow(end);
     this.touch(file, fileStart, end);
-    file.store(seq, fileStart, end - fileStart);
+    const evidence = this.options.daemon ? daemonFileFor(this.options.daemon, file.name, this.options.mounts) : undefined;
+    if (!evidence) {
+      file.store(seq, fileStart, end - fileStart);
+      return;
+    }
+    this.correlatedStores(file, evidence, seq, fileStart, end, mappingSeq);
+  }
+
+  /**
+   * With the daemon's log of the same run, each page of a writable shared mapping is one of: written back by the
+   * kernel (a `pid: 0` WRITE): it was stored through the mapping, definite evidence; never written back although
+   * the log saw the file released (every dirty page is written back by then): it was not stored, no evidence;
+   * or, when the log cannot tell, possibly stored as before.
+   */
+  private correlatedStores(file: FileCache, evidence: DaemonFileEvidence, seq: number, start: number, end: number, mappingSeq: number): void {
+    const ps = this.options.pageSize;
+    for (let page = Math.floor(start / ps) * ps; page < end; page += ps) {
+      const a = Math.max(start, page);
+      const b = Math.min(end, page + ps);
+      const written = evidence.writtenBack.segments(page, page + ps);
+      if (written.length > 0) {
+        const req = written[0].value;
+        let ext = this.externalSeqs.get(req);
+        if (ext === undefined) {
+          ext = this.nextExternalSeq++;
+          this.externalSeqs.set(req, ext);
+          const w = evidence.writes.find((x) => x.seq === req)!;
+          this.addSource({
+            seq: ext, kind: 'store', name: `WRITE from pid ${w.pid ?? '?'} (daemon log)`, span: w.span, trace: this.options.daemon!.logPath,
+            fileId: file.id, mappingSeq, range: [w.offset, w.offset + w.size],
+          });
+        }
+        file.store(ext, a, b - a);
+      } else if (!evidence.complete) file.store(seq, a, b - a);
+    }
+  }
+
+  private fuseReply(ev: FuseReplyEvent): void {
+    const paired = this.fuse.reply(ev);
+    if (!paired) return;
+    const { request, path } = paired;
+    const file = path.startsWith('nodeid ') ? undefined : this.fileFor(path);
+    if (!file) return;
+    const failed = (ev.error ?? 0) !== 0;
+    if (request.opcode === 'WRITE' && request.offset !== undefined) {
+      const size = ev.size ?? request.size ?? 0;
+      if (size <= 0) return;
+      const range: [number, number] = [request.offset, request.offset + size];
+      this.addSource({ seq: request.seq, kind: 'fuse-request', name: request.requester === 0 ? 'WRITE (kernel write-back)' : 'WRITE', span: request.span, fileId: file.id, range });
+      if (!failed) {
+        this.touch(file, range[0], range[1]);
+        file.intended.set(range[0], range[1], request.seq);
+        file.daemon.set(range[0], range[1], request.seq);
+        file.grow(range[1]);
+        return;
+      }
+      // The daemon refused the data. Where the kernel keeps what it sent as if written, readers see bytes the
+      // file system does not have.
+      if (!this.rules.failedWriteKept.includes(this.options.mode)) return;
+      this.addSource({ seq: ev.seq, kind: 'fuse-reply', name: `WRITE reply ${ev.error}`, span: ev.span, fileId: file.id });
+      this.divergences.push({
+        seq: ev.seq, fileId: file.id, cause: 'write-error', granularity: 'page', invalidated: range,
+        lost: [{ start: range[0], end: range[1], src: request.seq }],
+        detail: `error ${ev.error}${request.requester === 0 ? ' on the kernel\'s write-back of dirty pages' : request.requester !== undefined ? ` on a write by pid ${request.requester}` : ''}`,
+      });
+      return;
+    }
+    if (ev.attrSize !== undefined && !failed) {
+      if (this.rules.sizeGrowthDropsDirty && file.sizeKnown && ev.attrSize > file.size && this.options.mode !== 'uncached' && file.hasDirty()) {
+        this.addSource({ seq: ev.seq, kind: 'fuse-reply', name: `${request.opcode} reply`, span: ev.span, fileId: file.id });
+        this.touchDirty(file);
+        file.dropForSizeGrowth(ev.seq, ev.attrSize, `the daemon reported size ${ev.attrSize} while the cache had ${file.size}`);
+      } else if (!file.sizeKnown) {
+        file.size = ev.attrSize;
+        file.sizeKnown = true;
+      }
+    }
+  }
+
+  private verify(p: Process, ev: VerifyEvent): void {
+    const file = ev.path !== undefined ? this.files.get(this.resolve(p, ev.path, undefined, undefined)) : this.fileList.length === 1 ? this.fileList[0] : undefined;
+    this.verifies.push({
+      seq: ev.seq, span: ev.span, fileId: file?.id, offset: ev.offset, length: ev.length,
+      ...(ev.badOffset !== undefined ? { badOffset: ev.badOffset } : {}),
+      ...(ev.suspectOp !== undefined ? { suspectOp: ev.suspectOp } : {}),
+      ...(ev.detail !== undefined ? { detail: ev.detail } : {}),
+    });
   }
 
   private unmap(p: Process, start: number, end: number, seq: number): void {
@@ -709,6 +824,7 @@ export class Replay {
     return {
       options: this.options,
       divergences: this.divergences,
+      verifies: this.verifies,
       sources: this.sources,
       files: this.fileList.map((f) => ({ id: f.id, name: f.name, size: f.size, opens: this.opens.get(f.id) ?? [] })),
       processes: this.procList.map((p) => ({ pid: p.pid, parent: p.parent, firstLine: p.firstLine, lastLine: p.lastLine })),

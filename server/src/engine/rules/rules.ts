@@ -8,6 +8,7 @@ export type RuleId =
   | 'stale-read'
   | 'unsynced-at-exit'
   | 'write-error-cached'
+  | 'read-bad-data'
   | 'parse-error';
 
 export type Severity = 'error' | 'warning' | 'information';
@@ -58,6 +59,12 @@ export const RULES: Record<RuleId, RuleInfo> = {
     title: 'Failed WRITE kept as clean cache',
     severity: 'error',
     description: 'The daemon failed a WRITE, but the kernel cache kept the data as if it had been written.',
+  },
+  'read-bad-data': {
+    id: 'read-bad-data',
+    title: 'The program read bad data',
+    severity: 'information',
+    description: 'The trace’s program checked content and found it wrong (fsx READ BAD DATA); linked to the loss that explains it, or reported as unexplained under the chosen mode.',
   },
   'parse-error': {
     id: 'parse-error',

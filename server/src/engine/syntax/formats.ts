@@ -3,6 +3,9 @@
 import type { TraceFormat } from '../events.js';
 import type { EventSink, ParserOptions, TraceParser } from './parser-api.js';
 import { StraceParser } from './strace/strace-parser.js';
+import { DTRACE_DETECT_LINE, DTRACE_DETECT_NEUTRAL, DTRUSS_DETECT_LINE, DTRUSS_DETECT_NEUTRAL, KDUMP_DETECT_LINE, KDUMP_DETECT_NEUTRAL, DtrussParser, KdumpParser, PlainDtraceParser } from './kdump/bsd-formats.js';
+import { FUSE_DETECT_LINE, FUSE_DETECT_NEUTRAL, FuseParser } from './fuse/fuse-parser.js';
+import { FSX_DETECT_LINE, FSX_DETECT_NEUTRAL, FsxParser } from './fsx/fsx-parser.js';
 
 export interface FormatSpec {
   format: TraceFormat;
@@ -14,7 +17,8 @@ export interface FormatSpec {
   create(sink: EventSink, options: ParserOptions): TraceParser;
 }
 
-const STRACE_LINE = /^(?:\[pid +\d+(?:<[^>]*>)?\] |\d+(?:<[^>]*>)? +)?(?:\d\d:\d\d:\d\d(?:\.\d+)? |\d{9,}\.\d+ | *\d+\.\d+ )?(?:\(\+ *\d+\.\d+\) )?(?:\[ *\d+\] )?(?:[A-Za-z_][A-Za-z0-9_]*\(|<\.\.\. [A-Za-z0-9_]+ resumed>|--- |\+\+\+ (?:exited|killed|superseded))/;
+// A line ending in dtruss's `= RET 0` / `= RET Err#N` is not strace, even without dtruss's pid column.
+const STRACE_LINE = /^(?!.*\)[ \t]*= \S+ (?:0|Err#-?\d+)\s*$)(?:\[pid +\d+(?:<[^>]*>)?\] |\d+(?:<[^>]*>)? +)?(?:\d\d:\d\d:\d\d(?:\.\d+)? |\d{9,}\.\d+ | *\d+\.\d+ )?(?:\(\+ *\d+\.\d+\) )?(?:\[ *\d+\] )?(?:[A-Za-z_][A-Za-z0-9_]*\(|<\.\.\. [A-Za-z0-9_]+ resumed>|--- |\+\+\+ (?:exited|killed|superseded))/;
 
 export const FORMATS: FormatSpec[] = [
   {
@@ -23,6 +27,23 @@ export const FORMATS: FormatSpec[] = [
     line: STRACE_LINE,
     neutral: /^(?:strace: |#|\s+> |\s+\| |\.\.\.\s*$)/,
     create: (sink, options) => new StraceParser(sink, options),
+  },
+  { format: 'kdump', label: 'kdump (ktrace)', line: KDUMP_DETECT_LINE, neutral: KDUMP_DETECT_NEUTRAL, create: (sink, options) => new KdumpParser(sink, options) },
+  { format: 'dtruss', label: 'dtruss', line: DTRUSS_DETECT_LINE, neutral: DTRUSS_DETECT_NEUTRAL, create: (sink, options) => new DtrussParser(sink, options) },
+  { format: 'dtrace', label: 'dtrace', line: DTRACE_DETECT_LINE, neutral: DTRACE_DETECT_NEUTRAL, create: (sink, options) => new PlainDtraceParser(sink, options) },
+  {
+    format: 'fuse',
+    label: 'FUSE daemon debug log',
+    line: FUSE_DETECT_LINE,
+    neutral: FUSE_DETECT_NEUTRAL,
+    create: (sink, options) => new FuseParser(sink, options),
+  },
+  {
+    format: 'fsx',
+    label: 'fsx operation log',
+    line: FSX_DETECT_LINE,
+    neutral: FSX_DETECT_NEUTRAL,
+    create: (sink, options) => new FsxParser(sink, options),
   },
 ];
 

@@ -10,6 +10,13 @@ export interface EventSink {
 export interface ParserOptions {
   /** pid for traces that print none (strace -ff files name it in their suffix: `trace.1234`). */
   defaultPid?: number;
+  /**
+   * fsx logs: whether each MAPWRITE is followed by msync(MS_SYNC) of its mapping, which no fsx log records.
+   * Unset: xfstests-style logs (padded op names such as `READ     0x`, .fsxops) msync (xfstests always does);
+   * FreeBSD-style logs do not, unless a stdout capture shows its option banners without `mapped msync DISABLED`
+   * (FreeBSD skips the msync only with -U, and the bug 237588 reproduction is `fsx -U`).
+   */
+  fsxMsync?: boolean;
 }
 
 export interface TraceParser {

@@ -1,0 +1,115 @@
+// The dtruss line grammar (Chevrotain, embedded actions). One reused parser; the actions fill a reused record.
+//   line := HeaderLine | (PidTid | Column)* [ CallHead [ArgsText] [RParen [Result | Trailer]] | Other ]
+import { EmbeddedActionsParser, type IToken } from 'chevrotain';
+import { allTokens, ArgsText, CallHead, Column, HeaderLine, Newline, Other, PidTid, Result, RParen, Trailer } from './tokens.js';
+
+export type DLineKind = 'header' | 'call' | 'other' | 'columns';
+
+export interface DLineRecord {
+  kind: DLineKind;
+  pid: IToken | undefined;
+  /** Numeric columns in line order; `colsBeforePid` of them precede the pid/tid field. */
+  cols: IToken[];
+  colsBeforePid: number;
+  head: IToken | undefined;
+  args: IToken | undefined;
+  closed: boolean;
+  result: IToken | undefined;
+  trailer: IToken | undefined;
+  /** HeaderLine or Other. */
+  body: IToken | undefined;
+}
+
+export class DtrussLineParser extends EmbeddedActionsParser {
+  rec: DLineRecord = {
+    kind: 'other', pid: undefined, cols: [], colsBeforePid: 0, head: undefined, args: undefined, closed: false,
+    result: undefined, trailer: undefined, body: undefined,
+  };
+  onLine: (rec: DLineRecord) => void = () => {};
+  lineIndex = 0;
+  private bulk = false;
+
+  constructor() {
+    super(allTokens, { recoveryEnabled: false, maxLookahead: 1 });
+    this.performSelfAnalysis();
+  }
+
+  private clear(): void {
+    const r = this.rec;
+    r.pid = r.head = r.args = r.result = r.trailer = r.body = undefined;
+    if (r.cols.length > 0) r.cols = [];
+    r.colsBeforePid = 0;
+    r.closed = false;
+    r.kind = 'columns';
+  }
+
+  parseLine(tokens: IToken[]): boolean {
+    this.clear();
+    this.input = tokens;
+    this.line();
+    return this.errors.length === 0;
+  }
+
+  parseLines(tokens: IToken[]): boolean {
+    this.input = tokens;
+    this.lineIndex = 0;
+    this.bulk = true;
+    try {
+      this.lines();
+    } finally {
+      this.bulk = false;
+    }
+    return this.errors.length === 0;
+  }
+
+  private lines = this.RULE('lines', () => {
+    this.MANY(() => {
+      this.OPTION(() => this.SUBRULE(this.line));
+      this.CONSUME(Newline);
+      this.ACTION(() => this.lineIndex++);
+    });
+  });
+
+  private line = this.RULE('line', () => {
+    this.ACTION(() => { if (this.bulk) this.clear(); });
+    this.OR([
+      { ALT: () => { this.rec.body = this.CONSUME(HeaderLine); this.rec.kind = 'header'; } },
+      {
+        ALT: () => {
+          this.AT_LEAST_ONE(() => {
+            this.OR2([
+              { ALT: () => { this.rec.pid = this.CONSUME(PidTid); this.rec.colsBeforePid = this.rec.cols.length; } },
+              { ALT: () => { this.rec.cols.push(this.CONSUME(Column)); } },
+            ]);
+          });
+          this.OPTION(() => this.SUBRULE(this.tail));
+        },
+      },
+      { ALT: () => this.SUBRULE2(this.tail) },
+    ]);
+    this.ACTION(() => { if (this.bulk) this.onLine(this.rec); });
+  });
+
+  private tail = this.RULE('tail', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.call) },
+      { ALT: () => { this.rec.body = this.CONSUME(Other); this.rec.kind = 'other'; } },
+    ]);
+  });
+
+  private call = this.RULE('call', () => {
+    this.rec.head = this.CONSUME(CallHead);
+    this.rec.kind = 'call';
+    this.OPTION(() => { this.rec.args = this.CONSUME(ArgsText); });
+    this.OPTION2(() => {
+      this.CONSUME(RParen);
+      this.rec.closed = true;
+      this.OPTION3(() => {
+        this.OR([
+          { ALT: () => { this.rec.result = this.CONSUME(Result); } },
+          { ALT: () => { this.rec.trailer = this.CONSUME(Trailer); } },
+        ]);
+      });
+    });
+  });
+}

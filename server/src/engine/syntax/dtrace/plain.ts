@@ -1,0 +1,144 @@
+// Plain `dtrace -n ...` output (no -q): the `CPU     ID                    FUNCTION:NAME` header, records
+// `%3d %6d %32s ` + the action's output, -F flow records `%3d %-41s ` with `-> func` / `<- func`, and at the end
+// aggregations (no CPU/ID columns). Records become generic events named by FUNCTION:NAME (the pid is not in the
+// output); everything else (`dtrace:` messages, aggregations, `^C`) is tolerated silently.
+import { createToken, EmbeddedActionsParser, Lexer, type IToken, type TokenType } from 'chevrotain';
+import type { Span } from '../../events.js';
+import type { EventSink, ParserOptions, TraceParser } from '../parser-api.js';
+import { stripAnsi } from '../text.js';
+import { LineIndex, parseChunk } from '../kdump/bulk.js';
+import { ANY_START } from '../kdump/tokens.js';
+import { atLineStart, lineEnd } from '../strace/scan.js';
+
+const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+
+function wholeLine(test: (line: string) => boolean) {
+  return (text: string, offset: number): [string] | null => {
+    if (!atLineStart(text, offset)) return null;
+    const e = lineEnd(text, offset);
+    if (e <= offset) return null;
+    const line = text.substring(offset, e);
+    return test(line) ? [line] : null;
+  };
+}
+
+/** `  0     14                       openat:entry gnome-netstatus- /dev/kstat` */
+const PROBE = /^ *(\d+) +(\d+) +(\S*:\S*)(?: |$)/;
+/** `  0  -> read` / `  0  <- read` (-F) */
+const FLOW = /^ *(\d+) +(->|<-) +(\S+)/;
+
+const Newline = createToken({ name: 'Newline', pattern: /\r?\n/, line_breaks: true });
+const ProbeHeader = createToken({
+  name: 'ProbeHeader',
+  pattern: wholeLine((l) => /^\s*CPU\s+(?:ID\s+)?FUNCTION/.test(l)),
+  start_chars_hint: [' ', '\t', 'C'],
+  line_breaks: false,
+});
+const ProbeRecord = createToken({ name: 'ProbeRecord', pattern: wholeLine((l) => PROBE.test(l)), start_chars_hint: [' ', ...DIGITS], line_breaks: false });
+const FlowRecord = createToken({ name: 'FlowRecord', pattern: wholeLine((l) => FLOW.test(l)), start_chars_hint: [' ', ...DIGITS], line_breaks: false });
+const Other = createToken({ name: 'Other', pattern: wholeLine(() => true), start_chars_hint: ANY_START, line_breaks: false });
+
+const tokens: TokenType[] = [Newline, ProbeHeader, ProbeRecord, FlowRecord, Other];
+
+type PKind = 'header' | 'probe' | 'flow' | 'other';
+
+interface PRecord {
+  kind: PKind;
+  tok: IToken | undefined;
+}
+
+class PlainDtraceLineParser extends EmbeddedActionsParser {
+  rec: PRecord = { kind: 'other', tok: undefined };
+  onLine: (rec: PRecord) => void = () => {};
+  lineIndex = 0;
+  private bulk = false;
+
+  constructor() {
+    super(tokens, { recoveryEnabled: false, maxLookahead: 1 });
+    this.performSelfAnalysis();
+  }
+
+  parseLine(toks: IToken[]): boolean {
+    this.input = toks;
+    this.line();
+    return this.errors.length === 0;
+  }
+
+  parseLines(toks: IToken[]): boolean {
+    this.input = toks;
+    this.lineIndex = 0;
+    this.bulk = true;
+    try {
+      this.lines();
+    } finally {
+      this.bulk = false;
+    }
+    return this.errors.length === 0;
+  }
+
+  private lines = this.RULE('lines', () => {
+    this.MANY(() => {
+      this.OPTION(() => this.SUBRULE(this.line));
+      this.CONSUME(Newline);
+      this.ACTION(() => this.lineIndex++);
+    });
+  });
+
+  private line = this.RULE('line', () => {
+    this.OR([
+      { ALT: () => { this.rec.tok = this.CONSUME(ProbeHeader); this.rec.kind = 'header'; } },
+      { ALT: () => { this.rec.tok = this.CONSUME(ProbeRecord); this.rec.kind = 'probe'; } },
+      { ALT: () => { this.rec.tok = this.CONSUME(FlowRecord); this.rec.kind = 'flow'; } },
+      { ALT: () => { this.rec.tok = this.CONSUME(Other); this.rec.kind = 'other'; } },
+    ]);
+    this.ACTION(() => { if (this.bulk) this.onLine(this.rec); });
+  });
+}
+
+let sharedLexer: Lexer | undefined;
+let sharedParser: PlainDtraceLineParser | undefined;
+const NEWLINES: ReadonlySet<string> = new Set(['Newline']);
+
+export class PlainDtraceParser implements TraceParser {
+  readonly format = 'dtrace' as const;
+  private readonly lexer: Lexer;
+  private readonly parser: PlainDtraceLineParser;
+
+  constructor(private readonly sink: EventSink, private readonly options: ParserOptions = {}) {
+    sharedLexer ??= new Lexer(tokens, { positionTracking: 'onlyOffset', ensureOptimizations: true });
+    sharedParser ??= new PlainDtraceLineParser();
+    this.lexer = sharedLexer;
+    this.parser = sharedParser;
+  }
+
+  feed(chunk: string, firstLine: number): void {
+    const text = stripAnsi(chunk);
+    const lexed = this.lexer.tokenize(text);
+    const idx = new LineIndex(text);
+    parseChunk(this.parser, text, lexed.tokens, lexed.errors, NEWLINES, {
+      line: (rec, rel) => this.record(rec, firstLine + rel, idx.start(rel)),
+      bad: () => {}, // anything that is not a record is tolerated
+    });
+  }
+
+  end(): void {}
+
+  private record(r: PRecord, line: number, lineStart: number): void {
+    if (r.kind !== 'probe' && r.kind !== 'flow') return;
+    const t = r.tok!;
+    const image = t.image;
+    let name: string;
+    let at: number;
+    if (r.kind === 'probe') {
+      const m = PROBE.exec(image)!;
+      name = m[3];
+      at = m[0].length - (m[0].endsWith(' ') ? 1 : 0) - m[3].length;
+    } else {
+      const m = FLOW.exec(image)!;
+      name = `${m[3]}:${m[2] === '->' ? 'entry' : 'return'}`;
+      at = m[0].length - m[3].length;
+    }
+    const span: Span = { line, start: t.startOffset - lineStart + at, end: t.startOffset - lineStart + image.length };
+    this.sink.event({ kind: 'generic', span, name, ok: true, pid: this.options.defaultPid });
+  }
+}
