@@ -118,6 +118,40 @@ test('Analyze Trace File reads a file from disk and publishes its problems', asy
   await waitFor('problems of the analysed file', () => (vscode.languages.getDiagnostics(other).length === 1 ? true : undefined));
 });
 
+test('Attach FUSE Log: the daemon log of the same run makes the loss definite', async () => {
+  await vscode.window.showTextDocument(doc);
+  await vscode.commands.executeCommand('cachereplay.setCacheMode', 'write-around');
+  const res = await vscode.commands.executeCommand<{ requests: number; error?: string }>('cachereplay.attachFuseLog', vscode.Uri.joinPath(folder(), 'mmap_pwrite.fuselog'));
+  assert.equal(res.error, undefined);
+  const d = await waitFor('an error-level diagnostic', () => vscode.languages.getDiagnostics(uri).find((x) => x.severity === vscode.DiagnosticSeverity.Error));
+  assert.ok(d.relatedInformation?.some((r) => r.location.uri.path.endsWith('mmap_pwrite.fuselog')));
+});
+
+test('bad input gets one clear message and the extension keeps working', async () => {
+  const enc = new TextEncoder();
+  const files: Array<[string, Uint8Array, RegExp]> = [
+    ['empty.trace', new Uint8Array(), /empty/],
+    ['notes.trace', enc.encode('Dear diary,\nmy files went missing.\n'), /not a trace in a known format/],
+    ['one-line.trace', enc.encode('x'.repeat(10 << 20)), /not a trace in a known format/],
+  ];
+  for (const [name, bytes, message] of files) {
+    const u = vscode.Uri.joinPath(folder(), name);
+    await vscode.workspace.fs.writeFile(u, bytes);
+    const d = await vscode.workspace.openTextDocument(u);
+    await vscode.window.showTextDocument(d);
+    const diags = await waitFor(`the message for ${name}`, () => {
+      const x = vscode.languages.getDiagnostics(u);
+      return x.length > 0 ? x : undefined;
+    });
+    assert.equal(diags.length, 1, name);
+    assert.match(diags[0].message, message);
+  }
+  // A kdump trace in its own language mode still works afterwards.
+  const k = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder(), 'mmap_pwrite.strace'));
+  assert.equal(k.languageId, 'strace');
+  assert.ok(api.client.isRunning());
+});
+
 export async function run(): Promise<void> {
   let passed = 0;
   let failed = 0;
