@@ -10,6 +10,18 @@ export function countNewlines(text: string): number {
   return n;
 }
 
+/** The line (index into `starts`, the ascending offsets where lines start) that holds `offset`. */
+export function lineAt(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
 
 /** strace --color=always and terminal captures embed SGR sequences; they carry no trace data. */

@@ -5,10 +5,9 @@
 // line (a pid/tid prefix, or a call followed by the tab separator) but does not parse is reported.
 import type { Lexer } from 'chevrotain';
 import type { Span } from '../../events.js';
+import { feedChunk, type ChunkLines } from '../bulk.js';
 import { excerpt, unparsed, type EventSink, type ParserOptions, type TraceParser } from '../parser-api.js';
-import { stripAnsi } from '../text.js';
 import { base, DIALECTS, ev, num, type Dialect, type DialectBits } from '../kdump/bsd.js';
-import { LineIndex, parseChunk } from '../kdump/bulk.js';
 import { DtrussLineParser, type DLineRecord } from './line-parser.js';
 import { buildDtrussEvent, canonicalName, spawnOf } from './syscalls.js';
 import { createDtrussLexer } from './tokens.js';
@@ -59,23 +58,18 @@ export class DtrussParser implements TraceParser {
   }
 
   feed(chunk: string, firstLine: number): void {
-    const text = stripAnsi(chunk);
-    const lexed = this.lexer.tokenize(text);
-    const idx = new LineIndex(text);
-    parseChunk(this.parser, text, lexed.tokens, lexed.errors, NEWLINES, {
-      line: (rec, rel) => {
-        const start = idx.start(rel);
-        this.line(rec, firstLine + rel, text, start, idx.end(start));
-      },
-      bad: (rel) => {
-        const start = idx.start(rel);
-        const lineText = text.slice(start, idx.end(start));
-        // Lines the grammar cannot read at all are program output unless they carry a pid/tid prefix.
-        if (/^\s*\d+\/(?:0x[0-9a-fA-F]+|\d+):/.test(lineText)) this.defer(firstLine + rel, lineText, undefined);
-        else this.flushDeferred(false);
-      },
-    });
+    feedChunk(this.lexer, this.parser, NEWLINES, chunk, firstLine, this.lines);
   }
+
+  private readonly lines: ChunkLines<DLineRecord> = {
+    line: (rec, line, text, start, end) => this.line(rec, line, text, start, end),
+    bad: (line, text, start, end) => {
+      const lineText = text.slice(start, end);
+      // Lines the grammar cannot read at all are program output unless they carry a pid/tid prefix.
+      if (/^\s*\d+\/(?:0x[0-9a-fA-F]+|\d+):/.test(lineText)) this.defer(line, lineText, undefined);
+      else this.flushDeferred(false);
+    },
+  };
 
   end(): void {
     this.flushDeferred(true);

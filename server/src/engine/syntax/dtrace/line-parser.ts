@@ -1,6 +1,7 @@
-// The dtruss line grammar (Chevrotain, embedded actions). One reused parser; the actions fill a reused record.
+// The dtruss line grammar (see LineGrammar: one reused parser; the actions fill a reused record).
 //   line := HeaderLine | (PidTid | Column)* [ CallHead [ArgsText] [RParen [Result | Trailer]] | Other ]
-import { EmbeddedActionsParser, type IToken } from 'chevrotain';
+import type { IToken } from 'chevrotain';
+import { LineGrammar } from '../line-grammar.js';
 import { allTokens, ArgsText, CallHead, Column, HeaderLine, Newline, Other, PidTid, Result, RParen, Trailer } from './tokens.js';
 
 export type DLineKind = 'header' | 'call' | 'other' | 'columns';
@@ -20,21 +21,18 @@ export interface DLineRecord {
   body: IToken | undefined;
 }
 
-export class DtrussLineParser extends EmbeddedActionsParser {
+export class DtrussLineParser extends LineGrammar<DLineRecord> {
   rec: DLineRecord = {
     kind: 'other', pid: undefined, cols: [], colsBeforePid: 0, head: undefined, args: undefined, closed: false,
     result: undefined, trailer: undefined, body: undefined,
   };
-  onLine: (rec: DLineRecord) => void = () => {};
-  lineIndex = 0;
-  private bulk = false;
 
   constructor() {
-    super(allTokens, { recoveryEnabled: false, maxLookahead: 1 });
+    super(allTokens, Newline);
     this.performSelfAnalysis();
   }
 
-  private clear(): void {
+  protected clearRecord(): void {
     const r = this.rec;
     r.pid = r.head = r.args = r.result = r.trailer = r.body = undefined;
     if (r.cols.length > 0) r.cols = [];
@@ -43,35 +41,11 @@ export class DtrussLineParser extends EmbeddedActionsParser {
     r.kind = 'columns';
   }
 
-  parseLine(tokens: IToken[]): boolean {
-    this.clear();
-    this.input = tokens;
-    this.line();
-    return this.errors.length === 0;
-  }
+  /** `line? Newline` (see LineGrammar.eachLine). */
+  protected readonly eachLine = (): void => this.lineAndNewline();
 
-  parseLines(tokens: IToken[]): boolean {
-    this.input = tokens;
-    this.lineIndex = 0;
-    this.bulk = true;
-    try {
-      this.lines();
-    } finally {
-      this.bulk = false;
-    }
-    return this.errors.length === 0;
-  }
-
-  private lines = this.RULE('lines', () => {
-    this.MANY(() => {
-      this.OPTION(() => this.SUBRULE(this.line));
-      this.CONSUME(Newline);
-      this.ACTION(() => this.lineIndex++);
-    });
-  });
-
-  private line = this.RULE('line', () => {
-    this.ACTION(() => { if (this.bulk) this.clear(); });
+  protected readonly line = this.RULE('line', () => {
+    this.ACTION(this.beginLine);
     this.OR([
       { ALT: () => { this.rec.body = this.CONSUME(HeaderLine); this.rec.kind = 'header'; } },
       {
@@ -87,7 +61,7 @@ export class DtrussLineParser extends EmbeddedActionsParser {
       },
       { ALT: () => this.SUBRULE2(this.tail) },
     ]);
-    this.ACTION(() => { if (this.bulk) this.onLine(this.rec); });
+    this.ACTION(this.endLine);
   });
 
   private tail = this.RULE('tail', () => {

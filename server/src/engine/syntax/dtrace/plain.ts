@@ -2,11 +2,11 @@
 // `%3d %6d %32s ` + the action's output, -F flow records `%3d %-41s ` with `-> func` / `<- func`, and at the end
 // aggregations (no CPU/ID columns). Records become generic events named by FUNCTION:NAME (the pid is not in the
 // output); everything else (`dtrace:` messages, aggregations, `^C`) is tolerated silently.
-import { createToken, EmbeddedActionsParser, Lexer, type IToken, type TokenType } from 'chevrotain';
+import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
 import type { Span } from '../../events.js';
 import type { EventSink, ParserOptions, TraceParser } from '../parser-api.js';
-import { stripAnsi } from '../text.js';
-import { LineIndex, parseChunk } from '../kdump/bulk.js';
+import { LineGrammar } from '../line-grammar.js';
+import { feedChunk, type ChunkLines } from '../bulk.js';
 import { ANY_START } from '../kdump/tokens.js';
 import { atLineStart, lineEnd } from '../strace/scan.js';
 
@@ -47,51 +47,31 @@ interface PRecord {
   tok: IToken | undefined;
 }
 
-class PlainDtraceLineParser extends EmbeddedActionsParser {
+class PlainDtraceLineParser extends LineGrammar<PRecord> {
   rec: PRecord = { kind: 'other', tok: undefined };
-  onLine: (rec: PRecord) => void = () => {};
-  lineIndex = 0;
-  private bulk = false;
 
   constructor() {
-    super(tokens, { recoveryEnabled: false, maxLookahead: 1 });
+    super(tokens, Newline);
     this.performSelfAnalysis();
   }
 
-  parseLine(toks: IToken[]): boolean {
-    this.input = toks;
-    this.line();
-    return this.errors.length === 0;
+  protected clearRecord(): void {
+    this.rec.kind = 'other';
+    this.rec.tok = undefined;
   }
 
-  parseLines(toks: IToken[]): boolean {
-    this.input = toks;
-    this.lineIndex = 0;
-    this.bulk = true;
-    try {
-      this.lines();
-    } finally {
-      this.bulk = false;
-    }
-    return this.errors.length === 0;
-  }
+  /** `line? Newline` (see LineGrammar.eachLine). */
+  protected readonly eachLine = (): void => this.lineAndNewline();
 
-  private lines = this.RULE('lines', () => {
-    this.MANY(() => {
-      this.OPTION(() => this.SUBRULE(this.line));
-      this.CONSUME(Newline);
-      this.ACTION(() => this.lineIndex++);
-    });
-  });
-
-  private line = this.RULE('line', () => {
+  protected readonly line = this.RULE('line', () => {
+    this.ACTION(this.beginLine);
     this.OR([
       { ALT: () => { this.rec.tok = this.CONSUME(ProbeHeader); this.rec.kind = 'header'; } },
       { ALT: () => { this.rec.tok = this.CONSUME(ProbeRecord); this.rec.kind = 'probe'; } },
       { ALT: () => { this.rec.tok = this.CONSUME(FlowRecord); this.rec.kind = 'flow'; } },
       { ALT: () => { this.rec.tok = this.CONSUME(Other); this.rec.kind = 'other'; } },
     ]);
-    this.ACTION(() => { if (this.bulk) this.onLine(this.rec); });
+    this.ACTION(this.endLine);
   });
 }
 
@@ -112,14 +92,13 @@ export class PlainDtraceParser implements TraceParser {
   }
 
   feed(chunk: string, firstLine: number): void {
-    const text = stripAnsi(chunk);
-    const lexed = this.lexer.tokenize(text);
-    const idx = new LineIndex(text);
-    parseChunk(this.parser, text, lexed.tokens, lexed.errors, NEWLINES, {
-      line: (rec, rel) => this.record(rec, firstLine + rel, idx.start(rel)),
-      bad: () => {}, // anything that is not a record is tolerated
-    });
+    feedChunk(this.lexer, this.parser, NEWLINES, chunk, firstLine, this.lines);
   }
+
+  private readonly lines: ChunkLines<PRecord> = {
+    line: (rec, line, _text, start) => this.record(rec, line, start),
+    bad: () => {}, // anything that is not a record is tolerated
+  };
 
   end(): void {}
 

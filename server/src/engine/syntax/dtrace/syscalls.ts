@@ -5,7 +5,7 @@
 import type { EventDraft } from '../../events.js';
 import { decodeCString } from '../text.js';
 import {
-  ev, fcntlCmd, int32, mapFlags, msyncFlags, num, openFlags, protOf, whenceOf, type Base, type DialectBits,
+  ARGS_ONLY_HANDLERS, ev, fcntlCmd, int32, IO_CALLS, mapFlags, msyncFlags, num, openFlags, protOf, whenceOf, type Base, type DialectBits,
 } from '../kdump/bsd.js';
 
 export interface DCall {
@@ -103,11 +103,10 @@ function openEv(b: Base, c: DCall, d: DialectBits, pathArg: string | undefined, 
 }
 
 const handlers: Record<string, Handler> = {
+  ...ARGS_ONLY_HANDLERS,
   open: (a, c, b, d) => openEv(b, c, d, a[0], undefined, a[1]),
   openat: (a, c, b, d) => openEv(b, c, d, a[1], fdOrCwd(a[0], d), a[2]),
-  close: (a, _c, b) => { const fd = int32(a[0]); return fd === undefined ? undefined : ev(b, 'close', { fd }); },
   dup: (a, c, b) => { const fd = int32(a[0]); return fd === undefined || c.ret === undefined ? undefined : ev(b, 'dup', { fd, newfd: c.ret, cloexec: false }); },
-  dup2: (a, _c, b) => { const fd = int32(a[0]); const nfd = int32(a[1]); return fd === undefined || nfd === undefined ? undefined : ev(b, 'dup', { fd, newfd: nfd, cloexec: false }); },
   fcntl: (a, c, b, d) => {
     const fd = int32(a[0]);
     const cmd = fcntlCmd(a[1], d);
@@ -131,21 +130,11 @@ const handlers: Record<string, Handler> = {
     const f = mapFlags(a[3], d);
     return ev(b, 'mmap', { addr: c.ret, length, prot: protOf(a[2]), shared: f.shared, anonymous: f.anonymous, fd, offset });
   },
-  munmap: (a, _c, b) => { const addr = num(a[0]); const length = num(a[1]); return addr === undefined || length === undefined ? undefined : ev(b, 'munmap', { addr, length }); },
-  mprotect: (a, _c, b) => { const addr = num(a[0]); const length = num(a[1]); return addr === undefined || length === undefined ? undefined : ev(b, 'mprotect', { addr, length, prot: protOf(a[2]) }); },
   msync: (a, _c, b, d) => {
     const addr = num(a[0]); const length = num(a[1]);
     if (addr === undefined || length === undefined || a.length < 3) return undefined;
     return ev(b, 'msync', { addr, length, ...msyncFlags(a[2], d) });
   },
-  write: (a, c, b) => io('write', a, c, b, false),
-  writev: (a, c, b) => io('write', a, c, b, false),
-  pwrite: (a, c, b) => io('write', a, c, b, true),
-  pwritev: (a, c, b) => io('write', a, c, b, true),
-  read: (a, c, b) => io('read', a, c, b, false),
-  readv: (a, c, b) => io('read', a, c, b, false),
-  pread: (a, c, b) => io('read', a, c, b, true),
-  preadv: (a, c, b) => io('read', a, c, b, true),
   lseek: (a, c, b) => {
     const fd = int32(a[0]); const offset = num(a[1]);
     if (fd === undefined || offset === undefined) return undefined;
@@ -159,21 +148,14 @@ const handlers: Record<string, Handler> = {
   },
   ftruncate: (a, _c, b) => { const fd = int32(a[0]); const size = num(a[1]); return fd === undefined || size === undefined ? undefined : ev(b, 'truncate', { fd, size }); },
   truncate: (a, _c, b) => { const path = strArg(a[0]); const size = num(a[1]); return path === undefined || size === undefined ? undefined : ev(b, 'truncate', { path, size }); },
-  fsync: (a, _c, b) => { const fd = int32(a[0]); return fd === undefined ? undefined : ev(b, 'sync', { fd, how: 'fsync' }); },
-  fdatasync: (a, _c, b) => { const fd = int32(a[0]); return fd === undefined ? undefined : ev(b, 'sync', { fd, how: 'fdatasync' }); },
   fdsync: (a, _c, b) => {
     // Solaris fsync/fdatasync: fdsync(fd, FSYNC=0x10 | FDSYNC=0x40)
     const fd = int32(a[0]);
     return fd === undefined ? undefined : ev(b, 'sync', { fd, how: ((num(a[1]) ?? 0) & 0x40) !== 0 ? 'fdatasync' : 'fsync' });
   },
-  posix_fallocate: (a, _c, b) => {
-    const fd = int32(a[0]); const offset = num(a[1]); const length = num(a[2]);
-    return fd === undefined || offset === undefined || length === undefined ? undefined : ev(b, 'space', { fd, offset, length, op: 'allocate', keepSize: false });
-  },
   rename: (a, _c, b) => { const f = strArg(a[0]); const t = strArg(a[1]); return f === undefined || t === undefined ? undefined : ev(b, 'rename', { from: f, to: t }); },
   unlink: (a, _c, b) => { const p = strArg(a[0]); return p === undefined ? undefined : ev(b, 'unlink', { path: p }); },
   chdir: (a, _c, b) => ev(b, 'chdir', { path: strArg(a[0]) }),
-  fchdir: (a, _c, b) => ev(b, 'chdir', { fd: int32(a[0]) }),
   /** cachereplay.d's page-fault line: `vm_fault(0xADDR, 0xTYPE)`, TYPE a VM_PROT_* mask (VM_PROT_WRITE = 2). */
   vm_fault: (a, _c, b) => {
     const addr = num(a[0]); const type = num(a[1]);
@@ -181,6 +163,7 @@ const handlers: Record<string, Handler> = {
     return ev(b, 'store', { evidence: 'definite', addr, fd: undefined, path: undefined, offset: undefined, length: 0, source: 'pflt', wholePage: true });
   },
 };
+for (const [name, [kind, positional]] of Object.entries(IO_CALLS)) handlers[name] = (a, c, b) => io(kind, a, c, b, positional);
 
 /** Builds the event of a dtruss line; unknown, failed or undecodable calls become generic events. */
 export function buildDtrussEvent(c: DCall, b: Base, d: DialectBits): EventDraft {

@@ -12,8 +12,9 @@
 // Whether a MAPWRITE is followed by msync(MS_SYNC) is not in any log (see `msyncAfterMapwrite`).
 import type { Lexer } from 'chevrotain';
 import type { EventDraft, OpenFlags, Span } from '../../events.js';
-import { excerpt, unparsed, type EventSink, type ParserOptions, type TraceParser } from '../parser-api.js';
-import { LineDriver, lineEndFrom, type LineText } from '../fuse/line-driver.js';
+import type { EventSink, ParserOptions, TraceParser } from '../parser-api.js';
+import { LineDriver, reportRejected, type LineText } from '../line-driver.js';
+import { lineEnd } from '../strace/scan.js';
 import { FsxLineParser, type FsxLineRecord } from './line-parser.js';
 import {
   BadData, createFsxLexer, DumpHead, Entry, Failure, Hint, Info, Newline, OpsLine, Progress, Pseudo, TableHead, TableRow, type FsxPayload,
@@ -149,19 +150,16 @@ export class FsxParser extends LineDriver<FsxLineRecord> implements TraceParser 
 
   protected reject(l: LineText, cut: boolean): void {
     this.leaveDump();
-    const span = { line: l.line, start: 0, end: l.text.length };
-    if (cut) {
-      this.sink.diagnostic({ span, severity: 'warning', message: `incomplete line: the log was cut here ("${excerpt(l.text)}")` });
-      this.emit({ kind: 'unparsed', span, name: 'unparsed', ok: false, pid: this.pid });
-    } else {
-      unparsed({ event: (e) => this.emit(e), diagnostic: (d) => this.sink.diagnostic(d) }, l.line, l.text, `not an fsx log line: "${excerpt(l.text)}"`, this.pid);
-    }
+    reportRejected(this.rejected, l, cut, 'an fsx log line', this.pid);
   }
+
+  /** Where the events of rejected lines go. */
+  private readonly rejected: EventSink = { event: (e) => this.emit(e), diagnostic: (d) => this.sink.diagnostic(d) };
 
   protected accept(rec: FsxLineRecord, line: number, text: string, start: number): void {
     const tok = rec.main!;
     const p = tok.payload as FsxPayload;
-    const span: Span = { line, start: 0, end: lineEndFrom(text, start) - start };
+    const span: Span = { line, start: 0, end: lineEnd(text, start) - start };
     if (p.flags !== undefined && this.dialect === undefined) {
       if (p.flags.includes('xfstests')) this.dialect = 'xfstests';
       else if (p.flags.includes('freebsd')) this.dialect = 'freebsd';

@@ -1,52 +1,31 @@
-// The fsx log line grammar (Chevrotain, embedded actions): every line is exactly one record token. One reused
-// parser instance; the actions fill a reused record instead of building a CST.
-import { EmbeddedActionsParser, type IToken } from 'chevrotain';
+// The fsx log line grammar (see LineGrammar: one reused parser instance whose actions fill a reused record):
+// every line is exactly one record token.
+import type { IToken } from 'chevrotain';
+import { LineGrammar } from '../line-grammar.js';
 import { allTokens, BadData, Blank, Comment, DumpHead, Entry, Failure, Hint, Info, Newline, OpsLine, Progress, Pseudo, TableHead, TableRow } from './tokens.js';
 
 export interface FsxLineRecord {
   main: IToken | undefined;
 }
 
-export class FsxLineParser extends EmbeddedActionsParser {
+export class FsxLineParser extends LineGrammar<FsxLineRecord> {
   rec: FsxLineRecord = { main: undefined };
-  onLine: (rec: FsxLineRecord) => void = () => {};
-  lineIndex = 0;
-  private bulk = false;
 
   constructor() {
-    super(allTokens, { recoveryEnabled: false, maxLookahead: 1 });
+    super(allTokens, Newline);
     this.performSelfAnalysis();
   }
 
-  parseLine(tokens: IToken[]): boolean {
+  protected clearRecord(): void {
     this.rec.main = undefined;
-    this.input = tokens;
-    this.line();
-    return this.errors.length === 0;
   }
 
-  parseLines(tokens: IToken[]): boolean {
-    this.input = tokens;
-    this.lineIndex = 0;
-    this.bulk = true;
-    try {
-      this.lines();
-    } finally {
-      this.bulk = false;
-    }
-    return this.errors.length === 0;
-  }
+  /** `line? Newline` (see LineGrammar.eachLine). */
+  protected readonly eachLine = (): void => this.lineAndNewline();
 
-  private lines = this.RULE('lines', () => {
-    this.MANY(() => {
-      this.OPTION(() => this.SUBRULE(this.line));
-      this.CONSUME(Newline);
-      this.ACTION(() => this.lineIndex++);
-    });
-  });
-
-  private line = this.RULE('line', () => {
+  protected readonly line = this.RULE('line', () => {
     const r = this.rec;
+    this.ACTION(this.beginLine);
     this.OR([
       { ALT: () => { r.main = this.CONSUME(Entry); } },
       { ALT: () => { r.main = this.CONSUME(Pseudo); } },
@@ -62,6 +41,6 @@ export class FsxLineParser extends EmbeddedActionsParser {
       { ALT: () => { r.main = this.CONSUME(Comment); } },
       { ALT: () => { r.main = this.CONSUME(Blank); } },
     ]);
-    this.ACTION(() => { if (this.bulk) this.onLine(r); });
+    this.ACTION(this.endLine);
   });
 }

@@ -9,8 +9,9 @@
 // Every event is anchored at its own line; a request's endSpan is its reply line.
 import type { IToken, Lexer } from 'chevrotain';
 import type { EventDraft, FuseReplyEvent, FuseRequestEvent, Span } from '../../events.js';
-import { excerpt, unparsed, type EventSink, type ParserOptions, type TraceParser } from '../parser-api.js';
-import { LineDriver, lineEndFrom, type LineText } from './line-driver.js';
+import type { EventSink, ParserOptions, TraceParser } from '../parser-api.js';
+import { LineDriver, reportRejected, type LineText } from '../line-driver.js';
+import { lineEnd } from '../strace/scan.js';
 import { FuseLineParser, type FuseLineRecord } from './line-parser.js';
 import { ENTRY_OPS, errnoName, errnoNameLoose, NO_REPLY, NOTIFY_NAMES, OPCODE_NAMES, PARENT_OPS } from './ops.js';
 import {
@@ -148,19 +149,16 @@ export class FuseParser extends LineDriver<FuseLineRecord> implements TraceParse
   }
 
   protected reject(l: LineText, cut: boolean): void {
-    const span = { line: l.line, start: 0, end: l.text.length };
-    if (cut) {
-      this.sink.diagnostic({ span, severity: 'warning', message: `incomplete line: the log was cut here ("${excerpt(l.text)}")` });
-      this.push({ kind: 'unparsed', span, name: 'unparsed', ok: false, pid: this.pid });
-    } else {
-      unparsed({ event: (e) => this.push(e), diagnostic: (d) => this.sink.diagnostic(d) }, l.line, l.text, `not a FUSE debug log line: "${excerpt(l.text)}"`, this.pid);
-    }
+    reportRejected(this.rejected, l, cut, 'a FUSE debug log line', this.pid);
     this.flush();
   }
 
+  /** Where the events of rejected lines go: through the reorder buffer. */
+  private readonly rejected: EventSink = { event: (e) => this.push(e), diagnostic: (d) => this.sink.diagnostic(d) };
+
   protected accept(rec: FuseLineRecord, line: number, text: string, start: number): void {
     const main = rec.main!;
-    const end = lineEndFrom(text, start);
+    const end = lineEnd(text, start);
     const m = main.payload as RegExpExecArray;
     const span: Span = { line, start: (rec.prefix?.tokenType === Stamp ? rec.prefix.startOffset : main.startOffset) - start, end: end - start };
     const time = rec.prefix?.tokenType === Stamp ? stampSeconds(rec.prefix.payload as RegExpExecArray) : undefined;

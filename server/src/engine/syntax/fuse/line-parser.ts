@@ -1,7 +1,8 @@
 // The FUSE log line grammar (Chevrotain, embedded actions). A line is one record token, optionally after a
-// prefix (a go-fuse time stamp, or a shell prompt the daemon's output was glued to). One reused parser; the
-// actions fill a reused record instead of building a CST.
-import { EmbeddedActionsParser, type IToken } from 'chevrotain';
+// prefix (a go-fuse time stamp, or a shell prompt the daemon's output was glued to). One reused parser (see
+// LineGrammar); the actions fill a reused record instead of building a CST.
+import type { IToken } from 'chevrotain';
+import { LineGrammar } from '../line-grammar.js';
 import {
   allTokens, BsdOp, FuserReq, Glue, GoRx, GoTx, HlIo, HlIoReply, HlNodeId, HlOp, HlOpened, Newline, Notify, Other, Reply, Request, Stamp,
 } from './tokens.js';
@@ -13,47 +14,24 @@ export interface FuseLineRecord {
   main: IToken | undefined;
 }
 
-export class FuseLineParser extends EmbeddedActionsParser {
+export class FuseLineParser extends LineGrammar<FuseLineRecord> {
   rec: FuseLineRecord = { prefix: undefined, main: undefined };
-  onLine: (rec: FuseLineRecord) => void = () => {};
-  lineIndex = 0;
-  private bulk = false;
 
   constructor() {
-    super(allTokens, { recoveryEnabled: false, maxLookahead: 1 });
+    super(allTokens, Newline);
     this.performSelfAnalysis();
   }
 
-  parseLine(tokens: IToken[]): boolean {
+  protected clearRecord(): void {
     this.rec.prefix = this.rec.main = undefined;
-    this.input = tokens;
-    this.line();
-    return this.errors.length === 0;
   }
 
-  parseLines(tokens: IToken[]): boolean {
-    this.input = tokens;
-    this.lineIndex = 0;
-    this.bulk = true;
-    try {
-      this.lines();
-    } finally {
-      this.bulk = false;
-    }
-    return this.errors.length === 0;
-  }
+  /** `line? Newline` (see LineGrammar.eachLine). */
+  protected readonly eachLine = (): void => this.lineAndNewline();
 
-  private lines = this.RULE('lines', () => {
-    this.MANY(() => {
-      this.OPTION(() => this.SUBRULE(this.line));
-      this.CONSUME(Newline);
-      this.ACTION(() => this.lineIndex++);
-    });
-  });
-
-  private line = this.RULE('line', () => {
+  protected readonly line = this.RULE('line', () => {
     const r = this.rec;
-    this.ACTION(() => { r.prefix = r.main = undefined; });
+    this.ACTION(this.beginLine);
     this.OR([
       {
         ALT: () => {
@@ -87,6 +65,6 @@ export class FuseLineParser extends EmbeddedActionsParser {
       { ALT: () => { r.main = this.CONSUME(FuserReq); } },
       { ALT: () => { r.main = this.CONSUME(Other); } },
     ]);
-    this.ACTION(() => { if (this.bulk) this.onLine(r); });
+    this.ACTION(this.endLine);
   });
 }

@@ -253,6 +253,31 @@ export function fcntlCmd(arg: string | undefined, d: DialectBits): string | unde
   return v === undefined ? undefined : d.fcntl[v] ?? t;
 }
 
+// ------------------------------------------------------------------ calls
+
+type ArgsHandler = (a: string[], c: unknown, b: Base) => EventDraft | undefined;
+
+/** Calls whose event follows from their printed arguments alone: kdump and dtruss decode them alike. */
+export const ARGS_ONLY_HANDLERS: Readonly<Record<string, ArgsHandler>> = {
+  close: (a, _c, b) => { const fd = int32(a[0]); return fd === undefined ? undefined : ev(b, 'close', { fd }); },
+  dup2: (a, _c, b) => { const fd = int32(a[0]); const nfd = int32(a[1]); return fd === undefined || nfd === undefined ? undefined : ev(b, 'dup', { fd, newfd: nfd, cloexec: false }); },
+  munmap: (a, _c, b) => { const addr = num(a[0]); const length = num(a[1]); return addr === undefined || length === undefined ? undefined : ev(b, 'munmap', { addr, length }); },
+  mprotect: (a, _c, b) => { const addr = num(a[0]); const length = num(a[1]); return addr === undefined || length === undefined ? undefined : ev(b, 'mprotect', { addr, length, prot: protOf(a[2]) }); },
+  fsync: (a, _c, b) => { const fd = int32(a[0]); return fd === undefined ? undefined : ev(b, 'sync', { fd, how: 'fsync' }); },
+  fdatasync: (a, _c, b) => { const fd = int32(a[0]); return fd === undefined ? undefined : ev(b, 'sync', { fd, how: 'fdatasync' }); },
+  posix_fallocate: (a, _c, b) => {
+    const fd = int32(a[0]); const offset = num(a[1]); const length = num(a[2]);
+    return fd === undefined || offset === undefined || length === undefined ? undefined : ev(b, 'space', { fd, offset, length, op: 'allocate', keepSize: false });
+  },
+  fchdir: (a, _c, b) => ev(b, 'chdir', { fd: int32(a[0]) }),
+};
+
+/** The read and write calls: the event kind, and whether the call takes an offset (the p* calls). */
+export const IO_CALLS: Readonly<Record<string, readonly ['read' | 'write', boolean]>> = {
+  write: ['write', false], writev: ['write', false], pwrite: ['write', true], pwritev: ['write', true],
+  read: ['read', false], readv: ['read', false], pread: ['read', true], preadv: ['read', true],
+};
+
 // ------------------------------------------------------------------ errno
 
 /** 4.4BSD errno numbers, shared by FreeBSD, OpenBSD, NetBSD and macOS up to 80 (1-34 are also Linux's and Solaris's). */

@@ -4,10 +4,9 @@
 // cannot read without stopping.
 import type { Lexer } from 'chevrotain';
 import type { EventDraft, Span } from '../../events.js';
+import { feedChunk, type ChunkLines } from '../bulk.js';
 import { excerpt, unparsed, type EventSink, type ParserOptions, type TraceParser } from '../parser-api.js';
-import { stripAnsi } from '../text.js';
 import { base, DIALECTS, ev, maskNames, num, type Base, type Dialect, type DialectBits } from './bsd.js';
-import { LineIndex, parseChunk } from './bulk.js';
 import { KdumpLineParser, type KLineRecord } from './line-parser.js';
 import { parseHeader, parseRet, type HeaderFields, type RetFields } from './records.js';
 import { buildCallEvent, EXIT_CALLS, exitEvent, FORK_CALLS, type KCall } from './syscalls.js';
@@ -76,22 +75,17 @@ export class KdumpParser implements TraceParser {
   }
 
   feed(chunk: string, firstLine: number): void {
-    const text = stripAnsi(chunk);
-    const lexed = this.lexer.tokenize(text);
-    const idx = new LineIndex(text);
-    parseChunk(this.parser, text, lexed.tokens, lexed.errors, NEWLINES, {
-      line: (rec, rel) => {
-        const start = idx.start(rel);
-        this.line(rec, firstLine + rel, start, idx.end(start), text);
-      },
-      bad: (rel) => {
-        const start = idx.start(rel);
-        const lineText = text.slice(start, idx.end(start));
-        this.flushDeferred(false);
-        this.defer(firstLine + rel, lineText, `not a kdump line: "${excerpt(lineText)}"`, undefined);
-      },
-    });
+    feedChunk(this.lexer, this.parser, NEWLINES, chunk, firstLine, this.lines);
   }
+
+  private readonly lines: ChunkLines<KLineRecord> = {
+    line: (rec, line, text, start, end) => this.line(rec, line, text, start, end),
+    bad: (line, text, start, end) => {
+      const lineText = text.slice(start, end);
+      this.flushDeferred(false);
+      this.defer(line, lineText, `not a kdump line: "${excerpt(lineText)}"`, undefined);
+    },
+  };
 
   end(): void {
     this.flushDeferred(true);
@@ -107,7 +101,7 @@ export class KdumpParser implements TraceParser {
 
   // ------------------------------------------------------------------ lines
 
-  private line(r: KLineRecord, line: number, start: number, end: number, text: string): void {
+  private line(r: KLineRecord, line: number, text: string, start: number, end: number): void {
     switch (r.kind) {
       case 'continuation':
         // GIO data, STRU array elements, OpenBSD ARGS/ENV items: part of the record above.

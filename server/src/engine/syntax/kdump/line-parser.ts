@@ -1,6 +1,7 @@
-// The kdump line grammar (Chevrotain, embedded actions). One reused parser; the actions fill a reused record.
+// The kdump line grammar (see LineGrammar: one reused parser; the actions fill a reused record).
 //   line := Header RecType [Payload] | Continuation | Comment | Dropped | Junk
-import { EmbeddedActionsParser, type IToken } from 'chevrotain';
+import type { IToken } from 'chevrotain';
+import { LineGrammar } from '../line-grammar.js';
 import { allTokens, Comment, Continuation, Dropped, Header, Junk, Newline, Payload, RecType } from './tokens.js';
 
 export type KLineKind = 'record' | 'continuation' | 'comment' | 'dropped' | 'junk';
@@ -14,52 +15,25 @@ export interface KLineRecord {
   body: IToken | undefined;
 }
 
-export class KdumpLineParser extends EmbeddedActionsParser {
+export class KdumpLineParser extends LineGrammar<KLineRecord> {
   rec: KLineRecord = { kind: 'junk', header: undefined, type: undefined, payload: undefined, body: undefined };
-  onLine: (rec: KLineRecord) => void = () => {};
-  lineIndex = 0;
-  private bulk = false;
 
   constructor() {
-    super(allTokens, { recoveryEnabled: false, maxLookahead: 1 });
+    super(allTokens, Newline);
     this.performSelfAnalysis();
   }
 
-  private clear(): void {
+  protected clearRecord(): void {
     const r = this.rec;
     r.header = r.type = r.payload = r.body = undefined;
     r.kind = 'junk';
   }
 
-  parseLine(tokens: IToken[]): boolean {
-    this.clear();
-    this.input = tokens;
-    this.line();
-    return this.errors.length === 0;
-  }
+  /** `line? Newline` (see LineGrammar.eachLine). */
+  protected readonly eachLine = (): void => this.lineAndNewline();
 
-  parseLines(tokens: IToken[]): boolean {
-    this.input = tokens;
-    this.lineIndex = 0;
-    this.bulk = true;
-    try {
-      this.lines();
-    } finally {
-      this.bulk = false;
-    }
-    return this.errors.length === 0;
-  }
-
-  private lines = this.RULE('lines', () => {
-    this.MANY(() => {
-      this.OPTION(() => this.SUBRULE(this.line));
-      this.CONSUME(Newline);
-      this.ACTION(() => this.lineIndex++);
-    });
-  });
-
-  private line = this.RULE('line', () => {
-    this.ACTION(() => { if (this.bulk) this.clear(); });
+  protected readonly line = this.RULE('line', () => {
+    this.ACTION(this.beginLine);
     this.OR([
       {
         ALT: () => {
@@ -74,6 +48,6 @@ export class KdumpLineParser extends EmbeddedActionsParser {
       { ALT: () => { this.rec.body = this.CONSUME(Dropped); this.rec.kind = 'dropped'; } },
       { ALT: () => { this.rec.body = this.CONSUME(Junk); this.rec.kind = 'junk'; } },
     ]);
-    this.ACTION(() => { if (this.bulk) this.onLine(this.rec); });
+    this.ACTION(this.endLine);
   });
 }

@@ -3,7 +3,7 @@
 // contents from STRU records, and the result from the RET line. Only what the model needs is decoded.
 import type { EventDraft, Span } from '../../events.js';
 import {
-  ev, fcntlCmd, int32, mapFlags, maskNames, msyncFlags, num, openFlags, protOf, whenceOf,
+  ARGS_ONLY_HANDLERS, ev, fcntlCmd, int32, IO_CALLS, mapFlags, maskNames, msyncFlags, num, openFlags, protOf, whenceOf,
   type Base, type Dialect, type DialectBits,
 } from './bsd.js';
 
@@ -144,11 +144,10 @@ function rforkFlags(arg: string | undefined): { proc: boolean; mem: boolean; cop
 }
 
 const handlers: Record<string, Handler> = {
+  ...ARGS_ONLY_HANDLERS,
   open: (a, c, b) => openEv(b, c, pathOf(c), undefined, a[1]),
   openat: (a, c, b) => openEv(b, c, pathOf(c), fdArg(a[0], c.d), a[2]),
-  close: (a, _c, b) => { const fd = int32(a[0]); return fd === undefined ? undefined : ev(b, 'close', { fd }); },
   dup: (a, c, b) => { const fd = int32(a[0]); return fd === undefined || c.res.ret === undefined ? undefined : ev(b, 'dup', { fd, newfd: c.res.ret, cloexec: false }); },
-  dup2: (a, _c, b) => { const fd = int32(a[0]); const nfd = int32(a[1]); return fd === undefined || nfd === undefined ? undefined : ev(b, 'dup', { fd, newfd: nfd, cloexec: false }); },
   dup3: (a, _c, b) => {
     const fd = int32(a[0]); const nfd = int32(a[1]);
     return fd === undefined || nfd === undefined ? undefined : ev(b, 'dup', { fd, newfd: nfd, cloexec: maskNames(a[2])?.has('CLOEXEC') ?? false });
@@ -180,8 +179,6 @@ const handlers: Record<string, Handler> = {
     const f = mapFlags(a[3], c.d);
     return ev(b, 'mmap', { addr: c.res.ret, length, prot: protOf(a[2]), shared: f.shared, anonymous: f.anonymous, fd, offset });
   },
-  munmap: (a, _c, b) => { const addr = num(a[0]); const length = num(a[1]); return addr === undefined || length === undefined ? undefined : ev(b, 'munmap', { addr, length }); },
-  mprotect: (a, _c, b) => { const addr = num(a[0]); const length = num(a[1]); return addr === undefined || length === undefined ? undefined : ev(b, 'mprotect', { addr, length, prot: protOf(a[2]) }); },
   msync: (a, c, b) => {
     const addr = num(a[0]); const length = num(a[1]);
     if (addr === undefined || length === undefined) return undefined;
@@ -192,14 +189,6 @@ const handlers: Record<string, Handler> = {
     const fd = int32(a[0]); const offset = num(a[1]); const length = num(a[2]);
     return fd === undefined || offset === undefined || length === undefined ? undefined : ev(b, 'advise', { fd, offset, length, advice: a[3] ?? '' });
   },
-  write: (a, c, b) => io('write', a, c, b, false),
-  writev: (a, c, b) => io('write', a, c, b, false),
-  pwrite: (a, c, b) => io('write', a, c, b, true),
-  pwritev: (a, c, b) => io('write', a, c, b, true),
-  read: (a, c, b) => io('read', a, c, b, false),
-  readv: (a, c, b) => io('read', a, c, b, false),
-  pread: (a, c, b) => io('read', a, c, b, true),
-  preadv: (a, c, b) => io('read', a, c, b, true),
   lseek: (a, c, b) => {
     const fd = int32(a[0]);
     const offset = offsetArg(a, 1, 3, c.dialect);
@@ -208,13 +197,7 @@ const handlers: Record<string, Handler> = {
   },
   ftruncate: (a, c, b) => { const fd = int32(a[0]); const size = offsetArg(a, 1, 2, c.dialect); return fd === undefined || size === undefined ? undefined : ev(b, 'truncate', { fd, size }); },
   truncate: (a, c, b) => { const path = pathOf(c); const size = offsetArg(a, 1, 2, c.dialect); return path === undefined || size === undefined ? undefined : ev(b, 'truncate', { path, size }); },
-  fsync: (a, _c, b) => { const fd = int32(a[0]); return fd === undefined ? undefined : ev(b, 'sync', { fd, how: 'fsync' }); },
-  fdatasync: (a, _c, b) => { const fd = int32(a[0]); return fd === undefined ? undefined : ev(b, 'sync', { fd, how: 'fdatasync' }); },
   sync: (_a, _c, b) => ev(b, 'sync', { how: 'all' }),
-  posix_fallocate: (a, _c, b) => {
-    const fd = int32(a[0]); const offset = num(a[1]); const length = num(a[2]);
-    return fd === undefined || offset === undefined || length === undefined ? undefined : ev(b, 'space', { fd, offset, length, op: 'allocate', keepSize: false });
-  },
   copy_file_range: (a, c, b) => {
     // The offsets are pointers kdump does not follow: only calls that use the file positions (NULL) are placed.
     const src = int32(a[0]); const dst = int32(a[2]);
@@ -229,10 +212,10 @@ const handlers: Record<string, Handler> = {
     return p === '' ? statOf(b, c, fdArg(a[0], c.d), undefined) : statOf(b, c, undefined, p);
   },
   chdir: (_a, c, b) => ev(b, 'chdir', { path: pathOf(c) }),
-  fchdir: (a, _c, b) => ev(b, 'chdir', { fd: int32(a[0]) }),
   rename: (_a, c, b) => { const f = pathOf(c, 0); const t = pathOf(c, 1); return f === undefined || t === undefined ? undefined : ev(b, 'rename', { from: f, to: t }); },
   unlink: (_a, c, b) => { const p = pathOf(c); return p === undefined ? undefined : ev(b, 'unlink', { path: p }); },
 };
+for (const [name, [kind, positional]] of Object.entries(IO_CALLS)) handlers[name] = (a, c, b) => io(kind, a, c, b, positional);
 handlers.renameat = handlers.rename;
 handlers.unlinkat = handlers.unlink;
 handlers.freebsd11_fstat = handlers.fstat;

@@ -81,22 +81,13 @@ export function parseNumber(s: string): number | undefined {
 /** The path of an fd decoration (`3</tmp/x>` → `/tmp/x`), undefined when the arg has none. */
 export function argDecoration(arg: string | undefined): string | undefined {
   if (arg === undefined || arg.charCodeAt(arg.length - 1) !== 62) return undefined;
-  let v = decorationCache.get(arg);
-  if (v === undefined) {
-    const lt = arg.indexOf('<');
-    if (lt <= 0) return undefined;
-    const inner = arg.slice(lt + 1, -1);
-    // -yy device decorations: `/dev/null<char 1:3>`; keep the path part.
-    const nested = inner.indexOf('<');
-    v = decodeCString(nested > 0 ? inner.slice(0, nested) : inner);
-    if (decorationCache.size > 100_000) decorationCache.clear();
-    decorationCache.set(arg, v);
-  }
-  return v;
+  const lt = arg.indexOf('<');
+  if (lt <= 0) return undefined;
+  // -yy device decorations: `/dev/null<char 1:3>`; keep the path part. Escapes are rare: decode only then.
+  const nested = arg.indexOf('<', lt + 1);
+  const inner = arg.slice(lt + 1, nested > 0 ? nested : -1);
+  return inner.indexOf('\\') < 0 ? inner : decodeCString(inner);
 }
-
-/** Decoded fd decorations by the whole argument (`3</tmp/x>`): the same few repeat on every line. */
-const decorationCache = new Map<string, string>();
 
 /** A quoted string argument, decoded; `truncated` when strace cut it (`"..."...`). */
 export function argString(arg: string | undefined): { value: string; truncated: boolean } | undefined {

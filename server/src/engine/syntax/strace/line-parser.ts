@@ -1,10 +1,11 @@
-// The strace line grammar (Chevrotain, embedded actions). One reused parser instance; lines are parsed many
-// per call (`parseLines`), and a line that does not fit is re-read on its own so that an error never crosses a
-// newline. The actions fill a reused record instead of building a CST.
+// The strace line grammar (see LineGrammar for the shared machinery: one reused parser instance, lines parsed many
+// per call with `parseLines`, a reused record instead of a CST). A line that does not fit is re-read on its own so
+// that an error never crosses a newline.
 //
 //   line   := Leader? ( call | SignalLine | ExitLine | StraceMsg | ProcessMsg | StackFrame | DumpLine | Comment | Elision )
 //   call   := ( Call | Resumed ) ( Result | Unfinished ( CloseAfterUnfinished Result )? | Detached )?
-import { EmbeddedActionsParser, type IToken } from 'chevrotain';
+import type { IToken } from 'chevrotain';
+import { LineGrammar } from '../line-grammar.js';
 import {
   allTokens, Call, CloseAfterUnfinished, Comment, Detached, DumpLine, Elision, ExitLine, Leader, Newline, ProcessMsg,
   Result, Resumed, SignalLine, StackFrame, StraceMsg, Unfinished,
@@ -35,62 +36,26 @@ export function closed(r: LineRecord): boolean {
   return r.head?.payload === true;
 }
 
-export class StraceLineParser extends EmbeddedActionsParser {
+export class StraceLineParser extends LineGrammar<LineRecord> {
   rec: LineRecord = emptyRecord();
-  /** Called at the end of each line of a bulk parse (`parseLines`). */
-  onLine: (rec: LineRecord) => void = () => {};
-  /** Newlines consumed so far by the current bulk parse: the relative number of the line being parsed. */
-  lineIndex = 0;
-  private bulk = false;
 
   constructor() {
-    super(allTokens, { recoveryEnabled: false, maxLookahead: 1 });
+    super(allTokens, Newline);
     this.performSelfAnalysis();
   }
 
-  private clearRecord(): void {
+  protected clearRecord(): void {
     const r = this.rec;
     r.leader = r.head = r.result = r.body = undefined;
     r.unfinished = r.detached = false;
     r.kind = 'note';
   }
 
-  /** Parses one line's tokens; returns false when the line does not fit the grammar. */
-  parseLine(tokens: IToken[]): boolean {
-    this.clearRecord();
-    this.input = tokens;
-    this.line();
-    return this.errors.length === 0;
-  }
+  /** `line? Newline` (see LineGrammar.eachLine). */
+  protected readonly eachLine = (): void => this.lineAndNewline();
 
-  /**
-   * Parses many lines (tokens including Newlines) in one invocation, calling `onLine` after each: the parser's
-   * per-invocation cost is then paid per chunk instead of per line. Stops at the first line that does not
-   * parse and returns false; `lineIndex` is then that line's number relative to the input.
-   */
-  parseLines(tokens: IToken[]): boolean {
-    this.input = tokens;
-    this.lineIndex = 0;
-    this.bulk = true;
-    try {
-      this.lines();
-    } finally {
-      this.bulk = false;
-    }
-    return this.errors.length === 0;
-  }
-
-  /** Lines each ended by a Newline (the caller parses a last unterminated line with parseLine). */
-  private lines = this.RULE('lines', () => {
-    this.MANY(() => {
-      this.OPTION(() => this.SUBRULE(this.line));
-      this.CONSUME(Newline);
-      this.ACTION(() => this.lineIndex++);
-    });
-  });
-
-  private line = this.RULE('line', () => {
-    this.ACTION(() => { if (this.bulk) this.clearRecord(); });
+  protected readonly line = this.RULE('line', () => {
+    this.ACTION(this.beginLine);
     this.OPTION(() => { this.rec.leader = this.CONSUME(Leader); });
     this.OR([
       { ALT: () => this.SUBRULE(this.call) },
@@ -103,7 +68,7 @@ export class StraceLineParser extends EmbeddedActionsParser {
       { ALT: () => { this.rec.kind = 'comment'; this.rec.body = this.CONSUME(Comment); } },
       { ALT: () => { this.rec.kind = 'elision'; this.rec.body = this.CONSUME(Elision); } },
     ]);
-    this.ACTION(() => { if (this.bulk) this.onLine(this.rec); });
+    this.ACTION(this.endLine);
   });
 
   private call = this.RULE('call', () => {

@@ -5,7 +5,7 @@ import type { IToken, Lexer } from 'chevrotain';
 import type { Span } from '../../events.js';
 import { excerpt, unparsed, type EventSink, type ParserOptions, type TraceParser } from '../parser-api.js';
 import { stripAnsi } from '../text.js';
-import { argInt, argDecoration } from './args.js';
+import { argInt } from './args.js';
 import { closed, StraceLineParser, type LineRecord } from './line-parser.js';
 import type { LeaderInfo, ResultInfo } from './scan.js';
 import { buildCallEvent, type Base, type CallInfo } from './syscalls.js';
@@ -241,7 +241,7 @@ export class StraceParser implements TraceParser {
     if (parent === undefined || parentKey === undefined) return;
     const b: Base = { span: parent.span, name: parent.name, ok: true, pid: parent.pid };
     if (parent.time !== undefined) b.time = parent.time;
-    const ev = buildCallEvent({ name: parent.name, argsText: parent.args, ret: pid, retPath: undefined }, b);
+    const ev = buildCallEvent({ name: parent.name, argsText: parent.args, ret: pid, retText: undefined }, b);
     if (ev.kind === 'fork') this.sink.event(ev);
   }
 
@@ -288,12 +288,12 @@ export class StraceParser implements TraceParser {
       this.sink.event({ ...b, kind: 'generic', ok: b.ok && !r.detached });
       return;
     }
-    const info: CallInfo = { name, argsText: allArgs, ret: undefined, retPath: undefined };
+    const info: CallInfo = { name, argsText: allArgs, ret: undefined, retText: undefined };
     const res = r.result?.payload as ResultInfo | undefined;
     const ret = res ? res.ret : '?';
     if (ret !== '?') {
       info.ret = argInt(ret);
-      info.retPath = argDecoration(ret);
+      info.retText = ret;
     }
     this.sink.event(buildCallEvent(info, b));
   }

@@ -12,8 +12,8 @@ export interface CallInfo {
   name: string;
   argsText: string;
   ret: number | undefined;
-  /** `-y` decoration of the returned fd. */
-  retPath: string | undefined;
+  /** The return value as printed (`3</tmp/x>` under -y): decoded only by the calls that return an fd. */
+  retText: string | undefined;
 }
 
 type Handler = (a: ArgList, c: CallInfo, b: Base) => EventDraft | undefined;
@@ -57,7 +57,7 @@ function open(b: Base, c: CallInfo, path: string | undefined, dirfd: number | un
   return ev(b, 'open', {
     fd: c.ret, flags,
     target: path === undefined ? undefined : { path, dirfd: dirfd === AT_FDCWD ? undefined : dirfd, dirPath: argDecoration(dirArg) },
-    resolvedPath: c.retPath,
+    resolvedPath: argDecoration(c.retText),
   });
 }
 

@@ -4,23 +4,29 @@
 // A rejected line with nothing after it in its chunk is held back: if the input ends there it is a record the
 // sample cut off (one warning), otherwise an ordinary error. The result never depends on chunk boundaries.
 import type { IToken, Lexer, TokenType } from 'chevrotain';
-import { stripAnsi } from '../text.js';
-
-/** What the driver needs from a line parser (an EmbeddedActionsParser with a `lines` and a `line` rule). */
-export interface BulkLineParser<R> {
-  rec: R;
-  onLine: (rec: R) => void;
-  lineIndex: number;
-  /** Parses lines each ended by a Newline token, calling onLine per non-empty line; false at the first failure. */
-  parseLines(tokens: IToken[]): boolean;
-  /** Parses one line's tokens (no Newline). */
-  parseLine(tokens: IToken[]): boolean;
-}
+import type { BulkLineParser } from './line-grammar.js';
+import { excerpt, unparsed, type EventSink } from './parser-api.js';
+import { lineEnd } from './strace/scan.js';
+import { lineAt, stripAnsi } from './text.js';
 
 /** One line of the chunk being fed: its absolute number and its text without the line break. */
 export interface LineText {
   line: number;
   text: string;
+}
+
+/**
+ * The usual report of a rejected line: the input's cut-off last line is a warning, any other line an error
+ * (`not <what>: "..."`); both leave an `unparsed` event.
+ */
+export function reportRejected(sink: EventSink, l: LineText, cut: boolean, what: string, pid: number | undefined): void {
+  if (!cut) {
+    unparsed(sink, l.line, l.text, `not ${what}: "${excerpt(l.text)}"`, pid);
+    return;
+  }
+  const span = { line: l.line, start: 0, end: l.text.length };
+  sink.diagnostic({ span, severity: 'warning', message: `incomplete line: the log was cut here ("${excerpt(l.text)}")` });
+  sink.event({ kind: 'unparsed', span, name: 'unparsed', ok: false, pid });
 }
 
 export abstract class LineDriver<R> {
@@ -127,32 +133,10 @@ function lineStartsOf(text: string): number[] {
   return starts;
 }
 
-function lineAt(starts: number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >>> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
 /** The line's text without '\r\n' / '\n'. */
-export function lineTextAt(text: string, starts: number[], rel: number): string {
+function lineTextAt(text: string, starts: number[], rel: number): string {
   const s = starts[rel];
-  let e = text.indexOf('\n', s);
-  if (e < 0) e = text.length;
-  if (e > s && text.charCodeAt(e - 1) === 13) e--;
-  return text.slice(s, e);
-}
-
-/** End offset (exclusive, before '\r\n') of the line starting at `start`. */
-export function lineEndFrom(text: string, start: number): number {
-  let e = text.indexOf('\n', start);
-  if (e < 0) e = text.length;
-  if (e > start && text.charCodeAt(e - 1) === 13) e--;
-  return e;
+  return text.slice(s, lineEnd(text, s));
 }
 
 function lastNonEmptyLine(text: string, starts: number[]): number {

@@ -1,17 +1,11 @@
 // Chunk driver shared by the kdump and DTrace parsers: one tokenize() per chunk, then one parser invocation for
 // many lines (`parseLines`), falling back to one line at a time after a line that does not fit the grammar.
-import type { IToken, ILexingError } from 'chevrotain';
+import type { IToken, ILexingError, Lexer } from 'chevrotain';
+import type { BulkLineParser } from './line-grammar.js';
+import { lineEnd } from './strace/scan.js';
+import { lineAt, stripAnsi } from './text.js';
 
-export interface BulkLineParser<R> {
-  rec: R;
-  /** Newlines consumed so far by the current bulk parse. */
-  lineIndex: number;
-  onLine: (rec: R) => void;
-  parseLines(tokens: IToken[]): boolean;
-  parseLine(tokens: IToken[]): boolean;
-}
-
-export interface ChunkSink<R> {
+interface ChunkSink<R> {
   /** A line that fits the grammar; `rel` is its 0-based line number within the chunk. */
   line(rec: R, rel: number): void;
   /** A line that does not (or that the lexer could not fully read). */
@@ -30,23 +24,41 @@ function badLinesOf(text: string, errors: ILexingError[]): Set<number> {
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
   for (const e of errors) {
     if (text.charCodeAt(e.offset) === 13 && e.length === 1) continue;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (starts[mid] <= e.offset) lo = mid;
-      else hi = mid - 1;
-    }
-    bad.add(lo);
+    bad.add(lineAt(starts, e.offset));
   }
   return bad;
+}
+
+/** The lines of a chunk as `feedChunk` reports them: absolute line number, the chunk's text and the line's offsets in it. */
+export interface ChunkLines<R> {
+  /** A line that fits the grammar; `rec` is only valid during the call. `end` is before the line break. */
+  line(rec: R, line: number, text: string, start: number, end: number): void;
+  /** A line that does not (or that the lexer could not fully read). */
+  bad(line: number, text: string, start: number, end: number): void;
+}
+
+/** Lexes one newline-aligned chunk (without ANSI escapes) whose first line is `firstLine` and reports its lines. */
+export function feedChunk<R>(lexer: Lexer, parser: BulkLineParser<R>, newlines: ReadonlySet<string>, chunk: string, firstLine: number, sink: ChunkLines<R>): void {
+  const text = stripAnsi(chunk);
+  const lexed = lexer.tokenize(text);
+  const idx = new LineIndex(text);
+  parseChunk(parser, text, lexed.tokens, lexed.errors, newlines, {
+    line: (rec, rel) => {
+      const start = idx.start(rel);
+      sink.line(rec, firstLine + rel, text, start, idx.end(start));
+    },
+    bad: (rel) => {
+      const start = idx.start(rel);
+      sink.bad(firstLine + rel, text, start, idx.end(start));
+    },
+  });
 }
 
 /**
  * Parses the tokens of one newline-aligned chunk and reports every non-empty line exactly once, in order.
  * `newlines` names the token types that end a line.
  */
-export function parseChunk<R>(parser: BulkLineParser<R>, text: string, tokens: IToken[], errors: ILexingError[], newlines: ReadonlySet<string>, sink: ChunkSink<R>): void {
+function parseChunk<R>(parser: BulkLineParser<R>, text: string, tokens: IToken[], errors: ILexingError[], newlines: ReadonlySet<string>, sink: ChunkSink<R>): void {
   const bad = badLinesOf(text, errors);
   let last = tokens.length - 1;
   while (last >= 0 && !isNewline(tokens[last], newlines)) last--;
@@ -101,7 +113,7 @@ function reportUnvisited<R>(text: string, tokens: IToken[], bad: Set<number>, si
 }
 
 /** Offset where line `rel` of `text` starts (`starts` caches the scan between calls of one chunk). */
-export class LineIndex {
+class LineIndex {
   private starts: number[] = [0];
   constructor(private readonly text: string) {}
 
@@ -117,9 +129,6 @@ export class LineIndex {
 
   /** End of the line starting at `start`, without '\r\n' or '\n'. */
   end(start: number): number {
-    let e = this.text.indexOf('\n', start);
-    if (e < 0) e = this.text.length;
-    if (e > start && this.text.charCodeAt(e - 1) === 13) e--;
-    return e;
+    return lineEnd(this.text, start);
   }
 }
