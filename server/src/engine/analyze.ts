@@ -6,7 +6,7 @@ import { DEFAULT_OPTIONS, type ReplayOptions } from './model/profiles.js';
 import { findingsOf, type Finding } from './rules/findings.js';
 import { detectFormat, formatSpec } from './syntax/formats.js';
 import type { EventSink, TraceParser } from './syntax/parser-api.js';
-import { countNewlines, looksBinary } from './syntax/text.js';
+import { looksBinary } from './syntax/text.js';
 
 export interface AnalyzeOptions extends Partial<ReplayOptions> {
   /** Skip detection. */
@@ -113,8 +113,19 @@ export class TraceAnalysis implements EventSink {
       this.parser = spec.create(this, { defaultPid: pidFromFileName(this.options.fileName) });
     }
     const firstLine = this.lines;
-    this.lines += countNewlines(chunk);
-    this.parser.feed(chunk.length > MAX_LINE ? this.dropLongLines(chunk, firstLine) : chunk, firstLine);
+    // One pass counts the lines and finds the longest; the chunk is rebuilt only when a line is too long.
+    let count = 0;
+    let longest = 0;
+    for (let pos = 0; ; ) {
+      const nl = chunk.indexOf('\n', pos);
+      const end = nl < 0 ? chunk.length : nl;
+      if (end - pos > longest) longest = end - pos;
+      if (nl < 0) break;
+      count++;
+      pos = nl + 1;
+    }
+    this.lines += count;
+    this.parser.feed(longest > MAX_LINE ? this.dropLongLines(chunk, firstLine) : chunk, firstLine);
   }
 
   private dropLongLines(chunk: string, firstLine: number): string {

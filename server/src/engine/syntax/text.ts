@@ -1,15 +1,5 @@
 // Helpers for line-oriented trace text: chunking, line starts, escapes. Shared by every format.
 
-export function countNewlines(text: string): number {
-  let n = 0;
-  let i = text.indexOf('\n');
-  while (i >= 0) {
-    n++;
-    i = text.indexOf('\n', i + 1);
-  }
-  return n;
-}
-
 /** The line (index into `starts`, the ascending offsets where lines start) that holds `offset`. */
 export function lineAt(starts: readonly number[], offset: number): number {
   let lo = 0;
