@@ -1,5 +1,6 @@
 // Replays normalised events in order against processes, fd tables, mappings and per-file page caches.
 // Streaming: events are applied one at a time and need not be kept, so the CLI can replay traces of any size.
+import { detach } from '../detach.js';
 import type {
   CloseEvent, DupEvent, EventKind, ExecEvent, ExitEvent, ForkEvent, MmapEvent, MprotectEvent, MremapEvent, MsyncEvent,
   MunmapEvent, OpenEvent, ReadEvent, SpaceEvent, Span, StoreEvent, SyncEvent, TraceEvent, TruncateEvent, WriteEvent,
@@ -99,8 +100,9 @@ export interface ReplayResult {
 const MAX_TOUCH_PAGES = 16;
 const NON_FILE = /^(socket|pipe|anon_inode|net|mnt|TCP|UDP|UNIX|NETLINK|UDPv6|TCPv6):|^\/(dev|proc|sys)\//;
 
+/** The absolute path with `.`, `..` and repeated slashes resolved, detached from the trace text. */
 function normalize(path: string): string {
-  if (!path.startsWith('/')) return path;
+  if (!path.startsWith('/')) return detach(path);
   const out: string[] = [];
   for (const part of path.split('/')) {
     if (part === '' || part === '.') continue;
@@ -193,7 +195,7 @@ export class Replay {
     let dir = dirPath;
     if (dir === undefined && dirfd !== undefined) dir = p.fds.fds.get(dirfd)?.ofd.path;
     if (dir === undefined) dir = p.cwd;
-    return dir === undefined ? path : join(dir, path);
+    return dir === undefined ? normalize(path) : join(dir, path);
   }
 
   /** The open file description behind `fd`, inventing one for fds opened before the trace began. */
@@ -202,8 +204,8 @@ export class Replay {
     if (e) return e.ofd;
     if (fd < 0) return undefined;
     if (fdPath === undefined && fd <= 2) return undefined; // a terminal, almost always
-    const path = fdPath ?? `fd ${fd} of pid ${p.pid ?? '?'} (opened before line ${line + 1})`;
-    const ofd = new OpenFile(fdPath === undefined ? this.fileFor(path) : this.fileFor(normalize(path)), path, 0, false, false, true, true);
+    const path = fdPath !== undefined ? normalize(fdPath) : `fd ${fd} of pid ${p.pid ?? '?'} (opened before line ${line + 1})`;
+    const ofd = new OpenFile(this.fileFor(path), path, 0, false, false, true, true);
     ofd.refs = 1;
     if (ofd.file) ofd.file.openCount++;
     p.fds.fds.set(fd, { ofd, cloexec: false });

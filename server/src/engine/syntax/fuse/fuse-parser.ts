@@ -7,6 +7,7 @@
 // a small reorder buffer and a request is released when its reply arrives (or, for requests that get no reply,
 // when the next request or reply line arrives; or after MAX_IN_FLIGHT later requests; or at the end).
 // Every event is anchored at its own line; a request's endSpan is its reply line.
+import { detach } from '../../detach.js';
 import type { IToken, Lexer } from 'chevrotain';
 import type { EventDraft, FuseReplyEvent, FuseRequestEvent, Span } from '../../events.js';
 import type { EventSink, ParserOptions, TraceParser } from '../parser-api.js';
@@ -309,7 +310,7 @@ export class FuseParser extends LineDriver<FuseLineRecord> implements TraceParse
         r.ev.endSpan = span;
       }
       if (error === 0) {
-        if (nodeid !== undefined && r.ev.path !== undefined && ENTRY_OPS.has(r.op)) this.paths.set(nodeid, r.ev.path);
+        if (nodeid !== undefined && r.ev.path !== undefined && ENTRY_OPS.has(r.op)) this.paths.set(nodeid, detach(r.ev.path));
         if (r.renameTo !== undefined && r.ev.path !== undefined) this.renamed(r.ev.path, r.renameTo);
       }
       this.release(r.slot);
@@ -324,8 +325,8 @@ export class FuseParser extends LineDriver<FuseLineRecord> implements TraceParse
   private renamed(from: string, to: string): void {
     const prefix = from.endsWith('/') ? from : `${from}/`;
     for (const [id, p] of this.paths) {
-      if (p === from) this.paths.set(id, to);
-      else if (p.startsWith(prefix)) this.paths.set(id, to + p.slice(from.length));
+      if (p === from) this.paths.set(id, detach(to));
+      else if (p.startsWith(prefix)) this.paths.set(id, detach(to + p.slice(from.length)));
     }
   }
 
@@ -389,7 +390,7 @@ export class FuseParser extends LineDriver<FuseLineRecord> implements TraceParse
     const setPath = (p: string | undefined): void => {
       if (p === undefined || p.length === 0) return;
       ev.path ??= p;
-      if (!PARENT_OPS.has(r.op)) this.paths.set(ev.nodeid, p);
+      if (!PARENT_OPS.has(r.op)) this.paths.set(ev.nodeid, detach(p));
     };
     switch (word) {
       case 'LOOKUP': case 'statfs': case 'unlink': case 'rmdir': case 'fgetattr':
@@ -559,7 +560,7 @@ export class FuseParser extends LineDriver<FuseLineRecord> implements TraceParse
       }
     }
     if (ev.path === undefined && name !== undefined) ev.path = joinPath(this.paths.get(ev.nodeid), name);
-    if (ev.path !== undefined && !PARENT_OPS.has(op) && ev.nodeid !== 0) this.paths.set(ev.nodeid, ev.path);
+    if (ev.path !== undefined && !PARENT_OPS.has(op) && ev.nodeid !== 0) this.paths.set(ev.nodeid, detach(ev.path));
     // OpenBSD's log has no unique and no reply lines: the request is complete as printed.
     this.pending.delete(ev.unique);
     this.release(r.slot);

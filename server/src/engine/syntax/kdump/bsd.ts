@@ -1,5 +1,6 @@
 // Values shared by the BSD-family formats (kdump, dtruss/DTrace): flag bits per system, errno names, number
 // parsing for kdump's `%#jx` and dtruss's `0x%X` arguments, and the in-place event builder.
+import { detach } from '../../detach.js';
 import type { EventBase, EventDraft, OpenFlags, Prot } from '../../events.js';
 
 export type Base = Omit<EventBase, 'seq'>;
@@ -177,7 +178,7 @@ export function maskNames(arg: string | undefined): ReadonlySet<string> | undefi
       v = set.size > 0 ? set : EMPTY;
     }
     if (maskCache.size > 10_000) maskCache.clear();
-    maskCache.set(arg, v);
+    maskCache.set(detach(arg), v);
   }
   return v ?? undefined;
 }

@@ -1,5 +1,6 @@
 // Decoding of individual strace arguments. Only the arguments the model needs are decoded, and the decodings
 // that repeat (flag sets, fd decorations) are cached.
+import { detach } from '../../detach.js';
 import { decodeCString } from '../text.js';
 import { skipString } from './scan.js';
 
@@ -112,7 +113,7 @@ export function argFlags(arg: string | undefined): ReadonlySet<string> {
     const names = comment ? comment[1].trim() : s;
     set = new Set(names.split('|').map((p) => p.trim()).filter((p) => p.length > 0));
     if (flagCache.size > 10_000) flagCache.clear();
-    flagCache.set(arg, set);
+    flagCache.set(detach(arg), set);
   }
   return set;
 }
