@@ -16,6 +16,12 @@ export interface ReadTraceOptions extends AnalyzeOptions {
   chunkSize?: number;
 }
 
+/**
+ * Bytes per read, and so per lexed chunk. 64 KiB measured fastest (`npm run bench`): a chunk's tokens then die
+ * young instead of being promoted by the garbage collector; 1 MiB was about 20% slower and 40 MB larger.
+ */
+const DEFAULT_CHUNK = 64 * 1024;
+
 export class Cancelled extends Error {
   constructor() {
     super('cancelled');
@@ -37,7 +43,7 @@ export async function analyzeFile(path: string, options: ReadTraceOptions = {}):
   }
   const analysis = new TraceAnalysis({ ...options, fileName: options.fileName ?? path });
   const decoder = new StringDecoder('utf8');
-  const stream = createReadStream(path, { highWaterMark: options.chunkSize ?? 1 << 20 });
+  const stream = createReadStream(path, { highWaterMark: options.chunkSize ?? DEFAULT_CHUNK });
   let carry = '';
   let bytes = 0;
   let first = true;
@@ -51,17 +57,18 @@ export async function analyzeFile(path: string, options: ReadTraceOptions = {}):
         const reason = unreadableReason(buf.subarray(0, 4096).toString('latin1'));
         if (reason) throw new InputError(`${path}: ${reason}`);
       }
-      const text = carry + decoder.write(buf);
-      const nl = text.lastIndexOf('\n');
+      const piece = decoder.write(buf);
+      // Look for the last newline in the new piece only: a long line's carry is not rescanned per read.
+      const nl = piece.lastIndexOf('\n');
       if (nl < 0) {
-        carry = text;
+        carry += piece;
         if (carry.length > 64 << 20) {
           analysis.push(carry);
           carry = '';
         }
       } else {
-        carry = text.slice(nl + 1);
-        analysis.push(text.slice(0, nl + 1));
+        analysis.push(carry + piece.slice(0, nl + 1));
+        carry = piece.slice(nl + 1);
       }
       options.onProgress?.({ bytes, total });
       if (analysis.error) break;

@@ -1,0 +1,42 @@
+// Reading a trace file in chunks gives exactly what analysing the whole text gives, whatever the read size:
+// lines split across reads, multi-byte UTF-8 characters split across reads, a last line without a newline.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { analyzeText, type Analysis } from '../../server/src/engine/analyze.js';
+import { analyzeFile } from '../../server/src/io/read-trace.js';
+import { read, sample } from '../helpers.js';
+
+const summary = (a: Analysis) => ({
+  format: a.format, lines: a.lineCount, events: a.eventCount,
+  diagnostics: a.diagnostics.map((d) => `${d.span.line}:${d.message}`),
+  findings: a.findings.map((f) => `${f.rule}@${f.span.line}:${f.message}`),
+});
+
+describe('reading trace files in chunks', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cachereplay-read-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const repro = read(sample('bug237588', 'mmap_pwrite.strace'));
+  // A non-ASCII path (two-byte é, four-byte 𝄞) and no newline at the end.
+  const lines = repro.trimEnd().split('\n');
+  lines.splice(3, 0, `${lines[3].split(' ')[0]} 10:31:02.800000 openat(AT_FDCWD, "/mnt/fuse/café-𝄞.txt", O_RDONLY) = -1 ENOENT (No such file or directory) <0.000010>`);
+  const text = lines.join('\n');
+  const path = join(dir, 'utf8.strace');
+  writeFileSync(path, text);
+  const whole = summary(analyzeText(text, { mode: 'write-around', kernel: 'freebsd' }));
+
+  it('the whole text has the hazard and no parse errors', () => {
+    assert.equal(whole.diagnostics.length, 0, whole.diagnostics.join('\n'));
+    assert.ok(whole.findings.some((f) => f.startsWith('mmap-dirty-invalidated@')));
+  });
+
+  for (const chunkSize of [1, 3, 7, 64, 4096, 64 * 1024]) {
+    it(`reads of ${chunkSize} bytes give the same analysis`, async () => {
+      const a = await analyzeFile(path, { mode: 'write-around', kernel: 'freebsd', chunkSize });
+      assert.deepEqual(summary(a), whole);
+    });
+  }
+});
