@@ -203,37 +203,10 @@ export class ArgList {
   }
 }
 
-/** Splits argument text at top-level commas. Cheap: no values are decoded here. */
+/** Splits argument text at top-level commas, all at once (the parser uses ArgList, which cuts lazily). */
 export function splitArgs(text: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let from = 0;
-  let i = 0;
-  const n = text.length;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === QUOTE) {
-      i = skipString(text, i);
-      continue;
-    }
-    if (c === 40 || c === 91 || c === 123) depth++;
-    else if (c === 41 || c === 93 || c === 125) depth--;
-    else if (c === SLASH && text.charCodeAt(i + 1) === STAR) {
-      const e = text.indexOf('*/', i + 2);
-      i = e < 0 ? n : e + 2;
-      continue;
-    } else if (c === LT && isDecorationStart(text, i)) {
-      i = skipDecoration(text, i);
-      continue;
-    } else if (c === 44 && depth === 0) {
-      out.push(text.slice(from, i).trim());
-      from = i + 1;
-    }
-    i++;
-  }
-  const last = text.slice(from).trim();
-  if (last.length > 0 || out.length > 0) out.push(last);
-  return out;
+  const list = new ArgList().reset(text);
+  return Array.from({ length: list.length }, (_, i) => list.at(i)!);
 }
 
 /** Scans a balanced parenthesised group starting at `i` (on '('), e.g. `(No such file or directory)`. */
