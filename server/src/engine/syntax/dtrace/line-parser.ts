@@ -1,6 +1,6 @@
 // The dtruss line grammar (see LineGrammar: one reused parser; the actions fill a reused record).
 //   line := HeaderLine | (PidTid | Column)* [ CallHead [ArgsText] [RParen [Result | Trailer]] | Other ]
-import type { IToken } from 'chevrotain';
+import type { IOrAlt, IToken } from 'chevrotain';
 import { LineGrammar } from '../line-grammar.js';
 import { allTokens, ArgsText, CallHead, Column, HeaderLine, Newline, Other, PidTid, Result, RParen, Trailer } from './tokens.js';
 
@@ -44,46 +44,48 @@ export class DtrussLineParser extends LineGrammar<DLineRecord> {
   /** `line? Newline` (see LineGrammar.eachLine). */
   protected readonly eachLine = (): void => this.lineAndNewline();
 
+  // Alternatives built once, not per line (see StraceLineParser: Chevrotain's "caching arrays of alternatives").
+  private readonly columnAlts: IOrAlt<void>[] = [
+    { ALT: () => { this.rec.pid = this.CONSUME(PidTid); this.rec.colsBeforePid = this.rec.cols.length; } },
+    { ALT: () => { this.rec.cols.push(this.CONSUME(Column)); } },
+  ];
+  private readonly column = (): void => { this.OR2(this.columnAlts); };
+  private readonly tailOpt = (): void => { this.SUBRULE(this.tail); };
+  private readonly lineAlts: IOrAlt<void>[] = [
+    { ALT: () => { this.rec.body = this.CONSUME(HeaderLine); this.rec.kind = 'header'; } },
+    { ALT: () => { this.AT_LEAST_ONE(this.column); this.OPTION(this.tailOpt); } },
+    { ALT: () => this.SUBRULE2(this.tail) },
+  ];
+  private readonly tailAlts: IOrAlt<void>[] = [
+    { ALT: () => this.SUBRULE(this.call) },
+    { ALT: () => { this.rec.body = this.CONSUME(Other); this.rec.kind = 'other'; } },
+  ];
+  private readonly argsOpt = (): void => { this.rec.args = this.CONSUME(ArgsText); };
+  private readonly endAlts: IOrAlt<void>[] = [
+    { ALT: () => { this.rec.result = this.CONSUME(Result); } },
+    { ALT: () => { this.rec.trailer = this.CONSUME(Trailer); } },
+  ];
+  private readonly endOpt = (): void => { this.OR(this.endAlts); };
+  private readonly closeOpt = (): void => {
+    this.CONSUME(RParen);
+    this.rec.closed = true;
+    this.OPTION3(this.endOpt);
+  };
+
   protected readonly line = this.RULE('line', () => {
     this.ACTION(this.beginLine);
-    this.OR([
-      { ALT: () => { this.rec.body = this.CONSUME(HeaderLine); this.rec.kind = 'header'; } },
-      {
-        ALT: () => {
-          this.AT_LEAST_ONE(() => {
-            this.OR2([
-              { ALT: () => { this.rec.pid = this.CONSUME(PidTid); this.rec.colsBeforePid = this.rec.cols.length; } },
-              { ALT: () => { this.rec.cols.push(this.CONSUME(Column)); } },
-            ]);
-          });
-          this.OPTION(() => this.SUBRULE(this.tail));
-        },
-      },
-      { ALT: () => this.SUBRULE2(this.tail) },
-    ]);
+    this.OR(this.lineAlts);
     this.ACTION(this.endLine);
   });
 
   private tail = this.RULE('tail', () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.call) },
-      { ALT: () => { this.rec.body = this.CONSUME(Other); this.rec.kind = 'other'; } },
-    ]);
+    this.OR(this.tailAlts);
   });
 
   private call = this.RULE('call', () => {
     this.rec.head = this.CONSUME(CallHead);
     this.rec.kind = 'call';
-    this.OPTION(() => { this.rec.args = this.CONSUME(ArgsText); });
-    this.OPTION2(() => {
-      this.CONSUME(RParen);
-      this.rec.closed = true;
-      this.OPTION3(() => {
-        this.OR([
-          { ALT: () => { this.rec.result = this.CONSUME(Result); } },
-          { ALT: () => { this.rec.trailer = this.CONSUME(Trailer); } },
-        ]);
-      });
-    });
+    this.OPTION(this.argsOpt);
+    this.OPTION2(this.closeOpt);
   });
 }

@@ -2,7 +2,7 @@
 // `%3d %6d %32s ` + the action's output, -F flow records `%3d %-41s ` with `-> func` / `<- func`, and at the end
 // aggregations (no CPU/ID columns). Records become generic events named by FUNCTION:NAME (the pid is not in the
 // output); everything else (`dtrace:` messages, aggregations, `^C`) is tolerated silently.
-import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
+import { createToken, Lexer, type IOrAlt, type IToken, type TokenType } from 'chevrotain';
 import type { Span } from '../../events.js';
 import type { EventSink, ParserOptions, TraceParser } from '../parser-api.js';
 import { LineGrammar } from '../line-grammar.js';
@@ -63,14 +63,17 @@ class PlainDtraceLineParser extends LineGrammar<PRecord> {
   /** `line? Newline` (see LineGrammar.eachLine). */
   protected readonly eachLine = (): void => this.lineAndNewline();
 
+  // Alternatives built once, not per line (see StraceLineParser: Chevrotain's "caching arrays of alternatives").
+  private readonly alts: IOrAlt<void>[] = [
+    { ALT: () => { this.rec.tok = this.CONSUME(ProbeHeader); this.rec.kind = 'header'; } },
+    { ALT: () => { this.rec.tok = this.CONSUME(ProbeRecord); this.rec.kind = 'probe'; } },
+    { ALT: () => { this.rec.tok = this.CONSUME(FlowRecord); this.rec.kind = 'flow'; } },
+    { ALT: () => { this.rec.tok = this.CONSUME(Other); this.rec.kind = 'other'; } },
+  ];
+
   protected readonly line = this.RULE('line', () => {
     this.ACTION(this.beginLine);
-    this.OR([
-      { ALT: () => { this.rec.tok = this.CONSUME(ProbeHeader); this.rec.kind = 'header'; } },
-      { ALT: () => { this.rec.tok = this.CONSUME(ProbeRecord); this.rec.kind = 'probe'; } },
-      { ALT: () => { this.rec.tok = this.CONSUME(FlowRecord); this.rec.kind = 'flow'; } },
-      { ALT: () => { this.rec.tok = this.CONSUME(Other); this.rec.kind = 'other'; } },
-    ]);
+    this.OR(this.alts);
     this.ACTION(this.endLine);
   });
 }

@@ -1,6 +1,6 @@
 // The fsx log line grammar (see LineGrammar: one reused parser instance whose actions fill a reused record):
 // every line is exactly one record token.
-import type { IToken } from 'chevrotain';
+import type { IOrAlt, IToken } from 'chevrotain';
 import { LineGrammar } from '../line-grammar.js';
 import { allTokens, BadData, Blank, Comment, DumpHead, Entry, Failure, Hint, Info, Newline, OpsLine, Progress, Pseudo, TableHead, TableRow } from './tokens.js';
 
@@ -23,24 +23,26 @@ export class FsxLineParser extends LineGrammar<FsxLineRecord> {
   /** `line? Newline` (see LineGrammar.eachLine). */
   protected readonly eachLine = (): void => this.lineAndNewline();
 
+  // Alternatives built once, not per line (see StraceLineParser: Chevrotain's "caching arrays of alternatives").
+  private readonly alts: IOrAlt<void>[] = [
+    { ALT: () => { this.rec.main = this.CONSUME(Entry); } },
+    { ALT: () => { this.rec.main = this.CONSUME(Pseudo); } },
+    { ALT: () => { this.rec.main = this.CONSUME(Progress); } },
+    { ALT: () => { this.rec.main = this.CONSUME(OpsLine); } },
+    { ALT: () => { this.rec.main = this.CONSUME(BadData); } },
+    { ALT: () => { this.rec.main = this.CONSUME(TableHead); } },
+    { ALT: () => { this.rec.main = this.CONSUME(TableRow); } },
+    { ALT: () => { this.rec.main = this.CONSUME(Hint); } },
+    { ALT: () => { this.rec.main = this.CONSUME(DumpHead); } },
+    { ALT: () => { this.rec.main = this.CONSUME(Failure); } },
+    { ALT: () => { this.rec.main = this.CONSUME(Info); } },
+    { ALT: () => { this.rec.main = this.CONSUME(Comment); } },
+    { ALT: () => { this.rec.main = this.CONSUME(Blank); } },
+  ];
+
   protected readonly line = this.RULE('line', () => {
-    const r = this.rec;
     this.ACTION(this.beginLine);
-    this.OR([
-      { ALT: () => { r.main = this.CONSUME(Entry); } },
-      { ALT: () => { r.main = this.CONSUME(Pseudo); } },
-      { ALT: () => { r.main = this.CONSUME(Progress); } },
-      { ALT: () => { r.main = this.CONSUME(OpsLine); } },
-      { ALT: () => { r.main = this.CONSUME(BadData); } },
-      { ALT: () => { r.main = this.CONSUME(TableHead); } },
-      { ALT: () => { r.main = this.CONSUME(TableRow); } },
-      { ALT: () => { r.main = this.CONSUME(Hint); } },
-      { ALT: () => { r.main = this.CONSUME(DumpHead); } },
-      { ALT: () => { r.main = this.CONSUME(Failure); } },
-      { ALT: () => { r.main = this.CONSUME(Info); } },
-      { ALT: () => { r.main = this.CONSUME(Comment); } },
-      { ALT: () => { r.main = this.CONSUME(Blank); } },
-    ]);
+    this.OR(this.alts);
     this.ACTION(this.endLine);
   });
 }

@@ -1,7 +1,7 @@
 // The FUSE log line grammar (Chevrotain, embedded actions). A line is one record token, optionally after a
 // prefix (a go-fuse time stamp, or a shell prompt the daemon's output was glued to). One reused parser (see
 // LineGrammar); the actions fill a reused record instead of building a CST.
-import type { IToken } from 'chevrotain';
+import type { IOrAlt, IToken } from 'chevrotain';
 import { LineGrammar } from '../line-grammar.js';
 import {
   allTokens, BsdOp, FuserReq, Glue, GoRx, GoTx, HlIo, HlIoReply, HlNodeId, HlOp, HlOpened, Newline, Notify, Other, Reply, Request, Stamp,
@@ -29,42 +29,36 @@ export class FuseLineParser extends LineGrammar<FuseLineRecord> {
   /** `line? Newline` (see LineGrammar.eachLine). */
   protected readonly eachLine = (): void => this.lineAndNewline();
 
+  // Alternatives built once, not per line (see StraceLineParser: Chevrotain's "caching arrays of alternatives").
+  private readonly glued: IOrAlt<void>[] = [
+    { ALT: () => { this.rec.main = this.CONSUME(Request); } },
+    { ALT: () => { this.rec.main = this.CONSUME(Reply); } },
+  ];
+  private readonly stamped: IOrAlt<void>[] = [
+    { ALT: () => { this.rec.main = this.CONSUME2(GoRx); } },
+    { ALT: () => { this.rec.main = this.CONSUME2(GoTx); } },
+  ];
+  private readonly alts: IOrAlt<void>[] = [
+    { ALT: () => { this.rec.prefix = this.CONSUME(Glue); this.OR2(this.glued); } },
+    { ALT: () => { this.rec.prefix = this.CONSUME(Stamp); this.OR3(this.stamped); } },
+    { ALT: () => { this.rec.main = this.CONSUME2(Request); } },
+    { ALT: () => { this.rec.main = this.CONSUME2(Reply); } },
+    { ALT: () => { this.rec.main = this.CONSUME(HlIo); } },
+    { ALT: () => { this.rec.main = this.CONSUME(HlIoReply); } },
+    { ALT: () => { this.rec.main = this.CONSUME(HlNodeId); } },
+    { ALT: () => { this.rec.main = this.CONSUME(HlOpened); } },
+    { ALT: () => { this.rec.main = this.CONSUME(HlOp); } },
+    { ALT: () => { this.rec.main = this.CONSUME(Notify); } },
+    { ALT: () => { this.rec.main = this.CONSUME(GoRx); } },
+    { ALT: () => { this.rec.main = this.CONSUME(GoTx); } },
+    { ALT: () => { this.rec.main = this.CONSUME(BsdOp); } },
+    { ALT: () => { this.rec.main = this.CONSUME(FuserReq); } },
+    { ALT: () => { this.rec.main = this.CONSUME(Other); } },
+  ];
+
   protected readonly line = this.RULE('line', () => {
-    const r = this.rec;
     this.ACTION(this.beginLine);
-    this.OR([
-      {
-        ALT: () => {
-          r.prefix = this.CONSUME(Glue);
-          this.OR2([
-            { ALT: () => { r.main = this.CONSUME(Request); } },
-            { ALT: () => { r.main = this.CONSUME(Reply); } },
-          ]);
-        },
-      },
-      {
-        ALT: () => {
-          r.prefix = this.CONSUME(Stamp);
-          this.OR3([
-            { ALT: () => { r.main = this.CONSUME2(GoRx); } },
-            { ALT: () => { r.main = this.CONSUME2(GoTx); } },
-          ]);
-        },
-      },
-      { ALT: () => { r.main = this.CONSUME2(Request); } },
-      { ALT: () => { r.main = this.CONSUME2(Reply); } },
-      { ALT: () => { r.main = this.CONSUME(HlIo); } },
-      { ALT: () => { r.main = this.CONSUME(HlIoReply); } },
-      { ALT: () => { r.main = this.CONSUME(HlNodeId); } },
-      { ALT: () => { r.main = this.CONSUME(HlOpened); } },
-      { ALT: () => { r.main = this.CONSUME(HlOp); } },
-      { ALT: () => { r.main = this.CONSUME(Notify); } },
-      { ALT: () => { r.main = this.CONSUME(GoRx); } },
-      { ALT: () => { r.main = this.CONSUME(GoTx); } },
-      { ALT: () => { r.main = this.CONSUME(BsdOp); } },
-      { ALT: () => { r.main = this.CONSUME(FuserReq); } },
-      { ALT: () => { r.main = this.CONSUME(Other); } },
-    ]);
+    this.OR(this.alts);
     this.ACTION(this.endLine);
   });
 }

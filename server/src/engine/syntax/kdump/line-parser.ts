@@ -1,6 +1,6 @@
 // The kdump line grammar (see LineGrammar: one reused parser; the actions fill a reused record).
 //   line := Header RecType [Payload] | Continuation | Comment | Dropped | Junk
-import type { IToken } from 'chevrotain';
+import type { IOrAlt, IToken } from 'chevrotain';
 import { LineGrammar } from '../line-grammar.js';
 import { allTokens, Comment, Continuation, Dropped, Header, Junk, Newline, Payload, RecType } from './tokens.js';
 
@@ -32,22 +32,26 @@ export class KdumpLineParser extends LineGrammar<KLineRecord> {
   /** `line? Newline` (see LineGrammar.eachLine). */
   protected readonly eachLine = (): void => this.lineAndNewline();
 
+  // Alternatives built once, not per line (see StraceLineParser: Chevrotain's "caching arrays of alternatives").
+  private readonly payloadOpt = (): void => { this.rec.payload = this.CONSUME(Payload); };
+  private readonly alts: IOrAlt<void>[] = [
+    {
+      ALT: () => {
+        this.rec.header = this.CONSUME(Header);
+        this.rec.type = this.CONSUME(RecType);
+        this.OPTION(this.payloadOpt);
+        this.rec.kind = 'record';
+      },
+    },
+    { ALT: () => { this.rec.body = this.CONSUME(Continuation); this.rec.kind = 'continuation'; } },
+    { ALT: () => { this.rec.body = this.CONSUME(Comment); this.rec.kind = 'comment'; } },
+    { ALT: () => { this.rec.body = this.CONSUME(Dropped); this.rec.kind = 'dropped'; } },
+    { ALT: () => { this.rec.body = this.CONSUME(Junk); this.rec.kind = 'junk'; } },
+  ];
+
   protected readonly line = this.RULE('line', () => {
     this.ACTION(this.beginLine);
-    this.OR([
-      {
-        ALT: () => {
-          this.rec.header = this.CONSUME(Header);
-          this.rec.type = this.CONSUME(RecType);
-          this.OPTION(() => { this.rec.payload = this.CONSUME(Payload); });
-          this.rec.kind = 'record';
-        },
-      },
-      { ALT: () => { this.rec.body = this.CONSUME(Continuation); this.rec.kind = 'continuation'; } },
-      { ALT: () => { this.rec.body = this.CONSUME(Comment); this.rec.kind = 'comment'; } },
-      { ALT: () => { this.rec.body = this.CONSUME(Dropped); this.rec.kind = 'dropped'; } },
-      { ALT: () => { this.rec.body = this.CONSUME(Junk); this.rec.kind = 'junk'; } },
-    ]);
+    this.OR(this.alts);
     this.ACTION(this.endLine);
   });
 }

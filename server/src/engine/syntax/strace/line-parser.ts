@@ -4,7 +4,7 @@
 //
 //   line   := Leader? ( call | SignalLine | ExitLine | StraceMsg | ProcessMsg | StackFrame | DumpLine | Comment | Elision )
 //   call   := ( Call | Resumed ) ( Result | Unfinished ( CloseAfterUnfinished Result )? | Detached )?
-import type { IToken } from 'chevrotain';
+import type { IOrAlt, IToken } from 'chevrotain';
 import { LineGrammar } from '../line-grammar.js';
 import {
   allTokens, Call, CloseAfterUnfinished, Comment, Detached, DumpLine, Elision, ExitLine, Leader, Newline, ProcessMsg,
@@ -54,41 +54,43 @@ export class StraceLineParser extends LineGrammar<LineRecord> {
   /** `line? Newline` (see LineGrammar.eachLine). */
   protected readonly eachLine = (): void => this.lineAndNewline();
 
+  // Option bodies and alternatives are built once, not per line (Chevrotain's performance guide, "caching arrays
+  // of alternatives"): literals inside a rule are allocated again on every invocation, and were most of the
+  // parser's garbage.
+  private readonly leaderOpt = (): void => { this.rec.leader = this.CONSUME(Leader); };
+  private readonly lineAlts: IOrAlt<void>[] = [
+    { ALT: () => this.SUBRULE(this.call) },
+    { ALT: () => { this.rec.kind = 'signal'; this.rec.body = this.CONSUME(SignalLine); } },
+    { ALT: () => { this.rec.kind = 'exit'; this.rec.body = this.CONSUME(ExitLine); } },
+    { ALT: () => { this.rec.kind = 'note'; this.rec.body = this.CONSUME(StraceMsg); } },
+    { ALT: () => { this.rec.kind = 'note'; this.rec.body = this.CONSUME(ProcessMsg); } },
+    { ALT: () => { this.rec.kind = 'stack'; this.rec.body = this.CONSUME(StackFrame); } },
+    { ALT: () => { this.rec.kind = 'dump'; this.rec.body = this.CONSUME(DumpLine); } },
+    { ALT: () => { this.rec.kind = 'comment'; this.rec.body = this.CONSUME(Comment); } },
+    { ALT: () => { this.rec.kind = 'elision'; this.rec.body = this.CONSUME(Elision); } },
+  ];
+  private readonly headAlts: IOrAlt<void>[] = [
+    { ALT: () => { this.rec.kind = 'call'; this.rec.head = this.CONSUME(Call); } },
+    { ALT: () => { this.rec.kind = 'resumed'; this.rec.head = this.CONSUME(Resumed); } },
+  ];
+  // print_event_exit: `name(args <unfinished ...>) = ?` when the tracee vanished mid-call.
+  private readonly lateResultOpt = (): void => { this.CONSUME(CloseAfterUnfinished); this.rec.result = this.CONSUME2(Result); };
+  private readonly endAlts: IOrAlt<void>[] = [
+    { ALT: () => { this.rec.result = this.CONSUME(Result); } },
+    { ALT: () => { this.CONSUME(Unfinished); this.rec.unfinished = true; this.OPTION2(this.lateResultOpt); } },
+    { ALT: () => { this.CONSUME(Detached); this.rec.detached = true; } },
+  ];
+  private readonly endOpt = (): void => { this.OR2(this.endAlts); };
+
   protected readonly line = this.RULE('line', () => {
     this.ACTION(this.beginLine);
-    this.OPTION(() => { this.rec.leader = this.CONSUME(Leader); });
-    this.OR([
-      { ALT: () => this.SUBRULE(this.call) },
-      { ALT: () => { this.rec.kind = 'signal'; this.rec.body = this.CONSUME(SignalLine); } },
-      { ALT: () => { this.rec.kind = 'exit'; this.rec.body = this.CONSUME(ExitLine); } },
-      { ALT: () => { this.rec.kind = 'note'; this.rec.body = this.CONSUME(StraceMsg); } },
-      { ALT: () => { this.rec.kind = 'note'; this.rec.body = this.CONSUME(ProcessMsg); } },
-      { ALT: () => { this.rec.kind = 'stack'; this.rec.body = this.CONSUME(StackFrame); } },
-      { ALT: () => { this.rec.kind = 'dump'; this.rec.body = this.CONSUME(DumpLine); } },
-      { ALT: () => { this.rec.kind = 'comment'; this.rec.body = this.CONSUME(Comment); } },
-      { ALT: () => { this.rec.kind = 'elision'; this.rec.body = this.CONSUME(Elision); } },
-    ]);
+    this.OPTION(this.leaderOpt);
+    this.OR(this.lineAlts);
     this.ACTION(this.endLine);
   });
 
   private call = this.RULE('call', () => {
-    this.OR([
-      { ALT: () => { this.rec.kind = 'call'; this.rec.head = this.CONSUME(Call); } },
-      { ALT: () => { this.rec.kind = 'resumed'; this.rec.head = this.CONSUME(Resumed); } },
-    ]);
-    this.OPTION(() => {
-      this.OR2([
-        { ALT: () => { this.rec.result = this.CONSUME(Result); } },
-        {
-          ALT: () => {
-            this.CONSUME(Unfinished);
-            this.rec.unfinished = true;
-            // print_event_exit: `name(args <unfinished ...>) = ?` when the tracee vanished mid-call.
-            this.OPTION2(() => { this.CONSUME(CloseAfterUnfinished); this.rec.result = this.CONSUME2(Result); });
-          },
-        },
-        { ALT: () => { this.CONSUME(Detached); this.rec.detached = true; } },
-      ]);
-    });
+    this.OR(this.headAlts);
+    this.OPTION(this.endOpt);
   });
 }
