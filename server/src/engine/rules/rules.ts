@@ -5,8 +5,6 @@ export type RuleId =
   | 'mmap-dirty-invalidated'
   | 'direct-io-drops-mmap'
   | 'daemon-size-invalidates-dirty'
-  | 'stale-read'
-  | 'unsynced-at-exit'
   | 'write-error-cached'
   | 'read-bad-data'
   | 'parse-error';
@@ -41,18 +39,6 @@ export const RULES: Record<RuleId, RuleInfo> = {
     title: 'Daemon-reported size growth drops dirty cache',
     severity: 'error',
     description: 'When the FUSE daemon reports a larger file size than the kernel has cached, FreeBSD invalidates the whole cache, dirty mmap pages included.',
-  },
-  'stale-read': {
-    id: 'stale-read',
-    title: 'Read returns cached bytes older than the daemon holds',
-    severity: 'warning',
-    description: 'A read served from the cache returns data the daemon has since replaced.',
-  },
-  'unsynced-at-exit': {
-    id: 'unsynced-at-exit',
-    title: 'Dirty mmap data never synced',
-    severity: 'information',
-    description: 'A process ended with bytes stored through a shared mapping that no msync or fsync pushed to the daemon (durability, not loss).',
   },
   'write-error-cached': {
     id: 'write-error-cached',
