@@ -32,7 +32,7 @@ export const RULES: Record<RuleId, RuleInfo> = {
     title: 'Direct I/O or space operation drops mmap-dirty pages',
     severity: 'error',
     description:
-      'An O_DIRECT/uncached write, posix_fallocate, fspacectl or copy_file_range destination invalidates whole cache blocks; FreeBSD flushes only buffer-tracked dirty ranges first, so mmap-only dirty pages in those blocks are discarded.',
+      'An O_DIRECT/uncached write, posix_fallocate, fallocate or copy_file_range destination invalidates whole cache blocks; FreeBSD flushes only buffer-tracked dirty ranges first, so mmap-only dirty pages in those blocks are discarded.',
   },
   'daemon-size-invalidates-dirty': {
     id: 'daemon-size-invalidates-dirty',
