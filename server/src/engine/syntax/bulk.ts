@@ -3,7 +3,7 @@
 import type { IToken, ILexingError, Lexer } from 'chevrotain';
 import type { BulkLineParser } from './line-grammar.js';
 import { lineEnd } from './strace/scan.js';
-import { lineAt, stripAnsi } from './text.js';
+import { lineAt, lineStartsOf, stripAnsi } from './text.js';
 
 interface ChunkSink<R> {
   /** A line that fits the grammar; `rel` is its 0-based line number within the chunk. */
@@ -20,8 +20,7 @@ function isNewline(t: IToken, names: ReadonlySet<string>): boolean {
 function badLinesOf(text: string, errors: ILexingError[]): Set<number> {
   const bad = new Set<number>();
   if (errors.length === 0) return bad;
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  const starts = lineStartsOf(text);
   for (const e of errors) {
     if (text.charCodeAt(e.offset) === 13 && e.length === 1) continue;
     bad.add(lineAt(starts, e.offset));

@@ -7,7 +7,7 @@ import type { IToken, Lexer, TokenType } from 'chevrotain';
 import type { BulkLineParser } from './line-grammar.js';
 import { excerpt, unparsed, type EventSink } from './parser-api.js';
 import { lineEnd } from './strace/scan.js';
-import { lineAt, stripAnsi } from './text.js';
+import { lineAt, lineStartsOf, stripAnsi } from './text.js';
 
 /** One line of the chunk being fed: its absolute number and its text without the line break. */
 export interface LineText {
@@ -125,12 +125,6 @@ export abstract class LineDriver<R> {
     this.held = undefined;
     this.reject(h, false);
   }
-}
-
-function lineStartsOf(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0 && i + 1 < text.length; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
 }
 
 /** The line's text without '\r\n' / '\n'. */

@@ -1,5 +1,12 @@
 // Helpers for line-oriented trace text: chunking, line starts, escapes. Shared by every format.
 
+/** Offsets where the lines of `text` start (a newline at the very end does not start another line). */
+export function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0 && i + 1 < text.length; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
 /** The line (index into `starts`, the ascending offsets where lines start) that holds `offset`. */
 export function lineAt(starts: readonly number[], offset: number): number {
   let lo = 0;

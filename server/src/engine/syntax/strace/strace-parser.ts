@@ -4,10 +4,10 @@
 import type { IToken, Lexer } from 'chevrotain';
 import type { Span } from '../../events.js';
 import { excerpt, unparsed, type EventSink, type ParserOptions, type TraceParser } from '../parser-api.js';
-import { stripAnsi } from '../text.js';
+import { lineAt, lineStartsOf, stripAnsi } from '../text.js';
 import { argInt } from './args.js';
 import { closed, StraceLineParser, type LineRecord } from './line-parser.js';
-import type { LeaderInfo, ResultInfo } from './scan.js';
+import { lineEnd, type LeaderInfo, type ResultInfo } from './scan.js';
 import { buildCallEvent, type Base, type CallInfo } from './syscalls.js';
 import { createStraceLexer, Newline } from './tokens.js';
 
@@ -70,7 +70,7 @@ export class StraceParser implements TraceParser {
       while (badIdx < bad.length && bad[badIdx] < before) {
         const line = bad[badIdx++];
         const start = lineStartAt(text, line - firstLine);
-        const end = lineEndAt(text, start);
+        const end = lineEnd(text, start);
         this.reject(this.tokensOfLine(tokens, start, end), line, text, start, end, true);
       }
     };
@@ -96,7 +96,7 @@ export class StraceParser implements TraceParser {
       const line = base + parser.lineIndex;
       const first = rec.leader ?? rec.head ?? rec.body!;
       const start = text.lastIndexOf('\n', first.startOffset - 1) + 1;
-      const end = lineEndAt(text, start);
+      const end = lineEnd(text, start);
       if (isBad(line)) this.reject(this.tokensOfLine(tokens, start, end), line, text, start, end, true);
       else this.accept(rec, line, text, start, end);
     };
@@ -113,7 +113,7 @@ export class StraceParser implements TraceParser {
       const line = base + rel;
       const start = lineStartAt(text, line - firstLine);
       const lexError = isBad(line);
-      this.reject(slice.slice(i, j), line, text, start, lineEndAt(text, start), lexError);
+      this.reject(slice.slice(i, j), line, text, start, lineEnd(text, start), lexError);
       from += j + 1;
       base = line + 1;
     }
@@ -121,7 +121,7 @@ export class StraceParser implements TraceParser {
       const line = firstLine + countLines(text) - 1;
       const start = text.lastIndexOf('\n') + 1;
       const lexError = isBad(line);
-      this.reject(tail, line, text, start, lineEndAt(text, start), lexError);
+      this.reject(tail, line, text, start, lineEnd(text, start), lexError);
     }
     flushBad(Number.POSITIVE_INFINITY);
   }
@@ -385,30 +385,3 @@ function lineStartAt(text: string, rel: number): number {
   }
   return pos;
 }
-
-function lineStartsOf(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-function lineAt(starts: number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >>> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
-/** End of the line starting at `start`, without its '\r\n' or '\n'. */
-function lineEndAt(text: string, start: number): number {
-  let e = text.indexOf('\n', start);
-  if (e < 0) e = text.length;
-  if (e > start && text.charCodeAt(e - 1) === 13) e--;
-  return e;
-}
-
-
