@@ -1,7 +1,7 @@
 // Chunk driver shared by the kdump and DTrace parsers: one tokenize() per chunk, then one parser invocation for
 // many lines (`parseLines`), falling back to one line at a time after a line that does not fit the grammar.
 import type { IToken, ILexingError, Lexer } from 'chevrotain';
-import type { BulkLineParser } from './line-grammar.js';
+import { lineTokenRange, type BulkLineParser } from './line-grammar.js';
 import { lineEnd } from './strace/scan.js';
 import { lineAt, lineStartsOf, stripAnsi } from './text.js';
 
@@ -73,11 +73,7 @@ function parseChunk<R>(parser: BulkLineParser<R>, text: string, tokens: IToken[]
     if (parser.parseLines(body)) break;
     // The failing line: read it alone, then go on after it.
     const relInBody = parser.lineIndex;
-    let i = 0;
-    let nl = 0;
-    while (i < body.length && nl < relInBody) if (isNewline(body[i++], newlines)) nl++;
-    let j = i;
-    while (j < body.length && !isNewline(body[j], newlines)) j++;
+    const [i, j] = lineTokenRange(body, relInBody, (t) => isNewline(t, newlines));
     const rel = base + relInBody;
     const lineTokens = body.slice(i, j);
     if (!bad.has(rel) && lineTokens.length > 0 && parser.parseLine(lineTokens)) sink.line(parser.rec, rel);

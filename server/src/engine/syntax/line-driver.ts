@@ -4,7 +4,7 @@
 // A rejected line with nothing after it in its chunk is held back: if the input ends there it is a record the
 // sample cut off (one warning), otherwise an ordinary error. The result never depends on chunk boundaries.
 import type { IToken, Lexer, TokenType } from 'chevrotain';
-import type { BulkLineParser } from './line-grammar.js';
+import { lineTokenRange, type BulkLineParser } from './line-grammar.js';
 import { excerpt, unparsed, type EventSink } from './parser-api.js';
 import { lineEnd } from './strace/scan.js';
 import { lineAt, lineStartsOf, stripAnsi } from './text.js';
@@ -88,11 +88,7 @@ export abstract class LineDriver<R> {
       if (parser.parseLines(slice)) break;
       // The line that failed: skip its tokens and go on after it.
       const relInSlice = parser.lineIndex;
-      let i = 0;
-      let nl = 0;
-      while (i < slice.length && nl < relInSlice) if (slice[i++].tokenType === this.newline) nl++;
-      let j = i;
-      while (j < slice.length && slice[j].tokenType !== this.newline) j++;
+      const [, j] = lineTokenRange(slice, relInSlice, (t) => t.tokenType === this.newline);
       const rel = base + relInSlice;
       flushBad(rel);
       if (badIdx < bad.length && bad[badIdx] === rel) badIdx++;

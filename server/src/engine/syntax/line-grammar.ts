@@ -21,6 +21,18 @@ export interface BulkLineParser<R> {
   parseLine(tokens: IToken[]): boolean;
 }
 
+/**
+ * Where line `rel` of a bulk parse's input lies: its tokens are `tokens.slice(i, j)`, and `j` is its Newline (or
+ * the end). The drivers use it to re-read or reject the line at which `parseLines` stopped.
+ */
+export function lineTokenRange(tokens: readonly IToken[], rel: number, isNewline: (t: IToken) => boolean): [number, number] {
+  let i = 0;
+  for (let nl = 0; i < tokens.length && nl < rel; ) if (isNewline(tokens[i++])) nl++;
+  let j = i;
+  while (j < tokens.length && !isNewline(tokens[j])) j++;
+  return [i, j];
+}
+
 export abstract class LineGrammar<R> extends EmbeddedActionsParser implements BulkLineParser<R> {
   /** The record the actions fill; reused for every line. */
   abstract rec: R;

@@ -4,6 +4,7 @@
 import type { IToken, Lexer } from 'chevrotain';
 import type { Span } from '../../events.js';
 import { excerpt, unparsed, type EventSink, type ParserOptions, type TraceParser } from '../parser-api.js';
+import { lineTokenRange } from '../line-grammar.js';
 import { lineAt, lineStartsOf, stripAnsi } from '../text.js';
 import { argInt } from './args.js';
 import { closed, StraceLineParser, type LineRecord } from './line-parser.js';
@@ -105,11 +106,7 @@ export class StraceParser implements TraceParser {
       if (parser.parseLines(slice)) break;
       // The line that failed: read it on its own (it may complete a hard-wrapped line), then go on after it.
       const rel = parser.lineIndex;
-      let i = 0;
-      let nl = 0;
-      while (i < slice.length && nl < rel) if (NEWLINE_NAMES.has(slice[i++].tokenType.name)) nl++;
-      let j = i;
-      while (j < slice.length && !NEWLINE_NAMES.has(slice[j].tokenType.name)) j++;
+      const [i, j] = lineTokenRange(slice, rel, (t) => NEWLINE_NAMES.has(t.tokenType.name));
       const line = base + rel;
       const start = lineStartAt(text, line - firstLine);
       const lexError = isBad(line);
