@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { differences, IntervalMap } from '../../server/src/engine/model/interval-map.js';
+import { IntervalMap } from '../../server/src/engine/model/interval-map.js';
 
 /** A byte array is the obviously-correct model an IntervalMap must agree with. */
 function runsOf(ref: Array<number | undefined>): Array<{ start: number; end: number; value: number }> {
@@ -47,26 +47,15 @@ describe('IntervalMap', () => {
     for (let i = 0; i < size; i++) assert.equal(m.get(i), ref[i]);
   });
 
-  it('clips segments, truncates and copies ranges', () => {
+  it('clips segments and truncates', () => {
     const m = new IntervalMap();
     m.set(0, 100, 1);
     m.set(50, 150, 2);
     assert.deepEqual(m.segments(40, 60), [{ start: 40, end: 50, value: 1 }, { start: 50, end: 60, value: 2 }]);
     m.truncate(120);
     assert.equal(m.extent(), 120);
-    const other = new IntervalMap();
-    other.set(10, 20, 9);
-    m.copyFrom(other, 0, 30);
-    assert.deepEqual(m.segments(0, 60), [{ start: 10, end: 20, value: 9 }, { start: 30, end: 50, value: 1 }, { start: 50, end: 60, value: 2 }]);
-  });
-
-  it('reports the differences between two maps', () => {
-    const a = new IntervalMap();
-    const b = new IntervalMap();
-    a.set(0, 100, 1);
-    b.set(0, 40, 1);
-    b.set(40, 60, 2);
-    assert.deepEqual(differences(a, b, 0, 100), [{ start: 40, end: 60, a: 1, b: 2 }, { start: 60, end: 100, a: 1, b: undefined }]);
+    m.clear(0, 30);
+    assert.deepEqual(m.segments(0, 60), [{ start: 30, end: 50, value: 1 }, { start: 50, end: 60, value: 2 }]);
   });
 
   it('grows past its initial capacity', () => {

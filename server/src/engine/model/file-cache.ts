@@ -1,12 +1,14 @@
 // The page cache of one file, with byte-precise provenance maps (design.md section 3):
-//   intended: what a coherent file system would hold (every write and store in order);
 //   daemon:   what the FUSE server has received;
 //   cached:   what the valid cached pages hold, kept as `valid` pages plus `dirty`, the bytes of the cache
 //             the daemon has not received: cached = daemon overlaid with dirty, on valid pages. (Keeping the
 //             cache as an overlay rather than a third full map saves a map update per write and per fill.)
+//   intended: what a coherent file system would hold (every write and store in order). It is not stored: it
+//             is always daemon overlaid with dirty, because dirty bytes live only on valid pages and a loss is
+//             reported as the program's view now following what survived. (One map fewer to update per write.)
 // Values are the seq of the event that last wrote each byte. Visible content is the cache on valid pages, else
-// the daemon's. When an invalidation leaves visible bytes that differ from intended ones, those bytes are lost.
-import { alignOut, differences, IntervalMap, subtract, type Segment } from './interval-map.js';
+// the daemon's. When an invalidation drops dirty bytes the invalidating call did not rewrite, they are lost.
+import { alignOut, IntervalMap, subtract, type Segment } from './interval-map.js';
 
 const NONE: Segment[] = [];
 import type { Granularity, WritePolicy } from './profiles.js';
@@ -49,12 +51,9 @@ export interface PageView {
   valid: boolean;
   dirty: Segment[];
   daemon: Segment[];
-  /** Bytes whose intended content differs from what a reader would now see. */
-  diverged: Segment[];
 }
 
 export class FileCache {
-  readonly intended = new IntervalMap();
   readonly dirty = new IntervalMap();
   readonly daemon = new IntervalMap();
   /** Valid page ranges (value 1). */
@@ -124,7 +123,7 @@ export class FileCache {
    * Pages of [start, end) were dropped with `dropped` dirty bytes in them. Outside the range the invalidating
    * call itself rewrote (`over`), those bytes were what the program meant the file to hold, and a reader can no
    * longer see them: they are lost. (Invariant: intended == daemon except on dirty bytes, so only dropped dirty
-   * bytes can diverge.)
+   * bytes can diverge.) The program's view then follows what survived: intended stays daemon overlaid with dirty.
    */
   private reportLoss(seq: number, cause: DivergenceCause, granularity: Granularity, start: number, end: number, dropped: Segment[], over: [number, number] | undefined, detail?: string): void {
     const lost: LostRange[] = [];
@@ -133,8 +132,6 @@ export class FileCache {
       for (const [a, b] of pieces) lost.push({ start: a, end: b, src: d.value });
     }
     if (lost.length === 0) return;
-    // The program's view now follows what survived, so one loss is reported once.
-    for (const l of lost) this.intended.copyFrom(this.daemon, l.start, l.end);
     this.ctx.report({ seq, fileId: this.id, cause, granularity, invalidated: [start, end], lost, ...(detail ? { detail } : {}) });
   }
 
@@ -142,7 +139,6 @@ export class FileCache {
   write(seq: number, off: number, len: number, policy: WritePolicy, granularity: Granularity, fillUnit: Granularity): void {
     const end = off + len;
     if (len <= 0) return;
-    this.intended.set(off, end, seq);
     this.grow(end);
     switch (policy) {
       case 'around-invalidate': {
@@ -200,12 +196,10 @@ export class FileCache {
     const [a, b] = this.pages(off, end);
     this.fill(a, b);
     this.dirty.set(off, end, seq);
-    this.intended.set(off, end, seq);
   }
 
   truncate(size: number): void {
     if (size < this.size || !this.sizeKnown) {
-      this.intended.truncate(size);
       this.dirty.truncate(size);
       this.daemon.truncate(size);
       this.valid.truncate(Math.ceil(size / this.ctx.pageSize) * this.ctx.pageSize);
@@ -231,7 +225,6 @@ export class FileCache {
       this.drop(a, b);
     }
     if (changesData) {
-      this.intended.set(off, end, seq);
       this.daemon.set(off, end, seq);
       if (policy === 'none') this.dirty.clear(off, end);
     }
@@ -266,17 +259,10 @@ export class FileCache {
     for (let p = first; p <= last; p++) {
       const start = p * ps;
       const end = start + ps;
-      const valid = this.valid.intersects(start, end);
-      // On valid pages the cache (daemon + dirty) holds the intended bytes by construction; on the others a
-      // difference between intended and daemon bytes is what a reader would miss.
-      const visibleDiff = valid ? [] : differences(this.intended, this.daemon, start, end)
-        .filter((d) => d.a !== undefined)
-        .map((d) => ({ start: d.start, end: d.end, value: d.a as number }));
       out.push({
-        index: p, start, end, valid,
+        index: p, start, end, valid: this.valid.intersects(start, end),
         dirty: this.dirty.segments(start, end),
         daemon: this.daemon.segments(start, end),
-        diverged: visibleDiff,
       });
     }
     return out;

@@ -10,6 +10,18 @@ export interface Segment {
 }
 
 const SCRATCH = new Float64Array(9);
+
+/** Appends [a, b) = val to the n triples in R, merging with the last one when they touch and agree; the new n. */
+function addRange(R: Float64Array, n: number, a: number, b: number, val: number): number {
+  if (n > 0 && R[n * 3 - 2] === a && R[n * 3 - 1] === val) {
+    R[n * 3 - 2] = b;
+    return n;
+  }
+  R[n * 3] = a;
+  R[n * 3 + 1] = b;
+  R[n * 3 + 2] = val;
+  return n + 1;
+}
 const INFINITE = Number.POSITIVE_INFINITY;
 
 export class IntervalMap {
@@ -87,18 +99,9 @@ export class IntervalMap {
     // Up to three replacement entries: left remnant, the new range, right remnant (merged when equal).
     const R = SCRATCH;
     let n = 0;
-    const add = (a: number, b: number, val: number): void => {
-      if (n > 0 && R[n * 3 - 2] === a && R[n * 3 - 1] === val) R[n * 3 - 2] = b;
-      else {
-        R[n * 3] = a;
-        R[n * 3 + 1] = b;
-        R[n * 3 + 2] = val;
-        n++;
-      }
-    };
-    if (i < len && s[i] < start) add(s[i], start, v[i]);
-    if (value !== undefined) add(start, end, value);
-    if (j > i && e[j - 1] > end) add(end, e[j - 1], v[j - 1]);
+    if (i < len && s[i] < start) n = addRange(R, n, s[i], start, v[i]);
+    if (value !== undefined) n = addRange(R, n, start, end, value);
+    if (j > i && e[j - 1] > end) n = addRange(R, n, end, e[j - 1], v[j - 1]);
     if (n > 0) {
       // merge with neighbours holding the same value
       if (i > 0 && e[i - 1] === R[0] && v[i - 1] === R[2]) {
@@ -147,12 +150,6 @@ export class IntervalMap {
     return i < this.n && this.s[i] < end;
   }
 
-  /** Makes [start, end) of this map equal to [start, end) of `other`. */
-  copyFrom(other: IntervalMap, start: number, end: number): void {
-    this.clear(start, end);
-    for (const seg of other.segments(start, end)) this.set(seg.start, seg.end, seg.value);
-  }
-
   /** Drops everything at or beyond `size`. */
   truncate(size: number): void {
     this.clear(size, INFINITE);
@@ -166,32 +163,6 @@ export class IntervalMap {
   toArray(): Segment[] {
     return this.segments();
   }
-}
-
-/** Ranges of [start, end) where the two maps hold different values (unmapped counts as a value of its own). */
-export function differences(a: IntervalMap, b: IntervalMap, start: number, end: number): Array<{ start: number; end: number; a: number | undefined; b: number | undefined }> {
-  const cuts = new Set<number>([start, end]);
-  const as = a.segments(start, end);
-  const bs = b.segments(start, end);
-  for (const x of as) cuts.add(x.start).add(x.end);
-  for (const x of bs) cuts.add(x.start).add(x.end);
-  const points = [...cuts].sort((x, y) => x - y);
-  const out: Array<{ start: number; end: number; a: number | undefined; b: number | undefined }> = [];
-  let ai = 0;
-  let bi = 0;
-  for (let k = 0; k + 1 < points.length; k++) {
-    const p = points[k];
-    const q = points[k + 1];
-    while (ai < as.length && as[ai].end <= p) ai++;
-    while (bi < bs.length && bs[bi].end <= p) bi++;
-    const av = ai < as.length && as[ai].start <= p ? as[ai].value : undefined;
-    const bv = bi < bs.length && bs[bi].start <= p ? bs[bi].value : undefined;
-    if (av === bv) continue;
-    const last = out[out.length - 1];
-    if (last && last.end === p && last.a === av && last.b === bv) last.end = q;
-    else out.push({ start: p, end: q, a: av, b: bv });
-  }
-  return out;
 }
 
 /** Rounds a byte range out to `unit` boundaries. */

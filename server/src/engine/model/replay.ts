@@ -558,7 +558,6 @@ export class Replay {
       this.addSource({ seq: request.seq, kind: 'fuse-request', name: request.requester === 0 ? 'WRITE (kernel write-back)' : 'WRITE', span: request.span, fileId: file.id, range });
       if (!failed) {
         this.touch(file, range[0], range[1]);
-        file.intended.set(range[0], range[1], request.seq);
         file.daemon.set(range[0], range[1], request.seq);
         file.grow(range[1]);
         return;

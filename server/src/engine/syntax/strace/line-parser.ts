@@ -2,22 +2,22 @@
 // per call with `parseLines`, a reused record instead of a CST). A line that does not fit is re-read on its own so
 // that an error never crosses a newline.
 //
-//   line   := Leader? ( call | SignalLine | ExitLine | StraceMsg | ProcessMsg | StackFrame | DumpLine | Comment | Elision )
+//   line   := CallLine | Leader? ( call | SignalLine | ExitLine | StraceMsg | ProcessMsg | StackFrame | DumpLine | Comment | Elision )
 //   call   := ( Call | Resumed ) ( Result | Unfinished ( CloseAfterUnfinished Result )? | Detached )?
 import type { IOrAlt, IToken } from 'chevrotain';
 import { LineGrammar } from '../line-grammar.js';
 import {
-  allTokens, Call, CloseAfterUnfinished, Comment, Detached, DumpLine, Elision, ExitLine, Leader, Newline, ProcessMsg,
+  allTokens, Call, CallLine, CloseAfterUnfinished, Comment, Detached, DumpLine, Elision, ExitLine, Leader, Newline, ProcessMsg,
   Result, Resumed, SignalLine, StackFrame, StraceMsg, Unfinished,
 } from './tokens.js';
 
-export type LineKind = 'call' | 'resumed' | 'signal' | 'exit' | 'note' | 'stack' | 'dump' | 'comment' | 'elision';
+export type LineKind = 'whole' | 'call' | 'resumed' | 'signal' | 'exit' | 'note' | 'stack' | 'dump' | 'comment' | 'elision';
 
 export interface LineRecord {
   kind: LineKind;
   /** The Leader token (payload: LeaderInfo). */
   leader: IToken | undefined;
-  /** The Call or Resumed token (payload: whether its parenthesis closed). */
+  /** The CallLine token (payload: CallLineScan), or the Call or Resumed token (payload: whether its parenthesis closed). */
   head: IToken | undefined;
   unfinished: boolean;
   detached: boolean;
@@ -58,6 +58,14 @@ export class StraceLineParser extends LineGrammar<LineRecord> {
   // of alternatives"): literals inside a rule are allocated again on every invocation, and were most of the
   // parser's garbage.
   private readonly leaderOpt = (): void => { this.rec.leader = this.CONSUME(Leader); };
+  private readonly partsAlt = (): void => {
+    this.OPTION(this.leaderOpt);
+    this.OR2(this.lineAlts);
+  };
+  private readonly wholeAlts: IOrAlt<void>[] = [
+    { ALT: () => { this.rec.kind = 'whole'; this.rec.head = this.CONSUME(CallLine); } },
+    { ALT: this.partsAlt },
+  ];
   private readonly lineAlts: IOrAlt<void>[] = [
     { ALT: () => this.SUBRULE(this.call) },
     { ALT: () => { this.rec.kind = 'signal'; this.rec.body = this.CONSUME(SignalLine); } },
@@ -84,8 +92,7 @@ export class StraceLineParser extends LineGrammar<LineRecord> {
 
   protected readonly line = this.RULE('line', () => {
     this.ACTION(this.beginLine);
-    this.OPTION(this.leaderOpt);
-    this.OR(this.lineAlts);
+    this.OR(this.wholeAlts);
     this.ACTION(this.endLine);
   });
 

@@ -14,22 +14,15 @@ const DETACHED = '<detached ...>';
 
 /** Skips a "..." string starting at `i` (on the quote); returns the index after the closing quote (or the line end). */
 export function skipString(text: string, i: number): number {
-  let j = i + 1;
   const n = text.length;
-  const plain = STRING_RUN;
-  while (j < n) {
-    plain.lastIndex = j;
-    if (plain.test(text)) j = plain.lastIndex;
-    if (j >= n) break;
+  for (let j = i + 1; j < n; j++) {
     const c = text.charCodeAt(j);
-    if (c === BACKSLASH) j += 2;
-    else if (c === QUOTE) return j + 1;
-    else return j; // newline
+    if (c === QUOTE) return j + 1;
+    if (c === BACKSLASH) j++;
+    else if (c === NL) return j;
   }
   return n;
 }
-
-const STRING_RUN = /[^"\\\n]+/y;
 
 /** Skips an fd decoration `<...>` starting at `i` (on '<'), allowing nesting (`</dev/null<char 1:3>>`). */
 export function skipDecoration(text: string, i: number): number {
@@ -60,21 +53,39 @@ function isDecorationStart(text: string, i: number): boolean {
 }
 
 /**
+ * Offsets of the top-level commas that scanArgs found, appended in order. A scan that keeps them (a whole call
+ * line, whose arguments are split later without a second pass) remembers where they start; a scan that does not
+ * need them puts `n` back. The strace parser empties the pool before it lexes each chunk.
+ */
+export const COMMAS = { at: new Int32Array(1 << 12), n: 0 };
+
+function pushComma(i: number): void {
+  if (COMMAS.n === COMMAS.at.length) {
+    const a = new Int32Array(COMMAS.at.length * 2);
+    a.set(COMMAS.at);
+    COMMAS.at = a;
+  }
+  COMMAS.at[COMMAS.n++] = i;
+}
+
+/**
  * Scans the argument text of a call starting at `start` and returns where it ends: at the ')' that closes the
- * call (depth 0), before ` <unfinished ...>` / ` <detached ...>`, or at the end of the line.
- * Strings, comments, nested brackets and fd decorations may contain any of those characters.
+ * call (depth 0), before ` <unfinished ...>` / ` <detached ...>`, or at the end of the line. The commas that
+ * separate arguments are appended to COMMAS. Strings, comments, nested brackets and fd decorations may contain
+ * any of those characters.
  */
 export function scanArgs(text: string, start: number): number {
   let depth = 0;
   let i = start;
   const n = text.length;
-  const ordinary = ORDINARY;
+  const special = SPECIAL;
   while (i < n) {
-    // Runs of characters that cannot end or nest anything are skipped by the regex engine, not char by char.
-    ordinary.lastIndex = i;
-    if (ordinary.test(text)) i = ordinary.lastIndex;
-    if (i >= n) break;
     const c = text.charCodeAt(i);
+    // A plain loop with a table beats a sticky regex here: argument runs between specials are short.
+    if (c >= 128 || special[c] === 0) {
+      i++;
+      continue;
+    }
     switch (c) {
       case NL:
         return i;
@@ -101,6 +112,10 @@ export function scanArgs(text: string, start: number): number {
         if (depth > 0) depth--;
         i++;
         break;
+      case 44: // ,
+        if (depth === 0) pushComma(i);
+        i++;
+        break;
       case SLASH:
         if (text.charCodeAt(i + 1) === STAR) {
           const e = text.indexOf('*/', i + 2);
@@ -119,8 +134,9 @@ export function scanArgs(text: string, start: number): number {
   return n;
 }
 
-/** Characters that never end, nest or quote anything inside an argument list. */
-const ORDINARY = /[^"()[\]{}\n\r<\/]+/y;
+/** Characters that can end, nest, quote or split something inside an argument list (1), or not (0). */
+const SPECIAL = new Uint8Array(128);
+for (const ch of '"()[]{}\n\r</,') SPECIAL[ch.charCodeAt(0)] = 1;
 
 /**
  * Argument text split at top-level commas, lazily: the boundaries are found in one pass, and an argument is
@@ -133,36 +149,27 @@ export class ArgList {
   private ends = new Int32Array(8);
   private cache: Array<string | undefined> = [];
 
+  /** Splits `text`, the arguments alone (no closing parenthesis). */
   reset(text: string): this {
+    const from = COMMAS.n;
+    scanArgs(text, 0);
+    this.split(text, 0, text.length, from, COMMAS.n - from);
+    COMMAS.n = from;
+    return this;
+  }
+
+  /** Uses commas a scan kept: `count` offsets at COMMAS.at[from...] split text[start, end). */
+  split(text: string, start: number, end: number, from: number, count: number): this {
     this.text = text;
     this.n = 0;
     this.cache.length = 0;
-    let depth = 0;
-    let from = 0;
-    let i = 0;
-    const len = text.length;
-    while (i < len) {
-      const c = text.charCodeAt(i);
-      if (c === QUOTE) {
-        i = skipString(text, i);
-        continue;
-      }
-      if (c === 40 || c === 91 || c === 123) depth++;
-      else if (c === 41 || c === 93 || c === 125) depth--;
-      else if (c === SLASH && text.charCodeAt(i + 1) === STAR) {
-        const e = text.indexOf('*/', i + 2);
-        i = e < 0 ? len : e + 2;
-        continue;
-      } else if (c === LT && isDecorationStart(text, i)) {
-        i = skipDecoration(text, i);
-        continue;
-      } else if (c === 44 && depth === 0) {
-        this.push(from, i);
-        from = i + 1;
-      }
-      i++;
+    let a = start;
+    for (let k = 0; k < count; k++) {
+      const c = COMMAS.at[from + k];
+      this.push(a, c);
+      a = c + 1;
     }
-    if (this.n > 0 || text.trim().length > 0) this.push(from, len);
+    if (count > 0 || !isBlank(text, start, end)) this.push(a, end);
     return this;
   }
 
@@ -201,6 +208,14 @@ export class ArgList {
     }
     return undefined;
   }
+}
+
+function isBlank(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return false;
+  }
+  return true;
 }
 
 /** Splits argument text at top-level commas, all at once (the parser uses ArgList, which cuts lazily). */
@@ -408,15 +423,17 @@ export interface ResultInfo {
   aux: string[] | undefined;
   duration: number | undefined;
   unavailable: boolean;
+  /** Where the result ends (after trailing blanks). */
+  end: number;
 }
 
-/** Scans a whole result tail starting at '='; returns the end offset or -1. */
-export function scanResult(text: string, start: number, out: { info?: ResultInfo }): number {
-  if (text.charCodeAt(start) !== 61) return -1;
+/** Scans a whole result tail starting at '='; undefined when there is none. */
+export function scanResult(text: string, start: number): ResultInfo | undefined {
+  if (text.charCodeAt(start) !== 61) return undefined;
   let i = skipBlanks(text, start + 1);
   const r = scanRetVal(text, i);
-  if (r === i) return -1;
-  const info: ResultInfo = { ret: text.slice(i, r), err: undefined, aux: undefined, duration: undefined, unavailable: false };
+  if (r === i) return undefined;
+  const info: ResultInfo = { ret: text.slice(i, r), err: undefined, aux: undefined, duration: undefined, unavailable: false, end: 0 };
   i = skipBlanks(text, r);
   if (text.charCodeAt(i) === 69 /* E */) {
     let e = i + 1;
@@ -438,10 +455,78 @@ export function scanResult(text: string, start: number, out: { info?: ResultInfo
   if (text.charCodeAt(i) === LT && isDigit(text.charCodeAt(i + 1))) {
     const close = text.indexOf('>', i);
     if (close > 0) {
-      info.duration = Number(text.slice(i + 1, close));
+      info.duration = decimalAt(text, i + 1, close);
       i = skipBlanks(text, close + 1);
     }
   }
-  out.info = info;
-  return i;
+  info.end = i;
+  return info;
+}
+
+/** `SECS.frac` in text[i, end), read without cutting a substring (NaN-safe: falls back to Number()). */
+function decimalAt(text: string, i: number, end: number): number {
+  let v = 0;
+  let j = i;
+  for (let c = text.charCodeAt(j); j < end && c >= 48 && c <= 57; c = text.charCodeAt(++j)) v = v * 10 + (c - 48);
+  if (j < end && text.charCodeAt(j) === 46) {
+    const f = skipDigits(text, j + 1);
+    if (f === end) return v + fraction(text, j);
+  }
+  return j === end ? v : Number(text.slice(i, end));
+}
+
+/** A complete call on one line, `[leader] name(args) = result`, read in one pass: most lines of a trace. */
+export interface CallLineScan {
+  pid: number | undefined;
+  time: number | undefined;
+  nameStart: number;
+  /** The '(' after the name. */
+  open: number;
+  /** The ')' that closes the arguments. */
+  close: number;
+  /** The top-level commas of the arguments: `commaCount` offsets at COMMAS.at[commaFrom...]. */
+  commaFrom: number;
+  commaCount: number;
+  result: ResultInfo;
+  /** The line's end (its '\n', '\r\n' or the text's end). */
+  end: number;
+}
+
+const CALL_NAME = /[A-Za-z_][A-Za-z0-9_]*\(/y;
+const LEAD: LeaderInfo = { pid: undefined, time: undefined };
+
+/**
+ * Reads a whole line that is one finished call; undefined for anything else (unfinished and resumed calls,
+ * signals, exits, notes), which the finer tokens then read. Keeps the commas it found in COMMAS.
+ */
+export function scanCallLine(text: string, offset: number): CallLineScan | undefined {
+  let i = offset;
+  let pid: number | undefined;
+  let time: number | undefined;
+  const c0 = text.charCodeAt(i);
+  if (!((c0 >= 97 && c0 <= 122) || (c0 >= 65 && c0 <= 90) || c0 === 95)) {
+    const e = scanLeader(text, offset, LEAD);
+    if (e < 0) return undefined;
+    pid = LEAD.pid;
+    time = LEAD.time;
+    i = e;
+  }
+  CALL_NAME.lastIndex = i;
+  if (!CALL_NAME.test(text)) return undefined;
+  const nameStart = i;
+  const open = CALL_NAME.lastIndex - 1;
+  const commaFrom = COMMAS.n;
+  const close = scanArgs(text, open + 1);
+  if (text.charCodeAt(close) !== 41) {
+    COMMAS.n = commaFrom;
+    return undefined;
+  }
+  const result = scanResult(text, skipBlanks(text, close + 1));
+  const end = result?.end ?? -1;
+  const c = text.charCodeAt(end);
+  if (result === undefined || !(end === text.length || c === NL || (c === 13 && text.charCodeAt(end + 1) === NL))) {
+    COMMAS.n = commaFrom;
+    return undefined;
+  }
+  return { pid, time, nameStart, open, close, commaFrom, commaCount: COMMAS.n - commaFrom, result, end };
 }

@@ -8,7 +8,8 @@ import { lineTokenRange } from '../line-grammar.js';
 import { lineAt, lineStartsOf, stripAnsi } from '../text.js';
 import { argInt } from './args.js';
 import { closed, StraceLineParser, type LineRecord } from './line-parser.js';
-import { lineEnd, type LeaderInfo, type ResultInfo } from './scan.js';
+import { ArgList, COMMAS, lineEnd, type CallLineScan, type LeaderInfo, type ResultInfo } from './scan.js';
+import { detach } from '../../detach.js';
 import { buildCallEvent, type Base, type CallInfo } from './syscalls.js';
 import { createStraceLexer, Newline } from './tokens.js';
 
@@ -57,6 +58,7 @@ export class StraceParser implements TraceParser {
 
   feed(chunk: string, firstLine: number): void {
     const text = stripAnsi(chunk);
+    COMMAS.n = 0; // the commas CallLine tokens keep are per chunk
     const lexed = this.lexer.tokenize(text);
     let tokens = lexed.tokens;
     // Lines the lexer could not fully read are never trusted, even if their leftover tokens happen to parse;
@@ -95,9 +97,17 @@ export class StraceParser implements TraceParser {
     const parser = this.parser;
     parser.onLine = (rec) => {
       const line = base + parser.lineIndex;
-      const first = rec.leader ?? rec.head ?? rec.body!;
-      const start = text.lastIndexOf('\n', first.startOffset - 1) + 1;
-      const end = lineEnd(text, start);
+      let start: number;
+      let end: number;
+      if (rec.kind === 'whole') {
+        // A CallLine token starts its line and knows where the line ends.
+        start = rec.head!.startOffset;
+        end = (rec.head!.payload as CallLineScan).end;
+      } else {
+        const first = rec.leader ?? rec.head ?? rec.body!;
+        start = text.lastIndexOf('\n', first.startOffset - 1) + 1;
+        end = lineEnd(text, start);
+      }
       if (isBad(line)) this.reject(this.tokensOfLine(tokens, start, end), line, text, start, end, true);
       else this.accept(rec, line, text, start, end);
     };
@@ -169,7 +179,7 @@ export class StraceParser implements TraceParser {
     const lexed = this.lexer.tokenize(joined);
     if (lexed.errors.length > 0 || !this.parser.parseLine(lexed.tokens)) return false;
     const rec = this.parser.rec;
-    if (!closed(rec) || rec.result === undefined) return false;
+    if (rec.kind !== 'whole' && (!closed(rec) || rec.result === undefined)) return false;
     this.record(rec, open.line, 0, joined, 0, first.length, { line: nextLine, start: 0, end: next.length });
     return true;
   }
@@ -182,6 +192,10 @@ export class StraceParser implements TraceParser {
 
   /** Interprets a parsed line; [textStart, textEnd) of `text` is the line (for spans and cut-off lines). */
   private record(r: LineRecord, line: number, lineStart: number, text: string, textStart: number, textEnd: number, wrapEnd?: Span): void {
+    if (r.kind === 'whole') {
+      this.wholeCall(r.head!.payload as CallLineScan, line, lineStart, text, textEnd, wrapEnd);
+      return;
+    }
     const lead = r.leader?.payload as LeaderInfo | undefined;
     const pid = lead?.pid ?? this.unprefixedPid();
     if (lead?.pid !== undefined && !this.seen.has(lead.pid)) {
@@ -238,8 +252,27 @@ export class StraceParser implements TraceParser {
     if (parent === undefined || parentKey === undefined) return;
     const b: Base = { span: parent.span, name: parent.name, ok: true, pid: parent.pid };
     if (parent.time !== undefined) b.time = parent.time;
-    const ev = buildCallEvent({ name: parent.name, argsText: parent.args, ret: pid, retText: undefined }, b);
+    const ev = buildCallEvent({ name: parent.name, args: parent.args, ret: pid, retText: undefined }, b);
     if (ev.kind === 'fork') this.sink.event(ev);
+  }
+
+  /** A finished call on one line (the common case): everything was read by the CallLine token. */
+  private wholeCall(s: CallLineScan, line: number, lineStart: number, text: string, textEnd: number, wrapEnd: Span | undefined): void {
+    let pid = s.pid;
+    if (pid === undefined) pid = this.unprefixedPid();
+    else if (!this.seen.has(pid)) this.newPid(pid, false);
+    const name = internName(text, s.nameStart, s.open);
+    const span: Span = { line, start: s.nameStart - lineStart, end: textEnd - lineStart };
+    const res = s.result;
+    const b = baseOf(res, false, name, span, wrapEnd, pid, s.time);
+    const ret = res.ret;
+    const info: CallInfo = { name, args: undefined, ret: undefined, retText: undefined };
+    if (ret.charCodeAt(0) !== 63 /* ? */) {
+      info.ret = argInt(ret);
+      info.retText = ret;
+    }
+    info.args = ARGS.split(text, s.open + 1, s.close, s.commaFrom, s.commaCount);
+    this.sink.event(buildCallEvent(info, b));
   }
 
   private call(r: LineRecord, line: number, lineStart: number, text: string, textStart: number, textEnd: number, pid: number | undefined, time: number | undefined, spanEnd: number, wrapEnd?: Span): void {
@@ -280,46 +313,19 @@ export class StraceParser implements TraceParser {
         callTime = p.time ?? time;
       } else partial = true; // the trace began while this call was in progress
     }
-    const b = this.base(r, name, callSpan, endSpan, pid, callTime);
+    const res = r.result?.payload as ResultInfo | undefined;
+    const b = baseOf(res, r.unfinished, name, callSpan, endSpan, pid, callTime);
     if (partial || r.detached) {
       this.sink.event({ ...b, kind: 'generic', ok: b.ok && !r.detached });
       return;
     }
-    const info: CallInfo = { name, argsText: allArgs, ret: undefined, retText: undefined };
-    const res = r.result?.payload as ResultInfo | undefined;
+    const info: CallInfo = { name, args: allArgs, ret: undefined, retText: undefined };
     const ret = res ? res.ret : '?';
     if (ret !== '?') {
       info.ret = argInt(ret);
       info.retText = ret;
     }
     this.sink.event(buildCallEvent(info, b));
-  }
-
-  private base(r: LineRecord, name: string, span: Span, endSpan: Span | undefined, pid: number | undefined, time: number | undefined): Base {
-    let ok = true;
-    let errno: string | undefined;
-    const res = r.result?.payload as ResultInfo | undefined;
-    const ret = res?.ret;
-    const err = res?.err;
-    if (err !== undefined) {
-      ok = false;
-      errno = err;
-    } else if (ret === undefined || res?.unavailable) ok = name === 'exit' || name === 'exit_group';
-    else if (ret.charCodeAt(0) === 63 /* ? */) ok = name === 'exit' || name === 'exit_group' || name === 'execve';
-    else if (ret.startsWith('-1')) {
-      const aux = res?.aux?.find((a) => a.startsWith('(errno'));
-      if (aux) {
-        ok = false;
-        errno = aux.slice(1, -1);
-      }
-    }
-    if (r.unfinished) ok = false;
-    // Every field in a fixed order: one hidden class for all bases keeps event construction fast.
-    const b: Base = {
-      span, endSpan, pid, tid: undefined, time, name, ok, errno,
-      durationSec: res?.duration, fdPath: undefined,
-    };
-    return b;
   }
 
   private flushPending(pid: number, p: PendingCall): void {
@@ -344,6 +350,44 @@ export class StraceParser implements TraceParser {
     // "+++ superseded by execve in pid N +++": this thread id is gone, the process lives on.
     this.sink.event({ kind: 'exit', span, name: 'superseded', ok: true, pid, time, threadOnly: true });
   }
+}
+
+/** The event fields every call has, from its result. */
+function baseOf(res: ResultInfo | undefined, unfinished: boolean, name: string, span: Span, endSpan: Span | undefined, pid: number | undefined, time: number | undefined): Base {
+  let ok = true;
+  let errno: string | undefined;
+  const ret = res?.ret;
+  const err = res?.err;
+  if (err !== undefined) {
+    ok = false;
+    errno = err;
+  } else if (ret === undefined || res?.unavailable) ok = name === 'exit' || name === 'exit_group';
+  else if (ret.charCodeAt(0) === 63 /* ? */) ok = name === 'exit' || name === 'exit_group' || name === 'execve';
+  else if (ret.startsWith('-1')) {
+    const aux = res?.aux?.find((a) => a.startsWith('(errno'));
+    if (aux) {
+      ok = false;
+      errno = aux.slice(1, -1);
+    }
+  }
+  if (unfinished) ok = false;
+  // Every field in a fixed order: one hidden class for all bases keeps event construction fast.
+  return { span, endSpan, pid, tid: undefined, time, name, ok, errno, durationSec: res?.duration, fdPath: undefined };
+}
+
+const ARGS = new ArgList();
+const NAMES = new Map<string, string>();
+
+/** The syscall name at text[start, end), one detached copy per distinct name (events outlive the chunk). */
+function internName(text: string, start: number, end: number): string {
+  const key = text.slice(start, end);
+  let name = NAMES.get(key);
+  if (name === undefined) {
+    name = detach(key);
+    if (NAMES.size > 4096) NAMES.clear();
+    NAMES.set(name, name);
+  }
+  return name;
 }
 
 /** The syscall name of a Call (`name(...`) or Resumed (`<... name resumed>...`) token. */

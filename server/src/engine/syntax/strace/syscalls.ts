@@ -10,7 +10,8 @@ export type Base = Omit<EventBase, 'seq'>;
 
 export interface CallInfo {
   name: string;
-  argsText: string;
+  /** The arguments: split already, or the text to split when the call is modelled. */
+  args: ArgList | string | undefined;
   ret: number | undefined;
   /** The return value as printed (`3</tmp/x>` under -y): decoded only by the calls that return an fd. */
   retText: string | undefined;
@@ -277,11 +278,15 @@ function io(kind: 'read' | 'write', a: ArgList, c: CallInfo, b: Base, offArg: st
   return ev(b, kind, { fd, offset, length: c.ret });
 }
 
+function argList(c: CallInfo): ArgList {
+  return typeof c.args === 'string' || c.args === undefined ? ARGS.reset(c.args ?? '') : c.args;
+}
+
 /** Builds the event for a completed call; unknown or cut-off calls become generic events. */
 export function buildCallEvent(c: CallInfo, b: Base): EventDraft {
   const h = handlers[c.name];
   if (h !== undefined && b.ok) {
-    const a = ARGS.reset(c.argsText);
+    const a = argList(c);
     const ev = h(a, c, b);
     if (ev !== undefined) {
       if ('fd' in ev && ev.fd !== undefined) {
@@ -292,7 +297,7 @@ export function buildCallEvent(c: CallInfo, b: Base): EventDraft {
     }
   }
   if (c.name === 'exit' || c.name === 'exit_group') {
-    const ev = handlers[c.name](ARGS.reset(c.argsText), c, b);
+    const ev = handlers[c.name](argList(c), c, b);
     if (ev !== undefined) return ev;
   }
   return ev(b, 'generic', {});

@@ -1,7 +1,8 @@
-// strace tokens. Coarse on purpose: the line leader, the whole argument list, the whole result and whole
-// non-call lines are one token each, so a typical line lexes to 5-6 tokens. Arguments are decoded later, and only for syscalls the model needs.
+// strace tokens. Coarse on purpose: a line that is one finished call (most lines) is a single CallLine token,
+// read in one pass; the other lines lex to a leader, the call with its arguments, the result, and whole-line
+// tokens for signals, exits and notes. Arguments are decoded later, and only for syscalls the model needs.
 import { createToken, Lexer, type CustomPatternMatcherFunc, type TokenType } from 'chevrotain';
-import { atLineStart, lineEnd, scanArgs, scanLeader, scanResult, type LeaderInfo, type ResultInfo } from './scan.js';
+import { atLineStart, COMMAS, lineEnd, scanArgs, scanCallLine, scanLeader, scanResult, type CallLineScan, type LeaderInfo, type ResultInfo } from './scan.js';
 
 /** Wraps a scanner returning an end offset into a Chevrotain custom pattern. */
 function matcher(scan: (text: string, offset: number) => number): CustomPatternMatcherFunc {
@@ -57,6 +58,23 @@ export const DumpLine = createToken({
   line_breaks: false,
 });
 /**
+ * A whole line that is one finished call: `[leader] name(args) = result`. Its payload (a CallLineScan) holds
+ * everything the parser needs, so the commonest line costs one token and no re-scan.
+ */
+export const CallLine = createToken({
+  name: 'CallLine',
+  pattern: (text, offset) => {
+    if (!atLineStart(text, offset)) return null;
+    const scan = scanCallLine(text, offset);
+    if (scan === undefined) return null;
+    const m = [text.substring(offset, scan.end)] as unknown as RegExpExecArray & { payload: CallLineScan };
+    m.payload = scan;
+    return m;
+  },
+  start_chars_hint: [' ', '[', ...'0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_'],
+  line_breaks: false,
+});
+/**
  * The whole line leader (pid prefix, timestamps, syscall number) as one token, decoded while it is scanned:
  * its payload is a LeaderInfo.
  */
@@ -84,7 +102,7 @@ export const Call = createToken({
   pattern: (text, offset) => {
     CALL_HEAD.lastIndex = offset;
     if (!CALL_HEAD.test(text)) return null;
-    return callTail(text, offset, scanArgs(text, CALL_HEAD.lastIndex));
+    return callTail(text, offset, CALL_HEAD.lastIndex);
   },
   start_chars_hint: [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_'],
   line_breaks: false,
@@ -96,7 +114,7 @@ export const Resumed = createToken({
     if (!text.startsWith('<... ', offset)) return null;
     const close = text.indexOf(' resumed>', offset + 5);
     if (close < 0 || close - offset > 80) return null;
-    return callTail(text, offset, scanArgs(text, close + 9));
+    return callTail(text, offset, close + 9);
   },
   start_chars_hint: ['<'],
   line_breaks: false,
@@ -104,7 +122,11 @@ export const Resumed = createToken({
 
 const CALL_HEAD = /[A-Za-z_][A-Za-z0-9_]*\(/y;
 
-function callTail(text: string, offset: number, argsEnd: number): RegExpExecArray | null {
+/** The token from `offset` to the end of the arguments that start at `argsStart` (their commas are not kept). */
+function callTail(text: string, offset: number, argsStart: number): RegExpExecArray | null {
+  const commas = COMMAS.n;
+  const argsEnd = scanArgs(text, argsStart);
+  COMMAS.n = commas;
   const closed = text.charCodeAt(argsEnd) === 41;
   const end = closed ? skipSpaces(text, argsEnd + 1, argsEnd) : argsEnd;
   const m = [text.substring(offset, end)] as unknown as RegExpExecArray & { payload: boolean };
@@ -139,11 +161,10 @@ export const CloseAfterUnfinished = createToken({ name: 'CloseAfterUnfinished', 
 export const Result = createToken({
   name: 'Result',
   pattern: (text, offset) => {
-    const out: { info?: ResultInfo } = {};
-    const end = scanResult(text, offset, out);
-    if (end <= offset) return null;
-    const m = [text.substring(offset, end)] as unknown as RegExpExecArray & { payload: ResultInfo };
-    m.payload = out.info!;
+    const info = scanResult(text, offset);
+    if (info === undefined) return null;
+    const m = [text.substring(offset, info.end)] as unknown as RegExpExecArray & { payload: ResultInfo };
+    m.payload = info;
     return m;
   },
   start_chars_hint: ['='],
@@ -152,7 +173,7 @@ export const Result = createToken({
 
 // One mode: the coarse tokens cannot be confused with each other, so no lexer modes need switching per line.
 export const allTokens: TokenType[] = [
-  StackFrame, DumpLine, Leader, WS, Newline, ProcessMsg, StraceMsg, Call, Resumed, Unfinished, Detached, Result,
+  CallLine, StackFrame, DumpLine, Leader, WS, Newline, ProcessMsg, StraceMsg, Call, Resumed, Unfinished, Detached, Result,
   CloseAfterUnfinished, SignalLine, ExitLine, Comment, Elision,
 ];
 
