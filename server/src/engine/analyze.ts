@@ -41,6 +41,7 @@ export function replayOptions(o: Partial<ReplayOptions>): ReplayOptions {
     granularity: o.granularity,
     mounts: o.mounts,
     record: o.record,
+    history: o.history,
     daemon: o.daemon,
   };
 }

@@ -1,6 +1,7 @@
 // One analysis per open document version and settings. A newer version cancels the older analysis; requests
-// share the one in flight. Page-state recording (for hovers and the timeline) and the per-mode replays (code
-// lens, Compare Cache Modes) are computed on first use, so the first diagnostics come as fast as possible.
+// share the one in flight. The analysis keeps the files' histories, from which a hover rebuilds its event's page
+// states; the recording of every event's page states (the page timeline) and the per-mode replays (code lens,
+// Compare Cache Modes) are computed on first use, so the first diagnostics come as fast as possible.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Analysis } from '../engine/analyze.js';
 import type { TraceEvent } from '../engine/events.js';
@@ -46,7 +47,7 @@ export class DocAnalysis {
     return this.analysis.findings;
   }
 
-  /** The same replay with per-event page states recorded. */
+  /** The same replay with every event's page states recorded (the page timeline). */
   recorded(): Promise<ReplayResult> {
     this.recording ??= replayAsync(this.analysis.events, { ...analyzeOptions(this.settings, this.languageId), record: true }, this.token).then((r) => r.replay);
     return this.recording;
@@ -108,7 +109,8 @@ export class Analyses {
     const reporter = big && this.progress ? await this.progress('Cache Replay: analysing trace') : undefined;
     let lastPct = -1;
     try {
-      const analysis = await analyzeAsync(text, { ...analyzeOptions(settings, doc.languageId), keepEvents: true }, cancel, (done, total) => {
+      // `history` keeps what hovers and go-to-definition need, rebuilt per event on demand.
+      const analysis = await analyzeAsync(text, { ...analyzeOptions(settings, doc.languageId), keepEvents: true, history: true }, cancel, (done, total) => {
         const pct = Math.floor((done / total) * 100);
         if (reporter && pct !== lastPct) {
           lastPct = pct;

@@ -5,9 +5,10 @@ import type { DocAnalysis } from './analyses.js';
 import { rangeOf } from './diagnostics.js';
 import { refAt } from './refs.js';
 
-export async function definition(doc: TextDocument, pos: Position, a: DocAnalysis): Promise<Location | null> {
+export function definition(doc: TextDocument, pos: Position, a: DocAnalysis): Location | null {
   if (!a.byLine.has(pos.line)) return null;
-  const r = await a.recorded();
+  const r = a.analysis.replay;
+  if (!r) return null;
   const hit = refAt(doc, pos, a, r);
   if (!hit || hit.ref.defSeq <= 0) return null;
   const def = r.sources.get(hit.ref.defSeq);

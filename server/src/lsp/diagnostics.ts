@@ -7,6 +7,9 @@ import type { ParseDiagnostic, Span } from '../engine/events.js';
 import type { Finding } from '../engine/rules/findings.js';
 import { RULES, type Severity } from '../engine/rules/rules.js';
 import type { CacheReplaySettings } from './protocol.js';
+import { lineLength } from './doc-lines.js';
+
+export { lineLength };
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -24,13 +27,6 @@ export function rangeOf(span: Span, doc: TextDocument | undefined): Range {
     return { start: { line: span.line, character: 0 }, end: { line: span.line, character: end } };
   }
   return { start: { line: span.line, character: span.start }, end: { line: span.line, character: end } };
-}
-
-export function lineLength(doc: TextDocument, line: number): number {
-  const start = doc.offsetAt({ line, character: 0 });
-  const next = line + 1 < doc.lineCount ? doc.offsetAt({ line: line + 1, character: 0 }) : doc.getText().length;
-  const text = doc.getText().slice(start, next);
-  return text.replace(/\r?\n$/, '').length;
 }
 
 export function findingDiagnostic(f: Finding, uri: string, doc: TextDocument | undefined): Diagnostic {

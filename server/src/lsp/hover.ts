@@ -71,10 +71,11 @@ function header(ev: TraceEvent, a: DocAnalysis): string {
   return bits.join(' · ');
 }
 
-export async function hover(doc: TextDocument, pos: Position, a: DocAnalysis): Promise<Hover | null> {
+export function hover(doc: TextDocument, pos: Position, a: DocAnalysis): Hover | null {
   const events = a.byLine.get(pos.line);
   if (!events || events.length === 0) return null;
-  const r = await a.recorded();
+  const r = a.analysis.replay;
+  if (!r) return null;
   const hit = refAt(doc, pos, a, r);
   const range = hit ? { start: { line: pos.line, character: hit.word.start }, end: { line: pos.line, character: hit.word.end } } : undefined;
   if (hit?.ref.what === 'fd') {
@@ -91,7 +92,7 @@ export async function hover(doc: TextDocument, pos: Position, a: DocAnalysis): P
   }
   const parts: string[] = [];
   for (const ev of events) {
-    const touches = r.touches.get(ev.seq) ?? [];
+    const touches = r.touchesAt(ev.seq);
     const finding = a.findings.find((f) => f.seq === ev.seq);
     const sections = [header(ev, a)];
     if (finding) sections.push(`⚠ **${finding.evidence === 'definite' ? 'data loss' : 'possible data loss'}** (${finding.rule}): ${finding.lostBytes} bytes ${formatRanges(finding.lostRanges)}`);

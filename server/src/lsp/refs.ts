@@ -4,6 +4,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TraceEvent } from '../engine/events.js';
 import type { Ref, ReplayResult } from '../engine/model/replay.js';
 import type { DocAnalysis } from './analyses.js';
+import { lineText } from './doc-lines.js';
 
 export interface Word {
   text: string;
@@ -29,9 +30,7 @@ export function numberAt(line: string, character: number): Word | undefined {
   return undefined;
 }
 
-export function lineText(doc: TextDocument, line: number): string {
-  return doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$/, '');
-}
+export { lineText };
 
 export interface RefHit {
   event: TraceEvent;
@@ -49,7 +48,7 @@ export function refAt(doc: TextDocument, pos: Position, a: DocAnalysis, r: Repla
     // Only inside the call (not the pid or timestamp columns before it).
     const callStart = event.span.line === pos.line ? event.span.start : event.endSpan?.line === pos.line ? event.endSpan.start : 0;
     if (word.start < callStart) continue;
-    for (const ref of r.refs.get(event.seq) ?? []) {
+    for (const ref of r.refsAt(event.seq)) {
       if (ref.value === word.value && (ref.what === 'addr' || !word.text.startsWith('0x'))) return { event, ref, word };
     }
   }

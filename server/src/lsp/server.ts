@@ -74,11 +74,6 @@ export function startServer(connection: Connection): void {
     };
   }
 
-  /** After diagnostics are out, record page states in the background so the first hover finds them ready. */
-  function prepareHovers(a: DocAnalysis): void {
-    setImmediate(() => void a.recorded().catch(() => undefined));
-  }
-
   function sendStatus(a: DocAnalysis): void {
     const status: StatusParams = {
       uri: a.uri, mode: a.settings.cacheMode, kernel: a.settings.kernel, format: a.analysis.format,
@@ -98,7 +93,6 @@ export function startServer(connection: Connection): void {
       if (!a || documents.get(uri)?.version !== a.version) return; // a newer version is on its way
       await connection.sendDiagnostics({ uri, version: a.version, diagnostics: diagnosticsOf(a.analysis, uri, doc, a.display) });
       sendStatus(a);
-      prepareHovers(a);
     } catch (e) {
       if (!(e instanceof Cancelled)) log(`analysis of ${uri} failed: ${(e as Error).stack ?? e}`);
     }
@@ -190,7 +184,6 @@ export function startServer(connection: Connection): void {
       const a = await analysisOf(params.textDocument.uri, token);
       if (!a) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
       sendStatus(a);
-      prepareHovers(a);
       return { kind: DocumentDiagnosticReportKind.Full, items: diagnosticsOf(a.analysis, a.uri, documents.get(a.uri), a.display) };
     } catch (e) {
       if (token.isCancellationRequested) {
@@ -209,13 +202,13 @@ export function startServer(connection: Connection): void {
   connection.onHover(safe('hover', async (params, token) => {
     const a = await analysisOf(params.textDocument.uri, token);
     const doc = documents.get(params.textDocument.uri);
-    return a && doc ? race(hover(doc, params.position, a), token) : null;
+    return a && doc ? hover(doc, params.position, a) : null;
   }));
 
   connection.onDefinition(safe('definition', async (params, token) => {
     const a = await analysisOf(params.textDocument.uri, token);
     const doc = documents.get(params.textDocument.uri);
-    return a && doc ? race(definition(doc, params.position, a), token) : null;
+    return a && doc ? definition(doc, params.position, a) : null;
   }));
 
   connection.onDocumentSymbol(safe('documentSymbol', async (params, token) => {

@@ -8,7 +8,10 @@
 //             reported as the program's view now following what survived. (One map fewer to update per write.)
 // Values are the seq of the event that last wrote each byte. Visible content is the cache on valid pages, else
 // the daemon's. When an invalidation drops dirty bytes the invalidating call did not rewrite, they are lost.
+import { FileHistory, Target, viewPages, type Clock, type PageView } from './file-history.js';
 import { alignOut, IntervalMap, subtract, type Segment } from './interval-map.js';
+
+export type { PageView };
 
 const NONE: Segment[] = [];
 import type { Granularity, WritePolicy } from './profiles.js';
@@ -44,14 +47,6 @@ export interface CacheContext {
   report(d: Divergence): void;
 }
 
-export interface PageView {
-  index: number;
-  start: number;
-  end: number;
-  valid: boolean;
-  dirty: Segment[];
-  daemon: Segment[];
-}
 
 export class FileCache {
   readonly dirty = new IntervalMap();
@@ -63,6 +58,7 @@ export class FileCache {
   /** Open file descriptions referring to this file, and live mappings of it. */
   openCount = 0;
   mapCount = 0;
+  history: FileHistory | undefined;
 
   constructor(readonly id: number, public name: string, private readonly ctx: CacheContext) {}
 
@@ -254,17 +250,17 @@ export class FileCache {
 
   /** Page states of pages [first, last] for hovers and the timeline. */
   view(first: number, last: number): PageView[] {
-    const ps = this.ctx.pageSize;
-    const out: PageView[] = [];
-    for (let p = first; p <= last; p++) {
-      const start = p * ps;
-      const end = start + ps;
-      out.push({
-        index: p, start, end, valid: this.valid.intersects(start, end),
-        dirty: this.dirty.segments(start, end),
-        daemon: this.daemon.segments(start, end),
-      });
-    }
-    return out;
+    return viewPages(this, this.ctx.pageSize, first, last);
+  }
+
+  /** From now on, keep the history of this cache (page states before and after any event, on demand). */
+  keepHistory(clock: Clock): FileHistory {
+    const h = new FileHistory(clock, this);
+    this.dirty.observer = this.daemon.observer = this.valid.observer = h;
+    this.dirty.target = Target.Dirty;
+    this.daemon.target = Target.Daemon;
+    this.valid.target = Target.Valid;
+    this.history = h;
+    return h;
   }
 }

@@ -24,7 +24,15 @@ function addRange(R: Float64Array, n: number, a: number, b: number, val: number)
 }
 const INFINITE = Number.POSITIVE_INFINITY;
 
+/** Told of every update of a map (a file's history). */
+export interface MapObserver {
+  update(target: number, start: number, end: number, value: number | undefined): void;
+}
+
 export class IntervalMap {
+  /** Set to keep a history of this map; `target` says which map it is to the observer. */
+  observer: MapObserver | undefined;
+  target = 0;
   private s = new Float64Array(4);
   private e = new Float64Array(4);
   private v = new Float64Array(4);
@@ -89,6 +97,7 @@ export class IntervalMap {
   /** Replaces everything in [start, end) with `value` (or nothing). */
   private splice(start: number, end: number, value: number | undefined): void {
     if (end <= start) return;
+    if (this.observer !== undefined) this.observer.update(this.target, start, end, value);
     let i = this.firstEndingAfter(start);
     const len = this.n;
     let { s, e, v } = this;

@@ -123,8 +123,13 @@ export interface ReplayOptions {
   granularity?: Granularity;
   /** Only files under these prefixes are modelled (the FUSE mounts); empty means every regular file. */
   mounts?: string[];
-  /** Record per-event page states for hovers and the timeline (the editor wants them; the CLI does not). */
+  /** Record every event's page states (the page timeline draws them all; the CLI wants none). */
   record?: boolean;
+  /**
+   * Keep what hovers and go-to-definition need at little cost: the fds and addresses each event used, and each
+   * file's history, from which `touchesAt` rebuilds an event's page states on demand.
+   */
+  history?: boolean;
   /** What the daemon's log of the same run says about the files' pages (correlation, `--fuse-log`). */
   daemon?: DaemonEvidence;
 }

@@ -8,6 +8,10 @@ import type {
 import type { FuseReplyEvent, VerifyEvent } from '../events.js';
 import { daemonFileFor, FuseSession, type DaemonFileEvidence } from './daemon.js';
 import { FileCache, type CacheContext, type Divergence, type PageView } from './file-cache.js';
+import type { Clock } from './file-history.js';
+import { RefLog, type Ref } from './ref-log.js';
+
+export type { Ref };
 import { AddressSpace, FdTable, OpenFile, Process, type Mapping } from './processes.js';
 import { PROFILES, type ProfileRules, type ReplayOptions, type WritePolicy } from './profiles.js';
 
@@ -33,14 +37,6 @@ export interface Touch {
   after: PageView[];
 }
 
-/** What an fd or address in an event referred to when the event happened. */
-export interface Ref {
-  what: 'fd' | 'addr';
-  value: number;
-  /** The open (or mmap) that created it. */
-  defSeq: number;
-  path: string;
-}
 
 export interface MappingInfo {
   seq: number;
@@ -90,7 +86,10 @@ export interface ReplayResult {
   mappings: MappingInfo[];
   /** Per-event page states (only with `record`). */
   touches: Map<number, Touch[]>;
-  refs: Map<number, Ref[]>;
+  /** The page states of the event `seq` (with `record` or `history`; empty otherwise). */
+  touchesAt(seq: number): Touch[];
+  /** The fds and addresses the event `seq` used (with `record` or `history`; empty otherwise). */
+  refsAt(seq: number): Ref[];
   /** seq → line, for every event. */
   lineOf(seq: number): number;
   /** What kind of event `seq` was, for describing provenance ('write' for writes, which keep no details). */
@@ -129,7 +128,7 @@ export class Replay {
   private readonly mappingInfos: MappingInfo[] = [];
   private readonly mappingBySeq = new Map<number, MappingInfo>();
   private readonly touches = new Map<number, Touch[]>();
-  private readonly refs = new Map<number, Ref[]>();
+  private readonly refs = new RefLog();
   private readonly verifies: VerifyInfo[] = [];
   private readonly fuse = new FuseSession();
   /** Synthetic seqs for stores that the correlated daemon log proves (they live in that log, not in this trace). */
@@ -138,6 +137,8 @@ export class Replay {
   private lines = new Int32Array(1024);
   private writeSources = new Uint8Array(1024);
   private pendingTouch: Array<{ file: FileCache; first: number; last: number; before: PageView[] }> = [];
+  /** The event being applied, for the files' histories. */
+  private readonly clock: Clock = { seq: 0 };
 
   constructor(readonly options: ReplayOptions) {
     this.rules = PROFILES[options.kernel];
@@ -184,6 +185,7 @@ export class Replay {
     let f = this.files.get(path);
     if (f === undefined) {
       f = new FileCache(this.fileList.length, path, this.cacheContext);
+      if (this.options.history) f.keepHistory(this.clock);
       this.files.set(path, f);
       this.fileList.push(f);
     }
@@ -231,15 +233,18 @@ export class Replay {
     this.sources.set(info.seq, info);
   }
 
-  private ref(seq: number, r: Ref): void {
-    if (!this.options.record) return;
-    const list = this.refs.get(seq);
-    if (list) list.push(r);
-    else this.refs.set(seq, [r]);
+  private ref(seq: number, what: 'fd' | 'addr', value: number, defSeq: number, path: string): void {
+    if (this.options.record || this.options.history) this.refs.add(seq, what, value, defSeq, path);
   }
 
   private touch(file: FileCache | undefined, start: number, end: number): void {
-    if (!this.options.record || file === undefined || end <= start) return;
+    if (file === undefined || end <= start) return;
+    if (!this.options.record) {
+      if (file.history === undefined) return;
+      const first = Math.floor(start / this.options.pageSize);
+      file.history.touch(first, Math.min(Math.ceil(end / this.options.pageSize) - 1, first + MAX_TOUCH_PAGES - 1));
+      return;
+    }
     const ps = this.options.pageSize;
     const first = Math.floor(start / ps);
     const last = Math.min(Math.ceil(end / ps) - 1, first + MAX_TOUCH_PAGES - 1);
@@ -266,6 +271,7 @@ export class Replay {
 
   apply(ev: TraceEvent): void {
     this.noteSeq(ev);
+    this.clock.seq = ev.seq;
     const p = this.proc(ev.pid);
     if (p.firstLine < 0) p.firstLine = ev.span.line;
     p.lastLine = Math.max(p.lastLine, ev.endSpan?.line ?? ev.span.line);
@@ -283,7 +289,7 @@ export class Replay {
         if (e) {
           e.ofd.direct = ev.direct;
           e.ofd.append = ev.append;
-          this.ref(ev.seq, { what: 'fd', value: ev.fd, defSeq: e.ofd.openSeq, path: e.ofd.path });
+          this.ref(ev.seq, 'fd', ev.fd, e.ofd.openSeq, e.ofd.path);
         }
         return;
       }
@@ -306,7 +312,7 @@ export class Replay {
       case 'lseek': {
         const o = this.ofd(p, ev.fd, ev.fdPath, ev.span.line);
         if (!o) return;
-        this.ref(ev.seq, { what: 'fd', value: ev.fd, defSeq: o.openSeq, path: o.path });
+        this.ref(ev.seq, 'fd', ev.fd, o.openSeq, o.path);
         if (ev.result !== undefined) o.pos = ev.result;
         else if (ev.whence === 'set') o.pos = ev.offset;
         else if (ev.whence === 'cur') o.pos += ev.offset;
@@ -414,14 +420,14 @@ export class Replay {
 
   private close(p: Process, ev: CloseEvent): void {
     const e = p.fds.fds.get(ev.fd);
-    if (e) this.ref(ev.seq, { what: 'fd', value: ev.fd, defSeq: e.ofd.openSeq, path: e.ofd.path });
+    if (e) this.ref(ev.seq, 'fd', ev.fd, e.ofd.openSeq, e.ofd.path);
     this.closeFd(p, ev.fd, ev.seq);
   }
 
   private dup(p: Process, ev: DupEvent): void {
     const e = p.fds.fds.get(ev.fd);
     if (!e || ev.fd === ev.newfd) return;
-    this.ref(ev.seq, { what: 'fd', value: ev.fd, defSeq: e.ofd.openSeq, path: e.ofd.path });
+    this.ref(ev.seq, 'fd', ev.fd, e.ofd.openSeq, e.ofd.path);
     this.closeFd(p, ev.newfd, ev.seq);
     e.ofd.refs++;
     p.fds.fds.set(ev.newfd, { ofd: e.ofd, cloexec: ev.cloexec });
@@ -484,7 +490,7 @@ export class Replay {
       if (o) {
         file = o.file;
         path = o.path;
-        this.ref(ev.seq, { what: 'fd', value: ev.fd, defSeq: o.openSeq, path: o.path });
+        this.ref(ev.seq, 'fd', ev.fd, o.openSeq, o.path);
       }
     }
     const writable = ev.prot.write && ev.shared;
@@ -610,14 +616,14 @@ export class Replay {
   }
 
   private munmap(p: Process, ev: MunmapEvent): void {
-    for (const m of p.vm.overlapping(ev.addr, ev.addr + ev.length)) this.ref(ev.seq, { what: 'addr', value: ev.addr, defSeq: m.seq, path: m.path ?? 'anonymous memory' });
+    for (const m of p.vm.overlapping(ev.addr, ev.addr + ev.length)) this.ref(ev.seq, 'addr', ev.addr, m.seq, m.path ?? 'anonymous memory');
     this.unmap(p, ev.addr, ev.addr + ev.length, ev.seq);
   }
 
   private mremap(p: Process, ev: MremapEvent): void {
     const old = p.vm.find(ev.oldAddr);
     if (!old) return;
-    this.ref(ev.seq, { what: 'addr', value: ev.oldAddr, defSeq: old.seq, path: old.path ?? 'anonymous memory' });
+    this.ref(ev.seq, 'addr', ev.oldAddr, old.seq, old.path ?? 'anonymous memory');
     const moved: Mapping = { ...old, start: ev.newAddr, end: ev.newAddr + ev.newLength };
     p.vm.remove(ev.oldAddr, ev.oldAddr + ev.oldLength);
     p.vm.add(moved);
@@ -660,7 +666,7 @@ export class Replay {
     }
     const flushes = ev.sync || (ev.async && this.rules.msyncAsyncFlushes);
     for (const { m, from, to } of this.fileRanges(p, start, end)) {
-      this.ref(ev.seq, { what: 'addr', value: ev.addr, defSeq: m.seq, path: m.path ?? 'anonymous memory' });
+      this.ref(ev.seq, 'addr', ev.addr, m.seq, m.path ?? 'anonymous memory');
       if (!m.file || !m.shared) continue;
       const ps = this.options.pageSize;
       const a = Math.floor(from / ps) * ps;
@@ -679,7 +685,7 @@ export class Replay {
       for (const { m, from, to } of ranges) {
         if (!m.file || !m.shared) continue;
         this.addSource({ seq: ev.seq, kind: 'store', name: ev.name, span: ev.span, fileId: m.file.id, mappingSeq: m.seq, range: [from, to] });
-        this.ref(ev.seq, { what: 'addr', value: ev.addr, defSeq: m.seq, path: m.path ?? '' });
+        this.ref(ev.seq, 'addr', ev.addr, m.seq, m.path ?? '');
         this.touch(m.file, from, to);
         m.file.store(ev.seq, from, to - from);
       }
@@ -707,7 +713,7 @@ export class Replay {
   private write(p: Process, ev: WriteEvent): void {
     const o = this.ofd(p, ev.fd, ev.fdPath, ev.span.line);
     if (!o) return;
-    this.ref(ev.seq, { what: 'fd', value: ev.fd, defSeq: o.openSeq, path: o.path });
+    this.ref(ev.seq, 'fd', ev.fd, o.openSeq, o.path);
     const f = o.file;
     let off = ev.offset;
     if (off === undefined) {
@@ -732,7 +738,7 @@ export class Replay {
   private read(p: Process, ev: ReadEvent): void {
     const o = this.ofd(p, ev.fd, ev.fdPath, ev.span.line);
     if (!o) return;
-    this.ref(ev.seq, { what: 'fd', value: ev.fd, defSeq: o.openSeq, path: o.path });
+    this.ref(ev.seq, 'fd', ev.fd, o.openSeq, o.path);
     let off = ev.offset;
     if (off === undefined) {
       off = o.pos;
@@ -749,7 +755,7 @@ export class Replay {
     let f: FileCache | undefined;
     if (ev.fd !== undefined) {
       const o = this.ofd(p, ev.fd, ev.fdPath, ev.span.line);
-      if (o) this.ref(ev.seq, { what: 'fd', value: ev.fd, defSeq: o.openSeq, path: o.path });
+      if (o) this.ref(ev.seq, 'fd', ev.fd, o.openSeq, o.path);
       f = o?.file;
     } else if (ev.path !== undefined) f = this.fileFor(this.resolve(p, ev.path, undefined, undefined));
     if (!f) return;
@@ -779,7 +785,7 @@ export class Replay {
     }
     const o = this.ofd(p, ev.fd, ev.fdPath, ev.span.line);
     if (!o) return;
-    this.ref(ev.seq, { what: 'fd', value: ev.fd, defSeq: o.openSeq, path: o.path });
+    this.ref(ev.seq, 'fd', ev.fd, o.openSeq, o.path);
     const f = o.file;
     if (!f) return;
     this.touchDirty(f);
@@ -790,12 +796,12 @@ export class Replay {
   private space(p: Process, ev: SpaceEvent): void {
     const o = this.ofd(p, ev.fd, ev.fdPath, ev.span.line);
     if (!o) return;
-    this.ref(ev.seq, { what: 'fd', value: ev.fd, defSeq: o.openSeq, path: o.path });
+    this.ref(ev.seq, 'fd', ev.fd, o.openSeq, o.path);
     if (ev.srcFd !== undefined) {
       // copy_file_range: the source's mapped writes are flushed first (FreeBSD vnode_pager_clean_sync, Linux writeback).
       const src = this.ofd(p, ev.srcFd, undefined, ev.span.line);
       if (src) {
-        this.ref(ev.seq, { what: 'fd', value: ev.srcFd, defSeq: src.openSeq, path: src.path });
+        this.ref(ev.seq, 'fd', ev.srcFd, src.openSeq, src.path);
         if (src.file) {
           this.touchDirty(src.file);
           src.file.flush();
@@ -831,10 +837,24 @@ export class Replay {
       processes: this.procList.map((p) => ({ pid: p.pid, parent: p.parent, firstLine: p.firstLine, lastLine: p.lastLine })),
       mappings: this.mappingInfos,
       touches: this.touches,
-      refs: this.refs,
+      touchesAt: (seq: number) => this.touchesAt(seq),
+      refsAt: (seq: number) => this.refs.at(seq),
       lineOf: (seq: number) => (seq < lines.length ? lines[seq] : -1),
       kindOf: (seq: number) => this.sources.get(seq)?.kind ?? (seq < this.writeSources.length && this.writeSources[seq] === 1 ? 'write' : 'unknown'),
     };
+  }
+
+  private touchesAt(seq: number): Touch[] {
+    if (this.options.record) return this.touches.get(seq) ?? [];
+    const out: Touch[] = [];
+    for (const f of this.fileList) {
+      if (f.history === undefined) continue;
+      for (const [first, last] of f.history.touchesAt(seq)) {
+        const { before, after } = f.history.around(seq, first, last, this.options.pageSize);
+        out.push({ fileId: f.id, firstPage: first, lastPage: last, before, after });
+      }
+    }
+    return out;
   }
 
   /** Name of a file by id (files keep their last path after renames). */
