@@ -19,8 +19,8 @@ export interface TestClient {
   close(): Promise<void>;
 }
 
-export async function startClient(options: { pull: boolean; settings?: Record<string, unknown>; progress?: boolean }): Promise<TestClient> {
-  const proc = spawn(process.execPath, [resolveRoot('server', 'out', 'server.cjs'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+export async function startClient(options: { pull: boolean; settings?: Record<string, unknown>; progress?: boolean; env?: Record<string, string> }): Promise<TestClient> {
+  const proc = spawn(process.execPath, [resolveRoot('server', 'out', 'server.cjs'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   const stderr: string[] = [];
   proc.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));

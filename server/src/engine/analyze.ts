@@ -27,6 +27,8 @@ export interface Analysis {
   diagnostics: ParseDiagnostic[];
   findings: Finding[];
   replay: ReplayResult | undefined;
+  /** Set on a snapshot taken while the analysis is still running: what the lines read so far show. */
+  partial?: boolean;
 }
 
 /** Lines longer than this are reported and skipped instead of lexed (no trace format prints them). */
@@ -139,6 +141,20 @@ export class TraceAnalysis implements EventSink {
       lines[i] = '';
     }
     return lines.join('\n');
+  }
+
+  /**
+   * What the lines fed so far show, without finishing: the parse diagnostics and the findings up to here are final
+   * (a loss is found at the call that causes it), later lines can only add to them. No events, no replay.
+   */
+  snapshot(): Analysis {
+    if (this.error || this.parser === undefined) {
+      return { format: undefined, error: this.error, events: [], eventCount: 0, lineCount: this.lines, diagnostics: [], findings: [], replay: undefined, partial: true };
+    }
+    return {
+      format: this.format, events: [], eventCount: this.seq, lineCount: this.lines,
+      diagnostics: this.diagnostics.slice(), findings: findingsOf(this.replay.finish()), replay: undefined, partial: true,
+    };
   }
 
   finish(): Analysis {

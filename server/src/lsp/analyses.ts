@@ -72,12 +72,26 @@ interface Entry {
   key: string;
   promise: Promise<DocAnalysis>;
   cancel: { isCancellationRequested: boolean };
+  /** The latest snapshot of a long analysis still running. */
+  partial: Analysis | undefined;
+  settled: boolean;
+  waiters: Array<(snapshot: Analysis | undefined) => void>;
 }
+
+/**
+ * A long analysis shows what it has found after FIRST_PARTIAL_MS, then again every PARTIAL_EVERY_MS.
+ * CACHEREPLAY_PARTIAL_MS sets both (tests use 0: a snapshot after every chunk).
+ */
+const PARTIAL_ENV = Number(process.env.CACHEREPLAY_PARTIAL_MS);
+const FIRST_PARTIAL_MS = Number.isFinite(PARTIAL_ENV) && PARTIAL_ENV >= 0 ? PARTIAL_ENV : 300;
+const PARTIAL_EVERY_MS = Number.isFinite(PARTIAL_ENV) && PARTIAL_ENV >= 0 ? PARTIAL_ENV : 1000;
 
 export class Analyses {
   private readonly entries = new Map<string, Entry>();
   /** Called for long analyses: returns a progress reporter, or undefined. */
   progress: ((title: string) => Promise<{ report(pct: number, msg: string): void; done(): void } | undefined>) | undefined;
+  /** Told of each snapshot of a long analysis (push clients publish them). */
+  onPartial: ((uri: string, version: number, snapshot: Analysis, settings: AnalysisSettings) => void) | undefined;
 
   get(doc: TextDocument, settings: AnalysisSettings): Promise<DocAnalysis> {
     const key = settingsKey(settings, doc.languageId);
@@ -85,10 +99,30 @@ export class Analyses {
     if (e && e.version === doc.version && e.key === key) return e.promise;
     if (e) e.cancel.isCancellationRequested = true;
     const cancel = { isCancellationRequested: false };
-    const promise = this.run(doc, settings, key, cancel);
-    this.entries.set(doc.uri, { version: doc.version, key, promise, cancel });
-    promise.catch(() => undefined);
-    return promise;
+    const entry: Entry = { version: doc.version, key, promise: undefined as unknown as Promise<DocAnalysis>, cancel, partial: undefined, settled: false, waiters: [] };
+    entry.promise = this.run(doc, settings, key, cancel, (snapshot) => {
+      entry.partial = snapshot;
+      for (const w of entry.waiters.splice(0)) w(snapshot);
+      if (this.entries.get(doc.uri) === entry) this.onPartial?.(doc.uri, doc.version, snapshot, settings);
+    });
+    this.entries.set(doc.uri, entry);
+    const settle = () => {
+      entry.settled = true;
+      for (const w of entry.waiters.splice(0)) w(undefined);
+    };
+    entry.promise.then(settle, settle);
+    return entry.promise;
+  }
+
+  /**
+   * The first snapshot of the running analysis of `uri` (see `get`), or undefined once the analysis has ended
+   * without one: a pull for a long analysis answers with what is known so far.
+   */
+  firstPartial(uri: string): Promise<Analysis | undefined> {
+    const e = this.entries.get(uri);
+    if (!e || e.settled) return Promise.resolve(undefined);
+    if (e.partial) return Promise.resolve(e.partial);
+    return new Promise((resolve) => e.waiters.push(resolve));
   }
 
   /** The latest finished-or-running analysis of a document, whatever its version. */
@@ -102,7 +136,7 @@ export class Analyses {
     this.entries.delete(uri);
   }
 
-  private async run(doc: TextDocument, settings: AnalysisSettings, key: string, cancel: CancelToken): Promise<DocAnalysis> {
+  private async run(doc: TextDocument, settings: AnalysisSettings, key: string, cancel: CancelToken, onPartial: (snapshot: Analysis) => void): Promise<DocAnalysis> {
     const text = doc.getText();
     const t0 = Date.now();
     const big = text.length > 2_000_000;
@@ -116,7 +150,7 @@ export class Analyses {
           lastPct = pct;
           reporter.report(pct, `${Math.round(done / 1e6)} of ${Math.round(total / 1e6)} MB`);
         }
-      });
+      }, { firstMs: FIRST_PARTIAL_MS, everyMs: PARTIAL_EVERY_MS, report: onPartial });
       return new DocAnalysis(doc.uri, doc.version, key, settings, doc.languageId, analysis, Date.now() - t0, cancel);
     } finally {
       reporter?.done();

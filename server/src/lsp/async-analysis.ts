@@ -33,16 +33,28 @@ export class Ticker {
   }
 }
 
-export async function analyzeAsync(text: string, options: AnalyzeOptions, token?: CancelToken, onProgress?: (done: number, total: number) => void): Promise<Analysis> {
+/** Snapshots of a long analysis: the first after `firstMs`, then one every `everyMs`. */
+export interface PartialResults {
+  firstMs: number;
+  everyMs: number;
+  report(snapshot: Analysis): void;
+}
+
+export async function analyzeAsync(text: string, options: AnalyzeOptions, token?: CancelToken, onProgress?: (done: number, total: number) => void, partial?: PartialResults): Promise<Analysis> {
   const a = new TraceAnalysis(options);
   const ticker = new Ticker(token);
   if (text.length === 0) a.push('');
   let done = 0;
+  let nextPartial = partial ? Date.now() + partial.firstMs : Number.POSITIVE_INFINITY;
   for (const chunk of textChunks(text)) {
     await ticker.tick();
     a.push(chunk);
     done += chunk.length;
     onProgress?.(done, text.length);
+    if (partial && done < text.length && Date.now() >= nextPartial) {
+      partial.report(a.snapshot());
+      nextPartial = Date.now() + partial.everyMs;
+    }
   }
   await ticker.tick();
   return a.finish();

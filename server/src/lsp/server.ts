@@ -5,7 +5,7 @@ import {
   ResponseError, TextDocuments, TextDocumentSyncKind, type CancellationToken, type Connection, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Analyses, Cancelled, type DocAnalysis } from './analyses.js';
+import { Analyses, Cancelled, DocAnalysis } from './analyses.js';
 import { analyzeTraceFile } from './analyze-file.js';
 import { codeLenses } from './code-lens.js';
 import { compareModes } from './compare-modes.js';
@@ -21,7 +21,7 @@ import {
 import { normalize, SettingsStore, type AnalysisSettings, type AttachedLog } from './settings.js';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { unreadableReason } from '../engine/analyze.js';
+import { unreadableReason, type Analysis } from '../engine/analyze.js';
 import { readDaemonLog } from '../engine/correlate.js';
 import { symbols } from './symbols.js';
 
@@ -49,12 +49,17 @@ export function startServer(connection: Connection): void {
     });
   }
 
-  async function analysisOf(uri: string, token?: CancellationToken): Promise<DocAnalysis | undefined> {
-    const doc = documents.get(uri);
-    if (!doc) return undefined;
+  async function settingsOf(uri: string): Promise<AnalysisSettings> {
     const s: AnalysisSettings = { ...(await settings.get(uri)) };
     const log = fuseLogs.get(uri);
     if (log) s.fuseLog = log;
+    return s;
+  }
+
+  async function analysisOf(uri: string, token?: CancellationToken): Promise<DocAnalysis | undefined> {
+    const doc = documents.get(uri);
+    if (!doc) return undefined;
+    const s = await settingsOf(uri);
     const a = await race(analyses.get(doc, s), token);
     // Display-only settings (showPossibleLosses, maxProblems) change without a re-analysis.
     a.display = s;
@@ -179,10 +184,28 @@ export function startServer(connection: Connection): void {
     if (!pullDiagnostics) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
+  // A long analysis shows what it has found so far: push clients get each snapshot published; a pull is answered
+  // with the first snapshot, and the client is asked to pull again once the analysis is done.
+  analyses.onPartial = (uri, version, snapshot, s) => {
+    const doc = documents.get(uri);
+    if (pullDiagnostics || !doc || doc.version !== version) return;
+    void connection.sendDiagnostics({ uri, version, diagnostics: diagnosticsOf(snapshot, uri, doc, s) });
+  };
+
   connection.languages.diagnostics.on(async (params, token) => {
     try {
-      const a = await analysisOf(params.textDocument.uri, token);
-      if (!a) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+      const uri = params.textDocument.uri;
+      const doc = documents.get(uri);
+      if (!doc) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+      const s = await settingsOf(uri);
+      const running = analyses.get(doc, s);
+      const first = await race(Promise.race<DocAnalysis | Analysis>([running, analyses.firstPartial(uri).then((p): Promise<DocAnalysis | Analysis> | Analysis => p ?? running)]), token);
+      if (!(first instanceof DocAnalysis)) {
+        void running.then(() => connection.languages.diagnostics.refresh(), () => undefined);
+        return { kind: DocumentDiagnosticReportKind.Full, items: diagnosticsOf(first, uri, doc, s) };
+      }
+      const a = first;
+      a.display = s;
       sendStatus(a);
       return { kind: DocumentDiagnosticReportKind.Full, items: diagnosticsOf(a.analysis, a.uri, documents.get(a.uri), a.display) };
     } catch (e) {
