@@ -99,16 +99,26 @@ export interface ReplayResult {
 const MAX_TOUCH_PAGES = 16;
 const NON_FILE = /^(socket|pipe|anon_inode|net|mnt|TCP|UDP|UNIX|NETLINK|UDPv6|TCPv6):|^\/(dev|proc|sys)\//;
 
+const normalized = new Map<string, string>();
+
 /** The absolute path with `.`, `..` and repeated slashes resolved, detached from the trace text. */
 function normalize(path: string): string {
-  if (!path.startsWith('/')) return detach(path);
-  const out: string[] = [];
-  for (const part of path.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') out.pop();
-    else out.push(part);
+  // The same few paths come back on every open: resolve each once.
+  let n = normalized.get(path);
+  if (n !== undefined) return n;
+  if (!path.startsWith('/')) n = detach(path);
+  else {
+    const out: string[] = [];
+    for (const part of path.split('/')) {
+      if (part === '' || part === '.') continue;
+      if (part === '..') out.pop();
+      else out.push(part);
+    }
+    n = `/${out.join('/')}`;
   }
-  return `/${out.join('/')}`;
+  if (normalized.size >= 4096) normalized.clear();
+  normalized.set(detach(path), n);
+  return n;
 }
 
 function join(dir: string, rel: string): string {

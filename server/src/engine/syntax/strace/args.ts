@@ -142,9 +142,15 @@ export function flagsOf(arg: string | undefined, table: Record<string, number>):
 }
 
 /** Finds `key=value` inside a struct or named-argument list (`{flags=CLONE_VM|..., ...}`, `flags=...`). */
+const fieldPatterns = new Map<string, RegExp>();
+
 export function fieldOf(text: string | undefined, key: string): string | undefined {
   if (text === undefined) return undefined;
-  const re = new RegExp(`(?:^|[{,\\s])${key}=`);
+  let re = fieldPatterns.get(key);
+  if (re === undefined) {
+    re = new RegExp(`(?:^|[{,\\s])${key}=`);
+    fieldPatterns.set(key, re);
+  }
   const m = re.exec(text);
   if (!m) return undefined;
   let i = m.index + m[0].length;

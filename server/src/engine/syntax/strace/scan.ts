@@ -1,5 +1,6 @@
 // Character scanners used by the strace token matchers and by the argument splitter.
 // They are hand-written loops over char codes because they run once per line on big traces.
+import { decodeCString } from '../text.js';
 
 const BACKSLASH = 92;
 const QUOTE = 34;
@@ -147,7 +148,10 @@ export class ArgList {
   private n = 0;
   private starts = new Int32Array(8);
   private ends = new Int32Array(8);
-  private cache: Array<string | undefined> = [];
+  /** at(i) cuts each argument once per split: values[i] is valid while stamps[i] === split. */
+  private values: string[] = [];
+  private stamps = new Int32Array(8);
+  private split_ = 1;
 
   /** Splits `text`, the arguments alone (no closing parenthesis). */
   reset(text: string): this {
@@ -162,7 +166,7 @@ export class ArgList {
   split(text: string, start: number, end: number, from: number, count: number): this {
     this.text = text;
     this.n = 0;
-    this.cache.length = 0;
+    this.split_++;
     let a = start;
     for (let k = 0; k < count; k++) {
       const c = COMMAS.at[from + k];
@@ -173,15 +177,21 @@ export class ArgList {
     return this;
   }
 
+  /** Adds text[a, b) trimmed of blanks. */
   private push(a: number, b: number): void {
     if (this.n === this.starts.length) {
-      const s = new Int32Array(this.n * 2);
-      s.set(this.starts);
-      this.starts = s;
-      const e = new Int32Array(this.n * 2);
-      e.set(this.ends);
-      this.ends = e;
+      const grow = (x: Int32Array) => {
+        const y = new Int32Array(this.n * 2);
+        y.set(x);
+        return y;
+      };
+      this.starts = grow(this.starts);
+      this.ends = grow(this.ends);
+      this.stamps = grow(this.stamps);
     }
+    const t = this.text;
+    while (a < b && isBlankChar(t.charCodeAt(a))) a++;
+    while (b > a && isBlankChar(t.charCodeAt(b - 1))) b--;
     this.starts[this.n] = a;
     this.ends[this.n] = b;
     this.n++;
@@ -193,12 +203,48 @@ export class ArgList {
 
   at(i: number): string | undefined {
     if (i >= this.n) return undefined;
-    let v = this.cache[i];
-    if (v === undefined) {
-      v = this.text.slice(this.starts[i], this.ends[i]).trim();
-      this.cache[i] = v;
+    if (this.stamps[i] !== this.split_) {
+      this.values[i] = this.text.slice(this.starts[i], this.ends[i]);
+      this.stamps[i] = this.split_;
     }
-    return v;
+    return this.values[i];
+  }
+
+  /**
+   * A plain decimal argument (`42`, or a decorated fd `3</path>`) read in place, without cutting it out; undefined
+   * for anything else, which `argInt(at(i))` then decodes.
+   */
+  decimal(i: number): number | undefined {
+    if (i >= this.n) return undefined;
+    const t = this.text;
+    const a = this.starts[i];
+    const b = this.ends[i];
+    let v = 0;
+    let j = a;
+    for (; j < b && j - a < 15; j++) {
+      const c = t.charCodeAt(j);
+      if (c < 48 || c > 57) break;
+      v = v * 10 + (c - 48);
+    }
+    if (j === a || (j - a > 1 && t.charCodeAt(a) === 48)) return undefined; // none, or octal
+    return j === b || t.charCodeAt(j) === LT ? v : undefined;
+  }
+
+  /**
+   * The path of an fd decoration (`3</tmp/x>` → `/tmp/x`, `-yy` device suffixes dropped), undefined when the
+   * argument has none. Cut straight from the text (a slice costs no copy); what keeps it past the chunk detaches it.
+   */
+  decoration(i: number): string | undefined {
+    if (i >= this.n) return undefined;
+    const t = this.text;
+    const a = this.starts[i];
+    const b = this.ends[i];
+    if (b - a < 3 || t.charCodeAt(b - 1) !== GT) return undefined;
+    const lt = t.indexOf('<', a);
+    if (lt <= a || lt >= b) return undefined;
+    const nested = t.indexOf('<', lt + 1);
+    const raw = t.slice(lt + 1, nested > 0 && nested < b ? nested : b - 1);
+    return raw.indexOf('\\') < 0 ? raw : decodeCString(raw);
   }
 
   find(pred: (arg: string) => boolean): string | undefined {
@@ -208,6 +254,10 @@ export class ArgList {
     }
     return undefined;
   }
+}
+
+function isBlankChar(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
 }
 
 function isBlank(text: string, start: number, end: number): boolean {

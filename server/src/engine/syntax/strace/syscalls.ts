@@ -33,6 +33,11 @@ function ev<K extends EventDraft['kind']>(b: Base, kind: K, fields: Fields<K>): 
   return e as unknown as EventDraft;
 }
 
+/** An integer argument: read in place when it is plain decimal (most are), else decoded. */
+function int(a: ArgList, i: number): number | undefined {
+  return a.decimal(i) ?? argInt(a.at(i));
+}
+
 function openFlags(text: string | undefined): OpenFlags {
   const f = flagsOf(text, LINUX_FLAG_BITS.open);
   const write = f.has('O_WRONLY') || f.has('O_RDWR');
@@ -71,7 +76,7 @@ const handlers: Record<string, Handler> = {
   openat: (a, c, b) => needs(a, 3) ? open(b, c, argString(a.at(1))?.value, argInt(a.at(0)), a.at(0), openFlags(a.at(2))) : undefined,
   openat2: (a, c, b) => needs(a, 3) ? open(b, c, argString(a.at(1))?.value, argInt(a.at(0)), a.at(0), openFlags(fieldOf(a.at(2), 'flags'))) : undefined,
   creat: (a, c, b) => needs(a, 1) ? open(b, c, argString(a.at(0))?.value, undefined, undefined, openFlags('O_WRONLY|O_CREAT|O_TRUNC')) : undefined,
-  close: (a, _c, b) => { const fd = argInt(a.at(0)); return fd === undefined ? undefined : ev(b, 'close', { fd }); },
+  close: (a, _c, b) => { const fd = int(a, 0); return fd === undefined ? undefined : ev(b, 'close', { fd }); },
   dup: (a, c, b) => { const fd = argInt(a.at(0)); return fd === undefined || c.ret === undefined ? undefined : ev(b, 'dup', { fd, newfd: c.ret, cloexec: false }); },
   dup2: (a, _c, b) => { const fd = argInt(a.at(0)); const nfd = argInt(a.at(1)); return fd === undefined || nfd === undefined ? undefined : ev(b, 'dup', { fd, newfd: nfd, cloexec: false }); },
   dup3: (a, _c, b) => { const fd = argInt(a.at(0)); const nfd = argInt(a.at(1)); return fd === undefined || nfd === undefined ? undefined : ev(b, 'dup', { fd, newfd: nfd, cloexec: (a.at(2) ?? '').includes('O_CLOEXEC') }); },
@@ -116,18 +121,18 @@ const handlers: Record<string, Handler> = {
     const f = flagsOf(a.at(2), LINUX_FLAG_BITS.msync);
     return ev(b, 'msync', { addr, length: len, sync: f.has('MS_SYNC'), async: f.has('MS_ASYNC'), invalidate: f.has('MS_INVALIDATE') });
   },
-  write: (a, c, b) => io('write', a, c, b, undefined),
-  writev: (a, c, b) => io('write', a, c, b, undefined),
-  pwrite64: (a, c, b) => io('write', a, c, b, a.at(3)),
-  pwrite: (a, c, b) => io('write', a, c, b, a.at(3)),
-  pwritev: (a, c, b) => io('write', a, c, b, a.at(3)),
-  pwritev2: (a, c, b) => io('write', a, c, b, a.at(3)),
-  read: (a, c, b) => io('read', a, c, b, undefined),
-  readv: (a, c, b) => io('read', a, c, b, undefined),
-  pread64: (a, c, b) => io('read', a, c, b, a.at(3)),
-  pread: (a, c, b) => io('read', a, c, b, a.at(3)),
-  preadv: (a, c, b) => io('read', a, c, b, a.at(3)),
-  preadv2: (a, c, b) => io('read', a, c, b, a.at(3)),
+  write: (a, c, b) => io('write', a, c, b, -1),
+  writev: (a, c, b) => io('write', a, c, b, -1),
+  pwrite64: (a, c, b) => io('write', a, c, b, 3),
+  pwrite: (a, c, b) => io('write', a, c, b, 3),
+  pwritev: (a, c, b) => io('write', a, c, b, 3),
+  pwritev2: (a, c, b) => io('write', a, c, b, 3),
+  read: (a, c, b) => io('read', a, c, b, -1),
+  readv: (a, c, b) => io('read', a, c, b, -1),
+  pread64: (a, c, b) => io('read', a, c, b, 3),
+  pread: (a, c, b) => io('read', a, c, b, 3),
+  preadv: (a, c, b) => io('read', a, c, b, 3),
+  preadv2: (a, c, b) => io('read', a, c, b, 3),
   sendfile: (a, c, b) => {
     // sendfile(out, in, [off], count): the written side is what can touch a page cache we model.
     const out = argInt(a.at(0));
@@ -135,7 +140,7 @@ const handlers: Record<string, Handler> = {
     return ev(b, 'write', { fd: out, length: c.ret });
   },
   lseek: (a, c, b) => {
-    const fd = argInt(a.at(0)); const off = argInt(a.at(1));
+    const fd = int(a, 0); const off = int(a, 1);
     if (fd === undefined || off === undefined) return undefined;
     return ev(b, 'lseek', { fd, offset: off, result: c.ret, whence: whence(a.at(2)) });
   },
@@ -180,7 +185,7 @@ const handlers: Record<string, Handler> = {
     if (addr === undefined || len === undefined) return undefined;
     return ev(b, 'advise', { addr, offset: 0, length: len, advice: a.at(2) ?? '' });
   },
-  fstat: (a, _c, b) => statOf(b, argInt(a.at(0)), undefined, a.at(1), 'st_'),
+  fstat: (a, _c, b) => statOf(b, int(a, 0), undefined, a.at(1), 'st_'),
   stat: (a, _c, b) => statOf(b, undefined, argString(a.at(0))?.value, a.at(1), 'st_'),
   newfstatat: (a, _c, b) => {
     const p = argString(a.at(1))?.value;
@@ -251,13 +256,13 @@ function whence(arg: string | undefined): 'set' | 'cur' | 'end' | 'data' | 'hole
 }
 
 function sync(a: ArgList, b: Base, how: 'fsync' | 'fdatasync'): EventDraft | undefined {
-  const fd = argInt(a.at(0));
+  const fd = int(a, 0);
   return fd === undefined ? undefined : ev(b, 'sync', { fd, how });
 }
 
 function mmap(a: ArgList, c: CallInfo, b: Base, offsetUnit: number): EventDraft | undefined {
   if (!needs(a, 6) || c.ret === undefined) return undefined;
-  const length = argInt(a.at(1)); const fd = argInt(a.at(4)); const off = argInt(a.at(5));
+  const length = int(a, 1); const fd = int(a, 4); const off = int(a, 5);
   if (length === undefined || fd === undefined || off === undefined) return undefined;
   const f = flagsOf(a.at(3), LINUX_FLAG_BITS.map);
   return ev(b, 'mmap', {
@@ -266,16 +271,23 @@ function mmap(a: ArgList, c: CallInfo, b: Base, offsetUnit: number): EventDraft 
   });
 }
 
-function io(kind: 'read' | 'write', a: ArgList, c: CallInfo, b: Base, offArg: string | undefined): EventDraft | undefined {
-  const fd = argInt(a.at(0));
+function io(kind: 'read' | 'write', a: ArgList, c: CallInfo, b: Base, offArg: number): EventDraft | undefined {
+  const fd = int(a, 0);
   if (fd === undefined || c.ret === undefined || c.ret < 0) return undefined;
   let offset: number | undefined;
-  if (offArg !== undefined) {
-    offset = argInt(offArg);
+  if (offArg >= 0) {
+    if (offArg >= a.length) return undefined;
+    offset = int(a, offArg);
     if (offset === undefined) return undefined;
     if (offset === -1) offset = undefined; // pwritev2/preadv2 with offset -1 use the file position
   }
-  return ev(b, kind, { fd, offset, length: c.ret });
+  // The commonest events: fields assigned in place, in one order, for one hidden class per kind.
+  const e = b as Record<string, unknown>;
+  e.kind = kind;
+  e.fd = fd;
+  e.offset = offset;
+  e.length = c.ret;
+  return e as unknown as EventDraft;
 }
 
 function argList(c: CallInfo): ArgList {
@@ -290,7 +302,7 @@ export function buildCallEvent(c: CallInfo, b: Base): EventDraft {
     const ev = h(a, c, b);
     if (ev !== undefined) {
       if ('fd' in ev && ev.fd !== undefined) {
-        const fdPath = argDecoration(ev.kind === 'mmap' ? a.at(4) : ev.kind === 'space' && ev.srcFd !== undefined ? a.at(2) : a.at(0));
+        const fdPath = a.decoration(ev.kind === 'mmap' ? 4 : ev.kind === 'space' && ev.srcFd !== undefined ? 2 : 0);
         if (fdPath !== undefined) ev.fdPath = fdPath;
       }
       return ev;
