@@ -2,6 +2,7 @@
 // "this event touched pages first..last" mark, in event order, with a snapshot of the maps now and then. The page
 // states before and after any event are rebuilt on demand from the nearest snapshot, so a hover costs a few
 // milliseconds and the replay never builds page views for events nobody looks at.
+import { lowerBound, withRoom } from '../typed-arrays.js';
 import { IntervalMap, type MapObserver, type Segment } from './interval-map.js';
 
 /** The replay's current event, shared by the histories of all files. */
@@ -78,11 +79,7 @@ export class FileHistory implements MapObserver {
   }
 
   private push(target: number, start: number, end: number, value: number): void {
-    if ((this.n + 1) * FIELDS > this.log.length) {
-      const l = new Float64Array(this.log.length * 2);
-      l.set(this.log);
-      this.log = l;
-    }
+    this.log = withRoom(this.log, (this.n + 1) * FIELDS);
     const o = this.n * FIELDS;
     this.log[o] = this.clock.seq;
     this.log[o + 1] = target;
@@ -94,14 +91,7 @@ export class FileHistory implements MapObserver {
 
   /** Index of the first entry whose seq is >= seq. */
   private firstAt(seq: number): number {
-    let lo = 0;
-    let hi = this.n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.log[mid * FIELDS] < seq) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(this.n, seq, (i) => this.log[i * FIELDS]);
   }
 
   /** The pages the event `seq` touched, as [first, last] pairs without repeats. */
@@ -119,14 +109,8 @@ export class FileHistory implements MapObserver {
 
   /** The maps as they were after the entries before index `entry`. */
   private mapsAt(entry: number): CacheMaps {
-    let s: Snapshot | undefined;
-    for (let lo = 0, hi = this.snapshots.length - 1; lo <= hi; ) {
-      const mid = (lo + hi) >>> 1;
-      if (this.snapshots[mid].entry <= entry) {
-        s = this.snapshots[mid];
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
+    // The last snapshot taken at or before `entry`.
+    const s: Snapshot | undefined = this.snapshots[lowerBound(this.snapshots.length, entry + 1, (i) => this.snapshots[i].entry) - 1];
     const maps = s ? { dirty: s.maps.dirty.clone(), daemon: s.maps.daemon.clone(), valid: s.maps.valid.clone() } : { dirty: new IntervalMap(), daemon: new IntervalMap(), valid: new IntervalMap() };
     this.apply(maps, s ? s.entry : 0, entry);
     return maps;

@@ -2,6 +2,7 @@
 // plain membership). Adjacent ranges with the same value are merged. Three parallel Float64Arrays hold the
 // ranges: a lookup is a binary search and an update shifts the tail with one memmove (copyWithin), which stays
 // cheap for the thousands of fragments a file of random writes accumulates.
+import { withRoom } from '../typed-arrays.js';
 
 export interface Segment {
   start: number;
@@ -82,22 +83,14 @@ export class IntervalMap {
   }
 
   private grow(min: number): void {
-    let cap = this.s.length;
-    while (cap < min) cap *= 2;
-    const g = (a: Float64Array) => {
-      const b = new Float64Array(cap);
-      b.set(a.subarray(0, this.n));
-      return b;
-    };
-    this.s = g(this.s);
-    this.e = g(this.e);
-    this.v = g(this.v);
+    this.s = withRoom(this.s, min);
+    this.e = withRoom(this.e, min);
+    this.v = withRoom(this.v, min);
   }
 
   /** Replaces everything in [start, end) with `value` (or nothing). */
   private splice(start: number, end: number, value: number | undefined): void {
     if (end <= start) return;
-    if (this.observer !== undefined) this.observer.update(this.target, start, end, value);
     let i = this.firstEndingAfter(start);
     const len = this.n;
     let { s, e, v } = this;
@@ -105,6 +98,7 @@ export class IntervalMap {
     let j = i;
     while (j < len && s[j] < end) j++;
     if (value === undefined && i === j) return;
+    if (this.observer !== undefined) this.observer.update(this.target, start, end, value);
     // Up to three replacement entries: left remnant, the new range, right remnant (merged when equal).
     const R = SCRATCH;
     let n = 0;

@@ -1,6 +1,7 @@
 // Replays normalised events in order against processes, fd tables, mappings and per-file page caches.
 // Streaming: events are applied one at a time and need not be kept, so the CLI can replay traces of any size.
 import { detach } from '../detach.js';
+import { withRoom } from '../typed-arrays.js';
 import type {
   CloseEvent, DupEvent, EventKind, ExecEvent, ExitEvent, ForkEvent, MmapEvent, MprotectEvent, MremapEvent, MsyncEvent,
   MunmapEvent, OpenEvent, ReadEvent, SpaceEvent, Span, StoreEvent, SyncEvent, TraceEvent, TruncateEvent, WriteEvent,
@@ -227,15 +228,8 @@ export class Replay {
   // ------------------------------------------------------------------ recording
 
   private noteSeq(ev: TraceEvent): void {
-    if (ev.seq >= this.lines.length) {
-      const grow = (n: number) => Math.max(n * 2, ev.seq + 1);
-      const l = new Int32Array(grow(this.lines.length));
-      l.set(this.lines);
-      this.lines = l;
-      const w = new Uint8Array(l.length);
-      w.set(this.writeSources);
-      this.writeSources = w;
-    }
+    this.lines = withRoom(this.lines, ev.seq + 1);
+    this.writeSources = withRoom(this.writeSources, ev.seq + 1);
     this.lines[ev.seq] = ev.span.line;
   }
 

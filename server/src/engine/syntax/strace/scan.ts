@@ -1,5 +1,6 @@
 // Character scanners used by the strace token matchers and by the argument splitter.
 // They are hand-written loops over char codes because they run once per line on big traces.
+import { withRoom } from '../../typed-arrays.js';
 import { decodeCString } from '../text.js';
 
 const BACKSLASH = 92;
@@ -61,11 +62,7 @@ function isDecorationStart(text: string, i: number): boolean {
 export const COMMAS = { at: new Int32Array(1 << 12), n: 0 };
 
 function pushComma(i: number): void {
-  if (COMMAS.n === COMMAS.at.length) {
-    const a = new Int32Array(COMMAS.at.length * 2);
-    a.set(COMMAS.at);
-    COMMAS.at = a;
-  }
+  COMMAS.at = withRoom(COMMAS.at, COMMAS.n + 1);
   COMMAS.at[COMMAS.n++] = i;
 }
 
@@ -179,16 +176,9 @@ export class ArgList {
 
   /** Adds text[a, b) trimmed of blanks. */
   private push(a: number, b: number): void {
-    if (this.n === this.starts.length) {
-      const grow = (x: Int32Array) => {
-        const y = new Int32Array(this.n * 2);
-        y.set(x);
-        return y;
-      };
-      this.starts = grow(this.starts);
-      this.ends = grow(this.ends);
-      this.stamps = grow(this.stamps);
-    }
+    this.starts = withRoom(this.starts, this.n + 1);
+    this.ends = withRoom(this.ends, this.n + 1);
+    this.stamps = withRoom(this.stamps, this.n + 1);
     const t = this.text;
     while (a < b && isBlankChar(t.charCodeAt(a))) a++;
     while (b > a && isBlankChar(t.charCodeAt(b - 1))) b--;
