@@ -34,7 +34,7 @@ async function session(pull) {
   // The status notification comes with the complete analysis; a pull client is asked to pull again.
   let completed;
   const gotComplete = new Promise((resolve) => { completed = resolve; });
-  conn.onNotification('cachereplay/status', (p) => { if (p.uri === uri) completed(performance.now()); });
+  conn.onNotification('cachereplay/status', (p) => { if (p.uri === uri && !p.partial) completed(performance.now()); });
   let refreshed;
   const gotRefresh = new Promise((resolve) => { refreshed = resolve; });
   conn.onRequest('workspace/diagnostic/refresh', () => { refreshed(); return null; });

@@ -21,8 +21,12 @@ export class ModeStatus implements vscode.Disposable {
     this.render();
   }
 
+  /** How many partial results (snapshots of a long analysis) each document has shown (for tests). */
+  readonly partials = new Map<string, number>();
+
   update(p: StatusParams): void {
     this.last.set(p.uri, p);
+    if (p.partial) this.partials.set(p.uri, (this.partials.get(p.uri) ?? 0) + 1);
     this.render();
   }
 
@@ -42,11 +46,11 @@ export class ModeStatus implements vscode.Disposable {
     const kernel = cfg.get<string>('kernel', 'freebsd');
     const s = this.last.get(doc.uri.toString());
     const current = s && s.mode === mode && s.kernel === kernel ? s : undefined;
-    const found = current ? (current.errors + current.warnings > 0 ? ` $(warning) ${current.errors + current.warnings}` : ' $(check)') : '';
+    const found = !current ? '' : current.partial ? ` $(sync~spin) ${current.errors + current.warnings}` : current.errors + current.warnings > 0 ? ` $(warning) ${current.errors + current.warnings}` : ' $(check)';
     this.item.text = `$(database) ${mode} · ${kernel}${current?.fuseLog ? ' $(link)' : ''}${found}`;
     this.item.tooltip = new vscode.MarkdownString(
       `**Cache Replay**: replaying under **${mode}** (${kernel})` +
-      (current ? `\n\n${current.errors} data loss, ${current.warnings} possible data loss · ${current.format ?? 'unknown format'} · ${current.ms} ms` : '') +
+      (current ? `\n\n${current.errors} data loss, ${current.warnings} possible data loss${current.partial ? ' so far (still analysing)' : ''} · ${current.format ?? 'unknown format'} · ${current.ms} ms` : '') +
       (current?.fuseLog ? `\n\ncorrelated with ${vscode.workspace.asRelativePath(vscode.Uri.parse(current.fuseLog))}` : '') +
       '\n\nClick to replay under another cache mode.',
     );

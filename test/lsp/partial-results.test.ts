@@ -45,6 +45,11 @@ describe('partial results of a long analysis', () => {
       }
       assert.ok(published[0].length < final.length);
       assert.equal(published.at(-1)!.length, expected);
+      // The status notifications say which counts are partial; the last one is the complete analysis.
+      const statuses = c.notifications.filter((n) => n.method === 'cachereplay/status').map((n) => n.params as { partial?: boolean; warnings: number });
+      assert.ok(statuses.some((s) => s.partial === true));
+      assert.equal(statuses.at(-1)!.partial, undefined);
+      assert.equal(statuses.at(-1)!.warnings, expected);
     } finally {
       await c.close();
     }

@@ -91,7 +91,7 @@ export class Analyses {
   /** Called for long analyses: returns a progress reporter, or undefined. */
   progress: ((title: string) => Promise<{ report(pct: number, msg: string): void; done(): void } | undefined>) | undefined;
   /** Told of each snapshot of a long analysis (push clients publish them). */
-  onPartial: ((uri: string, version: number, snapshot: Analysis, settings: AnalysisSettings) => void) | undefined;
+  onPartial: ((uri: string, version: number, snapshot: Analysis, settings: AnalysisSettings, ms: number) => void) | undefined;
 
   get(doc: TextDocument, settings: AnalysisSettings): Promise<DocAnalysis> {
     const key = settingsKey(settings, doc.languageId);
@@ -100,10 +100,10 @@ export class Analyses {
     if (e) e.cancel.isCancellationRequested = true;
     const cancel = { isCancellationRequested: false };
     const entry: Entry = { version: doc.version, key, promise: undefined as unknown as Promise<DocAnalysis>, cancel, partial: undefined, settled: false, waiters: [] };
-    entry.promise = this.run(doc, settings, key, cancel, (snapshot) => {
+    entry.promise = this.run(doc, settings, key, cancel, (snapshot, ms) => {
       entry.partial = snapshot;
       for (const w of entry.waiters.splice(0)) w(snapshot);
-      if (this.entries.get(doc.uri) === entry) this.onPartial?.(doc.uri, doc.version, snapshot, settings);
+      if (this.entries.get(doc.uri) === entry) this.onPartial?.(doc.uri, doc.version, snapshot, settings, ms);
     });
     this.entries.set(doc.uri, entry);
     const settle = () => {
@@ -136,7 +136,7 @@ export class Analyses {
     this.entries.delete(uri);
   }
 
-  private async run(doc: TextDocument, settings: AnalysisSettings, key: string, cancel: CancelToken, onPartial: (snapshot: Analysis) => void): Promise<DocAnalysis> {
+  private async run(doc: TextDocument, settings: AnalysisSettings, key: string, cancel: CancelToken, onPartial: (snapshot: Analysis, ms: number) => void): Promise<DocAnalysis> {
     const text = doc.getText();
     const t0 = Date.now();
     const big = text.length > 2_000_000;
@@ -150,7 +150,7 @@ export class Analyses {
           lastPct = pct;
           reporter.report(pct, `${Math.round(done / 1e6)} of ${Math.round(total / 1e6)} MB`);
         }
-      }, { firstMs: FIRST_PARTIAL_MS, everyMs: PARTIAL_EVERY_MS, report: onPartial });
+      }, { firstMs: FIRST_PARTIAL_MS, everyMs: PARTIAL_EVERY_MS, report: (snapshot) => onPartial(snapshot, Date.now() - t0) });
       return new DocAnalysis(doc.uri, doc.version, key, settings, doc.languageId, analysis, Date.now() - t0, cancel);
     } finally {
       reporter?.done();

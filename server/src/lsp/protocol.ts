@@ -105,6 +105,8 @@ export interface StatusParams {
   ms: number;
   /** The attached FUSE log, if any. */
   fuseLog?: string;
+  /** Set while the analysis is still running: the counts so far, `ms` since it began. */
+  partial?: boolean;
 }
 
 export const StatusNotification = 'cachereplay/status';

@@ -80,12 +80,17 @@ export function startServer(connection: Connection): void {
   }
 
   function sendStatus(a: DocAnalysis): void {
+    statusOf(a.uri, a.analysis, a.settings, a.ms);
+  }
+
+  function statusOf(uri: string, analysis: Analysis, s: AnalysisSettings, ms: number): void {
     const status: StatusParams = {
-      uri: a.uri, mode: a.settings.cacheMode, kernel: a.settings.kernel, format: a.analysis.format,
-      errors: a.findings.filter((f) => f.severity === 'error').length,
-      warnings: a.findings.filter((f) => f.severity === 'warning').length,
-      ms: a.ms,
-      ...(a.settings.fuseLog ? { fuseLog: a.settings.fuseLog.uri } : {}),
+      uri, mode: s.cacheMode, kernel: s.kernel, format: analysis.format,
+      errors: analysis.findings.filter((f) => f.severity === 'error').length,
+      warnings: analysis.findings.filter((f) => f.severity === 'warning').length,
+      ms,
+      ...(s.fuseLog ? { fuseLog: s.fuseLog.uri } : {}),
+      ...(analysis.partial ? { partial: true } : {}),
     };
     void connection.sendNotification(StatusNotification, status);
   }
@@ -186,10 +191,11 @@ export function startServer(connection: Connection): void {
 
   // A long analysis shows what it has found so far: push clients get each snapshot published; a pull is answered
   // with the first snapshot, and the client is asked to pull again once the analysis is done.
-  analyses.onPartial = (uri, version, snapshot, s) => {
+  analyses.onPartial = (uri, version, snapshot, s, ms) => {
     const doc = documents.get(uri);
-    if (pullDiagnostics || !doc || doc.version !== version) return;
-    void connection.sendDiagnostics({ uri, version, diagnostics: diagnosticsOf(snapshot, uri, doc, s) });
+    if (!doc || doc.version !== version) return;
+    statusOf(uri, snapshot, s, ms);
+    if (!pullDiagnostics) void connection.sendDiagnostics({ uri, version, diagnostics: diagnosticsOf(snapshot, uri, doc, s) });
   };
 
   connection.languages.diagnostics.on(async (params, token) => {

@@ -152,6 +152,33 @@ test('bad input gets one clear message and the extension keeps working', async (
   assert.ok(api.client.isRunning());
 });
 
+test('a long trace: partial problems first, then all of them once the analysis is done', async () => {
+  // 40 mappings, each stored into without msync and then pwritten over: 40 possible losses, spread over 260 KB so
+  // that the server (CACHEREPLAY_PARTIAL_MS=0) answers VS Code's first pull with a part of them and asks it to pull
+  // again when done. Only a working re-pull ends with all 40.
+  await vscode.commands.executeCommand('cachereplay.setCacheMode', 'write-around');
+  const lines: string[] = [];
+  for (let i = 0; i < 40; i++) {
+    const addr = `0x7f${(0x100000 + i).toString(16)}000`;
+    lines.push(`openat(AT_FDCWD, "/mnt/fuse/long${i}.bin", O_RDWR|O_CREAT, 0644) = 3`, `mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_SHARED, 3, 0) = ${addr}`);
+    for (let k = 0; k < 400; k++) lines.push('getpid() = 4242');
+    lines.push('pwrite64(3, "x", 1, 100) = 1', `munmap(${addr}, 4096) = 0`, 'close(3) = 0');
+  }
+  const u = vscode.Uri.joinPath(folder(), 'long.strace');
+  await vscode.workspace.fs.writeFile(u, new TextEncoder().encode(`${lines.join('\n')}\n`));
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(u));
+  const counts: number[] = [];
+  await waitFor('all 40 warnings', () => {
+    const n = vscode.languages.getDiagnostics(u).length;
+    if (counts.at(-1) !== n) counts.push(n);
+    return n === 40 ? true : undefined;
+  }, 60_000);
+  const partials = api.status.partials.get(u.toString()) ?? 0;
+  console.log(`long trace: ${partials} partial results, problem counts seen ${counts.join(' → ')}`);
+  assert.ok(partials > 0, 'the server showed partial results first');
+  assert.ok(counts.every((n, i) => i === 0 || n >= counts[i - 1]), `the count only grows: ${counts.join(' → ')}`);
+});
+
 export async function run(): Promise<void> {
   let passed = 0;
   let failed = 0;
