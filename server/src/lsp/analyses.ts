@@ -14,7 +14,9 @@ import type { AnalysisSettings } from './settings.js';
 import { analyzeOptions, settingsKey } from './settings.js';
 
 export class DocAnalysis {
-  readonly byLine = new Map<number, TraceEvent[]>();
+  /** Events by line (the line of the call, and of its resumption): line L's are eventAt[lineStart[L]..lineStart[L+1]). */
+  private readonly lineStart: Int32Array;
+  private readonly eventAt: Int32Array;
   private recording: Promise<ReplayResult> | undefined;
   /** The latest settings for what is shown (hiding possible losses, capping problems); analysis settings are `settings`. */
   display: CacheReplaySettings;
@@ -31,16 +33,41 @@ export class DocAnalysis {
     private readonly token: CancelToken,
   ) {
     this.display = settings;
-    for (const ev of analysis.events) {
-      this.index(ev.span.line, ev);
-      if (ev.endSpan && ev.endSpan.line !== ev.span.line) this.index(ev.endSpan.line, ev);
-    }
+    // A counting sort into two typed arrays, instead of a map entry and an array per line (which cost tens of
+    // milliseconds on 100,000 events, before the first diagnostics).
+    const events = analysis.events;
+    const lines = Math.max(analysis.lineCount, 0) + 2;
+    const start = new Int32Array(lines + 1);
+    const each = (f: (line: number, i: number) => void) => {
+      for (let i = 0; i < events.length; i++) {
+        const ev = events[i];
+        f(ev.span.line, i);
+        if (ev.endSpan && ev.endSpan.line !== ev.span.line) f(ev.endSpan.line, i);
+      }
+    };
+    let n = 0;
+    each((line) => {
+      if (line >= 0 && line < lines) {
+        start[line + 1]++;
+        n++;
+      }
+    });
+    for (let l = 0; l < lines; l++) start[l + 1] += start[l];
+    const fill = start.slice(0, lines);
+    const at = new Int32Array(n);
+    each((line, i) => {
+      if (line >= 0 && line < lines) at[fill[line]++] = i;
+    });
+    this.lineStart = start;
+    this.eventAt = at;
   }
 
-  private index(line: number, ev: TraceEvent): void {
-    const list = this.byLine.get(line);
-    if (list) list.push(ev);
-    else this.byLine.set(line, [ev]);
+  /** The events anchored on or completed at `line`, in event order. */
+  eventsAt(line: number): TraceEvent[] {
+    const out: TraceEvent[] = [];
+    if (line < 0 || line + 1 >= this.lineStart.length) return out;
+    for (let i = this.lineStart[line]; i < this.lineStart[line + 1]; i++) out.push(this.analysis.events[this.eventAt[i]]);
+    return out;
   }
 
   get findings(): Finding[] {

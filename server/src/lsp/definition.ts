@@ -6,7 +6,7 @@ import { rangeOf } from './diagnostics.js';
 import { refAt } from './refs.js';
 
 export function definition(doc: TextDocument, pos: Position, a: DocAnalysis): Location | null {
-  if (!a.byLine.has(pos.line)) return null;
+  if (a.eventsAt(pos.line).length === 0) return null;
   const r = a.analysis.replay;
   if (!r) return null;
   const hit = refAt(doc, pos, a, r);

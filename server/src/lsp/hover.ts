@@ -72,8 +72,8 @@ function header(ev: TraceEvent, a: DocAnalysis): string {
 }
 
 export function hover(doc: TextDocument, pos: Position, a: DocAnalysis): Hover | null {
-  const events = a.byLine.get(pos.line);
-  if (!events || events.length === 0) return null;
+  const events = a.eventsAt(pos.line);
+  if (events.length === 0) return null;
   const r = a.analysis.replay;
   if (!r) return null;
   const hit = refAt(doc, pos, a, r);

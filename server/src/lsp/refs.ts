@@ -40,8 +40,8 @@ export interface RefHit {
 
 /** The event anchored on (or completed at) this line whose fd or address the cursor is on. */
 export function refAt(doc: TextDocument, pos: Position, a: DocAnalysis, r: ReplayResult): RefHit | undefined {
-  const events = a.byLine.get(pos.line);
-  if (!events) return undefined;
+  const events = a.eventsAt(pos.line);
+  if (events.length === 0) return undefined;
   const word = numberAt(lineText(doc, pos.line), pos.character);
   if (!word || word.value === undefined) return undefined;
   for (const event of events) {
