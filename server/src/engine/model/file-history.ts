@@ -79,7 +79,7 @@ export class FileHistory implements MapObserver {
   }
 
   private push(target: number, start: number, end: number, value: number): void {
-    this.log = withRoom(this.log, (this.n + 1) * FIELDS);
+    if ((this.n + 1) * FIELDS > this.log.length) this.log = withRoom(this.log, (this.n + 1) * FIELDS);
     const o = this.n * FIELDS;
     this.log[o] = this.clock.seq;
     this.log[o + 1] = target;

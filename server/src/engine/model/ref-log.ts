@@ -21,10 +21,12 @@ export class RefLog {
 
   add(seq: number, what: 'fd' | 'addr', value: number, defSeq: number, path: string): void {
     const i = this.n++;
-    this.seqs = withRoom(this.seqs, this.n);
-    this.values = withRoom(this.values, this.n);
-    this.defs = withRoom(this.defs, this.n);
-    this.addr = withRoom(this.addr, this.n);
+    if (this.n > this.seqs.length) {
+      this.seqs = withRoom(this.seqs, this.n);
+      this.values = withRoom(this.values, this.n);
+      this.defs = withRoom(this.defs, this.n);
+      this.addr = withRoom(this.addr, this.n);
+    }
     this.seqs[i] = seq;
     this.values[i] = value;
     this.defs[i] = defSeq;

@@ -228,8 +228,10 @@ export class Replay {
   // ------------------------------------------------------------------ recording
 
   private noteSeq(ev: TraceEvent): void {
-    this.lines = withRoom(this.lines, ev.seq + 1);
-    this.writeSources = withRoom(this.writeSources, ev.seq + 1);
+    if (ev.seq >= this.lines.length) {
+      this.lines = withRoom(this.lines, ev.seq + 1);
+      this.writeSources = withRoom(this.writeSources, ev.seq + 1);
+    }
     this.lines[ev.seq] = ev.span.line;
   }
 

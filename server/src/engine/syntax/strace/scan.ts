@@ -62,7 +62,7 @@ function isDecorationStart(text: string, i: number): boolean {
 export const COMMAS = { at: new Int32Array(1 << 12), n: 0 };
 
 function pushComma(i: number): void {
-  COMMAS.at = withRoom(COMMAS.at, COMMAS.n + 1);
+  if (COMMAS.n === COMMAS.at.length) COMMAS.at = withRoom(COMMAS.at, COMMAS.n + 1);
   COMMAS.at[COMMAS.n++] = i;
 }
 
@@ -176,9 +176,11 @@ export class ArgList {
 
   /** Adds text[a, b) trimmed of blanks. */
   private push(a: number, b: number): void {
-    this.starts = withRoom(this.starts, this.n + 1);
-    this.ends = withRoom(this.ends, this.n + 1);
-    this.stamps = withRoom(this.stamps, this.n + 1);
+    if (this.n === this.starts.length) {
+      this.starts = withRoom(this.starts, this.n + 1);
+      this.ends = withRoom(this.ends, this.n + 1);
+      this.stamps = withRoom(this.stamps, this.n + 1);
+    }
     const t = this.text;
     while (a < b && isBlankChar(t.charCodeAt(a))) a++;
     while (b > a && isBlankChar(t.charCodeAt(b - 1))) b--;
