@@ -141,11 +141,14 @@ export class Analyses {
     return entry.promise;
   }
 
-  /**
-   * The first snapshot of the running analysis of `uri` (see `get`), or undefined once the analysis has ended
-   * without one: a pull for a long analysis answers with what is known so far.
-   */
-  firstPartial(uri: string): Promise<Analysis | undefined> {
+  /** `running` (what `get` returned for `uri`) or, while it is still running, its first snapshot: whichever comes first. */
+  async earliest(uri: string, running: Promise<DocAnalysis>): Promise<DocAnalysis | Analysis> {
+    const snapshot = await Promise.race([running.then(() => undefined), this.firstPartial(uri)]);
+    return snapshot ?? running;
+  }
+
+  /** The first snapshot of the running analysis of `uri`, or undefined once it has ended without one. */
+  private firstPartial(uri: string): Promise<Analysis | undefined> {
     const e = this.entries.get(uri);
     if (!e || e.settled) return Promise.resolve(undefined);
     if (e.partial) return Promise.resolve(e.partial);

@@ -205,7 +205,7 @@ export function startServer(connection: Connection): void {
       if (!doc) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
       const s = await settingsOf(uri);
       const running = analyses.get(doc, s);
-      const first = await race(Promise.race<DocAnalysis | Analysis>([running, analyses.firstPartial(uri).then((p): Promise<DocAnalysis | Analysis> | Analysis => p ?? running)]), token);
+      const first = await race(analyses.earliest(uri, running), token);
       if (!(first instanceof DocAnalysis)) {
         void running.then(() => connection.languages.diagnostics.refresh(), () => undefined);
         return { kind: DocumentDiagnosticReportKind.Full, items: diagnosticsOf(first, uri, doc, s) };
