@@ -18,6 +18,27 @@ describe('strace lexer', () => {
   it('keeps Chevrotain’s first-character optimisation (ensureOptimizations would throw otherwise)', () => {
     assert.ok(createStraceLexer() instanceof Lexer);
   });
+
+  it('lexes a finished call line as one CallLine token, other lines as finer tokens', () => {
+    const names = (text: string) => createStraceLexer().tokenize(text).tokens.map((t) => t.tokenType.name);
+    assert.deepEqual(names('4102  10:00:00.000045 pwrite64(3</mnt/f>, "a, b)"..., 5, 7) = 5 <0.000061>\n'), ['CallLine', 'Newline']);
+    assert.deepEqual(names('exit_group(0) = ?\r\n'), ['CallLine', 'Newline']);
+    assert.deepEqual(names('[pid 7] read(3, <unfinished ...>\n'), ['Leader', 'Call', 'Unfinished', 'Newline']);
+    assert.deepEqual(names('7 <... read resumed>"x", 1) = 1\n'), ['Leader', 'Resumed', 'Result', 'Newline']);
+    assert.deepEqual(names('+++ exited with 0 +++\n'), ['ExitLine', 'Newline']);
+    // Trailing text after the result is not a whole call: the finer tokens report what they cannot read.
+    assert.ok(createStraceLexer().tokenize('read(3, "", 1) = 0 junk\n').errors.length > 0);
+  });
+
+  it('a CallLine keeps the commas that split its arguments', () => {
+    const { events } = parseWith('strace', 'pwrite64(3</mnt/f>, "a, (b) [c]"..., 5, 4096) = 5\nlseek(3, 10, SEEK_SET) = 10\n');
+    const w = only(events, 'write')[0];
+    assert.equal(w.fd, 3);
+    assert.equal(w.offset, 4096);
+    assert.equal(w.length, 5);
+    assert.equal(w.fdPath, '/mnt/f');
+    assert.equal(only(events, 'lseek')[0].offset, 10);
+  });
 });
 
 describe('strace public samples', () => {

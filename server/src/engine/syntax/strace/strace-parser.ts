@@ -2,6 +2,7 @@
 // with the reused line parser, pairs <unfinished ...>/<... resumed> by pid, rejoins lines a paste hard-wrapped,
 // and reports what it cannot read without stopping.
 import type { IToken, Lexer } from 'chevrotain';
+import { detach } from '../../detach.js';
 import type { Span } from '../../events.js';
 import { excerpt, unparsed, type EventSink, type ParserOptions, type TraceParser } from '../parser-api.js';
 import { lineTokenRange } from '../line-grammar.js';
@@ -9,7 +10,6 @@ import { lineAt, lineStartsOf, stripAnsi } from '../text.js';
 import { argInt } from './args.js';
 import { closed, StraceLineParser, type LineRecord } from './line-parser.js';
 import { ArgList, COMMAS, lineEnd, type CallLineScan, type LeaderInfo, type ResultInfo } from './scan.js';
-import { detach } from '../../detach.js';
 import { buildCallEvent, type Base, type CallInfo } from './syscalls.js';
 import { createStraceLexer, Newline } from './tokens.js';
 
