@@ -244,16 +244,14 @@ export class Replay {
   }
 
   private touch(file: FileCache | undefined, start: number, end: number): void {
-    if (file === undefined || end <= start) return;
-    if (!this.options.record) {
-      if (file.history === undefined) return;
-      const first = Math.floor(start / this.options.pageSize);
-      file.history.touch(first, Math.min(Math.ceil(end / this.options.pageSize) - 1, first + MAX_TOUCH_PAGES - 1));
-      return;
-    }
+    if (file === undefined || end <= start || (!this.options.record && file.history === undefined)) return;
     const ps = this.options.pageSize;
     const first = Math.floor(start / ps);
     const last = Math.min(Math.ceil(end / ps) - 1, first + MAX_TOUCH_PAGES - 1);
+    if (!this.options.record) {
+      file.history!.touch(first, last);
+      return;
+    }
     if (this.pendingTouch.some((t) => t.file === file && t.first === first && t.last === last)) return;
     this.pendingTouch.push({ file, first, last, before: file.view(first, last) });
   }

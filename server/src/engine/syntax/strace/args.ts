@@ -2,7 +2,7 @@
 // that repeat (flag sets, fd decorations) are cached.
 import { detach } from '../../detach.js';
 import { decodeCString } from '../text.js';
-import { skipString } from './scan.js';
+import { decimalIn, decorationIn, skipString } from './scan.js';
 
 export const AT_FDCWD = -100;
 
@@ -22,17 +22,7 @@ function bare(arg: string): string {
 
 /** Plain decimal digits, optionally followed by an fd decoration: the common case, read without regexes. */
 function fastDecimal(s: string): number | undefined {
-  const n = s.length;
-  if (n === 0 || n > 15) return undefined;
-  let v = 0;
-  let i = 0;
-  for (; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) break;
-    v = v * 10 + (c - 48);
-  }
-  if (i === 0 || (s.charCodeAt(0) === 48 && i > 1)) return undefined; // empty, or octal
-  return i === n || s.charCodeAt(i) === 60 /* < */ ? v : undefined;
+  return decimalIn(s, 0, s.length);
 }
 
 /** An integer argument: decimal, hex, octal (leading 0), `-1`, `AT_FDCWD`, `NULL`, a decorated fd `3</x>`, `[5]`. */
@@ -81,13 +71,7 @@ export function parseNumber(s: string): number | undefined {
 
 /** The path of an fd decoration (`3</tmp/x>` → `/tmp/x`), undefined when the arg has none. */
 export function argDecoration(arg: string | undefined): string | undefined {
-  if (arg === undefined || arg.charCodeAt(arg.length - 1) !== 62) return undefined;
-  const lt = arg.indexOf('<');
-  if (lt <= 0) return undefined;
-  // -yy device decorations: `/dev/null<char 1:3>`; keep the path part. Escapes are rare: decode only then.
-  const nested = arg.indexOf('<', lt + 1);
-  const inner = arg.slice(lt + 1, nested > 0 ? nested : -1);
-  return inner.indexOf('\\') < 0 ? inner : decodeCString(inner);
+  return arg === undefined ? undefined : decorationIn(arg, 0, arg.length);
 }
 
 /** A quoted string argument, decoded; `truncated` when strace cut it (`"..."...`). */

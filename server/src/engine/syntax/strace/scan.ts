@@ -207,19 +207,7 @@ export class ArgList {
    * for anything else, which `argInt(at(i))` then decodes.
    */
   decimal(i: number): number | undefined {
-    if (i >= this.n) return undefined;
-    const t = this.text;
-    const a = this.starts[i];
-    const b = this.ends[i];
-    let v = 0;
-    let j = a;
-    for (; j < b && j - a < 15; j++) {
-      const c = t.charCodeAt(j);
-      if (c < 48 || c > 57) break;
-      v = v * 10 + (c - 48);
-    }
-    if (j === a || (j - a > 1 && t.charCodeAt(a) === 48)) return undefined; // none, or octal
-    return j === b || t.charCodeAt(j) === LT ? v : undefined;
+    return i < this.n ? decimalIn(this.text, this.starts[i], this.ends[i]) : undefined;
   }
 
   /**
@@ -227,16 +215,7 @@ export class ArgList {
    * argument has none. Cut straight from the text (a slice costs no copy); what keeps it past the chunk detaches it.
    */
   decoration(i: number): string | undefined {
-    if (i >= this.n) return undefined;
-    const t = this.text;
-    const a = this.starts[i];
-    const b = this.ends[i];
-    if (b - a < 3 || t.charCodeAt(b - 1) !== GT) return undefined;
-    const lt = t.indexOf('<', a);
-    if (lt <= a || lt >= b) return undefined;
-    const nested = t.indexOf('<', lt + 1);
-    const raw = t.slice(lt + 1, nested > 0 && nested < b ? nested : b - 1);
-    return raw.indexOf('\\') < 0 ? raw : decodeCString(raw);
+    return i < this.n ? decorationIn(this.text, this.starts[i], this.ends[i]) : undefined;
   }
 
   find(pred: (arg: string) => boolean): string | undefined {
@@ -248,15 +227,36 @@ export class ArgList {
   }
 }
 
+/** text[a, b) as plain decimal digits, optionally followed by an fd decoration `<...>`; undefined for anything else (octal too). */
+export function decimalIn(text: string, a: number, b: number): number | undefined {
+  let v = 0;
+  let j = a;
+  for (; j < b && j - a < 15; j++) {
+    const c = text.charCodeAt(j);
+    if (c < 48 || c > 57) break;
+    v = v * 10 + (c - 48);
+  }
+  if (j === a || (j - a > 1 && text.charCodeAt(a) === 48)) return undefined;
+  return j === b || text.charCodeAt(j) === LT ? v : undefined;
+}
+
+/** The path of the fd decoration that ends text[a, b) (`3</tmp/x>` → `/tmp/x`; `-yy` device suffixes dropped). */
+export function decorationIn(text: string, a: number, b: number): string | undefined {
+  if (b - a < 3 || text.charCodeAt(b - 1) !== GT) return undefined;
+  const lt = text.indexOf('<', a);
+  if (lt <= a || lt >= b) return undefined;
+  const nested = text.indexOf('<', lt + 1);
+  const raw = text.slice(lt + 1, nested > 0 && nested < b ? nested : b - 1);
+  // Escapes are rare: decode only then.
+  return raw.indexOf('\\') < 0 ? raw : decodeCString(raw);
+}
+
 function isBlankChar(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13;
 }
 
 function isBlank(text: string, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i);
-    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return false;
-  }
+  for (let i = start; i < end; i++) if (!isBlankChar(text.charCodeAt(i))) return false;
   return true;
 }
 
@@ -534,7 +534,8 @@ export interface CallLineScan {
   end: number;
 }
 
-const CALL_NAME = /[A-Za-z_][A-Za-z0-9_]*\(/y;
+/** A syscall name and its opening parenthesis (sticky: set lastIndex first). */
+export const CALL_NAME = /[A-Za-z_][A-Za-z0-9_]*\(/y;
 const LEAD: LeaderInfo = { pid: undefined, time: undefined };
 
 /**

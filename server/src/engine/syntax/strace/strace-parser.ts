@@ -265,14 +265,7 @@ export class StraceParser implements TraceParser {
     const span: Span = { line, start: s.nameStart - lineStart, end: textEnd - lineStart };
     const res = s.result;
     const b = baseOf(res, false, name, span, wrapEnd, pid, s.time);
-    const ret = res.ret;
-    const info: CallInfo = { name, args: undefined, ret: undefined, retText: undefined };
-    if (ret.charCodeAt(0) !== 63 /* ? */) {
-      info.ret = argInt(ret);
-      info.retText = ret;
-    }
-    info.args = ARGS.split(text, s.open + 1, s.close, s.commaFrom, s.commaCount);
-    this.sink.event(buildCallEvent(info, b));
+    this.sink.event(buildCallEvent(callInfo(name, ARGS.split(text, s.open + 1, s.close, s.commaFrom, s.commaCount), res), b));
   }
 
   private call(r: LineRecord, line: number, lineStart: number, text: string, textStart: number, textEnd: number, pid: number | undefined, time: number | undefined, spanEnd: number, wrapEnd?: Span): void {
@@ -319,13 +312,7 @@ export class StraceParser implements TraceParser {
       this.sink.event({ ...b, kind: 'generic', ok: b.ok && !r.detached });
       return;
     }
-    const info: CallInfo = { name, args: allArgs, ret: undefined, retText: undefined };
-    const ret = res ? res.ret : '?';
-    if (ret !== '?') {
-      info.ret = argInt(ret);
-      info.retText = ret;
-    }
-    this.sink.event(buildCallEvent(info, b));
+    this.sink.event(buildCallEvent(callInfo(name, allArgs, res), b));
   }
 
   private flushPending(pid: number, p: PendingCall): void {
@@ -373,6 +360,12 @@ function baseOf(res: ResultInfo | undefined, unfinished: boolean, name: string, 
   if (unfinished) ok = false;
   // Every field in a fixed order: one hidden class for all bases keeps event construction fast.
   return { span, endSpan, pid, tid: undefined, time, name, ok, errno, durationSec: res?.duration, fdPath: undefined };
+}
+
+/** What a handler needs of a finished call; a `?` (or missing) result has no value. */
+function callInfo(name: string, args: ArgList | string, res: ResultInfo | undefined): CallInfo {
+  const ret = res?.ret;
+  return ret === undefined || ret.charCodeAt(0) === 63 /* ? */ ? { name, args, ret: undefined, retText: undefined } : { name, args, ret: argInt(ret), retText: ret };
 }
 
 const ARGS = new ArgList();

@@ -121,18 +121,6 @@ const handlers: Record<string, Handler> = {
     const f = flagsOf(a.at(2), LINUX_FLAG_BITS.msync);
     return ev(b, 'msync', { addr, length: len, sync: f.has('MS_SYNC'), async: f.has('MS_ASYNC'), invalidate: f.has('MS_INVALIDATE') });
   },
-  write: (a, c, b) => io('write', a, c, b, -1),
-  writev: (a, c, b) => io('write', a, c, b, -1),
-  pwrite64: (a, c, b) => io('write', a, c, b, 3),
-  pwrite: (a, c, b) => io('write', a, c, b, 3),
-  pwritev: (a, c, b) => io('write', a, c, b, 3),
-  pwritev2: (a, c, b) => io('write', a, c, b, 3),
-  read: (a, c, b) => io('read', a, c, b, -1),
-  readv: (a, c, b) => io('read', a, c, b, -1),
-  pread64: (a, c, b) => io('read', a, c, b, 3),
-  pread: (a, c, b) => io('read', a, c, b, 3),
-  preadv: (a, c, b) => io('read', a, c, b, 3),
-  preadv2: (a, c, b) => io('read', a, c, b, 3),
   sendfile: (a, c, b) => {
     // sendfile(out, in, [off], count): the written side is what can touch a page cache we model.
     const out = argInt(a.at(0));
@@ -203,6 +191,12 @@ const handlers: Record<string, Handler> = {
   unlink: (a, _c, b) => { const p = argString(a.at(0))?.value; return p === undefined ? undefined : ev(b, 'unlink', { path: p }); },
   unlinkat: (a, _c, b) => { const p = argString(a.at(1))?.value; return p === undefined ? undefined : ev(b, 'unlink', { path: p }); },
 };
+/** read(2), write(2) and their vector and positional forms: the kind, and which argument is the offset (-1: none). */
+const IO_CALLS: Record<string, ['read' | 'write', number]> = {
+  write: ['write', -1], writev: ['write', -1], pwrite64: ['write', 3], pwrite: ['write', 3], pwritev: ['write', 3], pwritev2: ['write', 3],
+  read: ['read', -1], readv: ['read', -1], pread64: ['read', 3], pread: ['read', 3], preadv: ['read', 3], preadv2: ['read', 3],
+};
+for (const [name, [kind, offArg]] of Object.entries(IO_CALLS)) handlers[name] = (a, c, b) => io(kind, a, c, b, offArg);
 handlers.fcntl64 = handlers.fcntl;
 handlers.fstat64 = handlers.fstat;
 handlers.stat64 = handlers.stat;

@@ -2,7 +2,7 @@
 // read in one pass; the other lines lex to a leader, the call with its arguments, the result, and whole-line
 // tokens for signals, exits and notes. Arguments are decoded later, and only for syscalls the model needs.
 import { createToken, Lexer, type CustomPatternMatcherFunc, type TokenType } from 'chevrotain';
-import { atLineStart, COMMAS, lineEnd, scanArgs, scanCallLine, scanLeader, scanResult, type CallLineScan, type LeaderInfo, type ResultInfo } from './scan.js';
+import { atLineStart, CALL_NAME, COMMAS, lineEnd, scanArgs, scanCallLine, scanLeader, scanResult, type CallLineScan, type LeaderInfo, type ResultInfo } from './scan.js';
 
 /** Wraps a scanner returning an end offset into a Chevrotain custom pattern. */
 function matcher(scan: (text: string, offset: number) => number): CustomPatternMatcherFunc {
@@ -100,9 +100,9 @@ export const Leader = createToken({
 export const Call = createToken({
   name: 'Call',
   pattern: (text, offset) => {
-    CALL_HEAD.lastIndex = offset;
-    if (!CALL_HEAD.test(text)) return null;
-    return callTail(text, offset, CALL_HEAD.lastIndex);
+    CALL_NAME.lastIndex = offset;
+    if (!CALL_NAME.test(text)) return null;
+    return callTail(text, offset, CALL_NAME.lastIndex);
   },
   start_chars_hint: [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_'],
   line_breaks: false,
@@ -120,7 +120,6 @@ export const Resumed = createToken({
   line_breaks: false,
 });
 
-const CALL_HEAD = /[A-Za-z_][A-Za-z0-9_]*\(/y;
 
 /** The token from `offset` to the end of the arguments that start at `argsStart` (their commas are not kept). */
 function callTail(text: string, offset: number, argsStart: number): RegExpExecArray | null {
