@@ -9,7 +9,7 @@ import { lineTokenRange } from '../line-grammar.js';
 import { lineAt, lineStartsOf, stripAnsi } from '../text.js';
 import { argInt } from './args.js';
 import { closed, StraceLineParser, type LineRecord } from './line-parser.js';
-import { ArgList, COMMAS, lineEnd, type CallLineScan, type LeaderInfo, type ResultInfo } from './scan.js';
+import { ArgList, COMMAS, lineEnd, scanCallLine, type CallLineScan, type LeaderInfo, type ResultInfo } from './scan.js';
 import { buildCallEvent, type Base, type CallInfo } from './syscalls.js';
 import { createStraceLexer, Newline } from './tokens.js';
 
@@ -28,6 +28,11 @@ interface PendingCall {
   span: Span;
   pid: number | undefined;
   time: number | undefined;
+}
+
+export interface StraceParserOptions extends ParserOptions {
+  /** Read every line through the lexer and the parser, without the fast lane (tests compare the two). */
+  tokensOnly?: boolean;
 }
 
 interface OpenLine {
@@ -50,7 +55,7 @@ export class StraceParser implements TraceParser {
   private readonly lexer: Lexer;
   private readonly parser: StraceLineParser;
 
-  constructor(private readonly sink: EventSink, private readonly options: ParserOptions = {}) {
+  constructor(private readonly sink: EventSink, private readonly options: StraceParserOptions = {}) {
     const t = tools();
     this.lexer = t.lexer;
     this.parser = t.parser;
@@ -58,7 +63,52 @@ export class StraceParser implements TraceParser {
 
   feed(chunk: string, firstLine: number): void {
     const text = stripAnsi(chunk);
-    COMMAS.n = 0; // the commas CallLine tokens keep are per chunk
+    if (this.options.tokensOnly) {
+      this.feedTokens(text, firstLine);
+      return;
+    }
+    // Fast lane: a line that is one finished call lexes to a lone CallLine token and parses as `line := CallLine`,
+    // so it is scanned here with the token's own matcher and recorded directly; the lexer and the parser see only
+    // the runs of other lines, in line order. Same tokens, same records: the grammar is unchanged.
+    const n = text.length;
+    let pos = 0;
+    let line = firstLine;
+    let slowFrom = -1;
+    let slowLine = 0;
+    while (pos < n) {
+      COMMAS.n = 0;
+      const s = scanCallLine(text, pos);
+      let nl: number;
+      if (s !== undefined) {
+        if (slowFrom >= 0) {
+          this.feedTokens(text.slice(slowFrom, pos), slowLine);
+          slowFrom = -1;
+        }
+        if (this.openLine) {
+          this.reportCut(this.openLine);
+          this.openLine = undefined;
+        }
+        this.wholeCall(s, line, pos, text, s.end, undefined);
+        nl = text.indexOf('\n', s.end);
+      } else {
+        if (slowFrom < 0) {
+          slowFrom = pos;
+          slowLine = line;
+        }
+        nl = text.indexOf('\n', pos);
+      }
+      if (nl < 0) break;
+      pos = nl + 1;
+      line++;
+    }
+    if (slowFrom >= 0) this.feedTokens(slowFrom === 0 ? text : text.slice(slowFrom), slowLine);
+  }
+
+  /** Lexes and parses newline-aligned `text` whose first line is `firstLine` (the lines the fast lane left). */
+  private feedTokens(text: string, firstLine: number): void {
+    // The commas CallLine tokens keep are per chunk; those below `kept` belong to the fast-lane line waiting for
+    // this run to be recorded first.
+    const kept = COMMAS.n;
     const lexed = this.lexer.tokenize(text);
     let tokens = lexed.tokens;
     // Lines the lexer could not fully read are never trusted, even if their leftover tokens happen to parse;
@@ -131,6 +181,7 @@ export class StraceParser implements TraceParser {
       this.reject(tail, line, text, start, lineEnd(text, start), lexError);
     }
     flushBad(Number.POSITIVE_INFINITY);
+    COMMAS.n = kept;
   }
 
   private tokensOfLine(tokens: IToken[], start: number, end: number): IToken[] {

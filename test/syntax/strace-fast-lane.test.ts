@@ -1,0 +1,82 @@
+// The strace parser records a line that is one finished call without the lexer and the parser (the fast lane).
+// These tests pin that it is only a shortcut: on every real trace here, and on a generated one that mixes the
+// two kinds of lines in every order, it gives the same events and diagnostics as reading every line through
+// the tokens.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import type { EventDraft, ParseDiagnostic } from '../../server/src/engine/events.js';
+import { StraceParser } from '../../server/src/engine/syntax/strace/strace-parser.js';
+import { fixture, read, ROOT, sample, verbatim } from '../helpers.js';
+
+function parse(text: string, tokensOnly: boolean, chunk = 1 << 16): { events: EventDraft[]; diagnostics: ParseDiagnostic[] } {
+  const events: EventDraft[] = [];
+  const diagnostics: ParseDiagnostic[] = [];
+  const p = new StraceParser({ event: (e) => events.push(e), diagnostic: (d) => diagnostics.push(d) }, { tokensOnly });
+  let line = 0;
+  for (let pos = 0; pos < text.length; ) {
+    let end = Math.min(text.length, pos + chunk);
+    const nl = text.indexOf('\n', end - 1);
+    end = nl < 0 ? text.length : nl + 1;
+    const piece = text.slice(pos, end);
+    p.feed(piece, line);
+    line += piece.split('\n').length - 1;
+    pos = end;
+  }
+  p.end();
+  return { events, diagnostics };
+}
+
+function sameBothWays(text: string, what: string, chunk?: number): number {
+  const fast = parse(text, false, chunk);
+  const slow = parse(text, true, chunk);
+  assert.deepEqual(fast.events, slow.events, `${what}: events differ`);
+  assert.deepEqual(fast.diagnostics, slow.diagnostics, `${what}: diagnostics differ`);
+  return fast.events.length;
+}
+
+describe('strace fast lane', () => {
+  it('gives the tokens’ events and diagnostics on every strace sample and fixture', () => {
+    const files = [
+      ...readdirSync(fixture('formats')).filter((f) => f.startsWith('strace-')).map((f) => ({ f: fixture('formats', f), text: verbatim(fixture('formats', f)) })),
+      ...readdirSync(fixture('iocc')).filter((f) => f.endsWith('.strace')).map((f) => ({ f, text: read(fixture('iocc', f)) })),
+      ...readdirSync(sample('bug237588')).filter((f) => f.endsWith('.strace')).map((f) => ({ f, text: read(sample('bug237588', f)) })),
+    ];
+    assert.ok(files.length >= 15);
+    let events = 0;
+    for (const { f, text } of files) events += sameBothWays(text, f);
+    assert.ok(events > 500, `only ${events} events`);
+  });
+
+  it('gives the same on a generated trace that interleaves finished, unfinished and resumed calls, fed in small chunks', async () => {
+    const { generate } = (await import(pathToFileURL(join(ROOT, 'scripts', 'gen-strace.mjs')).href)) as { generate(p: string, lines: number, seed: number): Promise<number> };
+    const path = join(mkdtempSync(join(tmpdir(), 'cachereplay-fast-')), 'gen.strace');
+    await generate(path, 5000, 7);
+    const text = read(path);
+    const unfinished = text.split('\n').filter((l) => l.includes('<unfinished ...>')).length;
+    assert.ok(unfinished > 50, `the trace has ${unfinished} unfinished calls`);
+    sameBothWays(text, 'generated', 1 << 16);
+    sameBothWays(text, 'generated, 1 KiB chunks', 1024);
+  });
+
+  it('a finished call right after a line the tokens read keeps its own arguments', () => {
+    const text = [
+      '4101 read(3</m/a>, <unfinished ...>',
+      '4102 openat(AT_FDCWD, "/m/f", O_RDWR|O_CREAT, 0644) = 4</m/f>',
+      '4101 <... read resumed>"x", 1) = 1',
+      '4102 pwrite64(4</m/f>, "ab", 2, 100) = 2',
+      '',
+    ].join('\n');
+    const { events } = parse(text, false);
+    const open = events.find((e) => e.kind === 'open');
+    assert.ok(open && open.kind === 'open');
+    assert.equal(open.flags.write, true);
+    const w = events.find((e) => e.kind === 'write');
+    assert.ok(w && w.kind === 'write');
+    assert.deepEqual([w.fd, w.offset, w.length], [4, 100, 2]);
+    sameBothWays(text, 'interleaved');
+  });
+});
