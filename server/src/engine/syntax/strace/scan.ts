@@ -469,13 +469,20 @@ export interface ResultInfo {
   end: number;
 }
 
-/** Scans a whole result tail starting at '='; undefined when there is none. */
-export function scanResult(text: string, start: number): ResultInfo | undefined {
+export function newResultInfo(): ResultInfo {
+  return { ret: '', err: undefined, aux: undefined, duration: undefined, unavailable: false, end: 0 };
+}
+
+/** Scans a whole result tail starting at '='; undefined when there is none. Fills `into` when given (no allocation). */
+export function scanResult(text: string, start: number, into?: ResultInfo): ResultInfo | undefined {
   if (text.charCodeAt(start) !== 61) return undefined;
   let i = skipBlanks(text, start + 1);
   const r = scanRetVal(text, i);
   if (r === i) return undefined;
-  const info: ResultInfo = { ret: text.slice(i, r), err: undefined, aux: undefined, duration: undefined, unavailable: false, end: 0 };
+  const info = into ?? newResultInfo();
+  info.ret = text.slice(i, r);
+  info.err = info.aux = info.duration = undefined;
+  info.unavailable = false;
   i = skipBlanks(text, r);
   if (text.charCodeAt(i) === 69 /* E */) {
     let e = i + 1;
@@ -542,7 +549,7 @@ const LEAD: LeaderInfo = { pid: undefined, time: undefined };
  * Reads a whole line that is one finished call; undefined for anything else (unfinished and resumed calls,
  * signals, exits, notes), which the finer tokens then read. Keeps the commas it found in COMMAS.
  */
-export function scanCallLine(text: string, offset: number): CallLineScan | undefined {
+export function scanCallLine(text: string, offset: number, into?: CallLineScan): CallLineScan | undefined {
   let i = offset;
   let pid: number | undefined;
   let time: number | undefined;
@@ -564,12 +571,26 @@ export function scanCallLine(text: string, offset: number): CallLineScan | undef
     COMMAS.n = commaFrom;
     return undefined;
   }
-  const result = scanResult(text, skipBlanks(text, close + 1));
+  const result = scanResult(text, skipBlanks(text, close + 1), into?.result);
   const end = result?.end ?? -1;
   const c = text.charCodeAt(end);
   if (result === undefined || !(end === text.length || c === NL || (c === 13 && text.charCodeAt(end + 1) === NL))) {
     COMMAS.n = commaFrom;
     return undefined;
   }
-  return { pid, time, nameStart, open, close, commaFrom, commaCount: COMMAS.n - commaFrom, result, end };
+  if (into === undefined) return { pid, time, nameStart, open, close, commaFrom, commaCount: COMMAS.n - commaFrom, result, end };
+  // A reader that is done with the line before it scans the next one reuses one record.
+  into.pid = pid;
+  into.time = time;
+  into.nameStart = nameStart;
+  into.open = open;
+  into.close = close;
+  into.commaFrom = commaFrom;
+  into.commaCount = COMMAS.n - commaFrom;
+  into.end = end;
+  return into;
+}
+
+export function newCallLineScan(): CallLineScan {
+  return { pid: undefined, time: undefined, nameStart: 0, open: 0, close: 0, commaFrom: 0, commaCount: 0, result: newResultInfo(), end: 0 };
 }

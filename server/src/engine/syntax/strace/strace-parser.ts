@@ -9,7 +9,7 @@ import { lineTokenRange } from '../line-grammar.js';
 import { lineAt, lineStartsOf, stripAnsi } from '../text.js';
 import { argInt } from './args.js';
 import { closed, StraceLineParser, type LineRecord } from './line-parser.js';
-import { ArgList, COMMAS, lineEnd, scanCallLine, type CallLineScan, type LeaderInfo, type ResultInfo } from './scan.js';
+import { ArgList, COMMAS, lineEnd, newCallLineScan, scanCallLine, type CallLineScan, type LeaderInfo, type ResultInfo } from './scan.js';
 import { buildCallEvent, type Base, type CallInfo } from './syscalls.js';
 import { createStraceLexer, Newline } from './tokens.js';
 
@@ -77,7 +77,7 @@ export class StraceParser implements TraceParser {
     let slowLine = 0;
     while (pos < n) {
       COMMAS.n = 0;
-      const s = scanCallLine(text, pos);
+      const s = scanCallLine(text, pos, FAST_LINE);
       let nl: number;
       if (s !== undefined) {
         if (slowFrom >= 0) {
@@ -420,6 +420,8 @@ function callInfo(name: string, args: ArgList | string, res: ResultInfo | undefi
 }
 
 const ARGS = new ArgList();
+/** The fast lane's line record, reused: each line is recorded before the next is scanned. */
+const FAST_LINE = newCallLineScan();
 const NAMES = new Map<string, string>();
 
 /** The syscall name at text[start, end), one detached copy per distinct name (events outlive the chunk). */
