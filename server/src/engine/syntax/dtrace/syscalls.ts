@@ -7,6 +7,7 @@ import { decodeCString } from '../text.js';
 import {
   ARGS_ONLY_HANDLERS, ev, fcntlCmd, int32, IO_CALLS, mapFlags, msyncFlags, num, openFlags, protOf, whenceOf, type Base, type DialectBits,
 } from '../kdump/bsd.js';
+import { byName } from '../../by-name.js';
 
 export interface DCall {
   /** The name as printed. */
@@ -57,13 +58,13 @@ export function strArg(arg: string | undefined): string | undefined {
 }
 
 /** macOS, FreeBSD and Solaris suffixes and variants of the same call. */
-const ALIASES: Record<string, string> = {
+const ALIASES: Record<string, string> = byName({
   open_nocancel: 'open', open64: 'open', openat_nocancel: 'openat', openat64: 'openat', close_nocancel: 'close',
   read_nocancel: 'read', write_nocancel: 'write', pread_nocancel: 'pread', pwrite_nocancel: 'pwrite', pread64: 'pread',
   pwrite64: 'pwrite', readv_nocancel: 'readv', writev_nocancel: 'writev', fcntl_nocancel: 'fcntl', fcntl64: 'fcntl',
   msync_nocancel: 'msync', fsync_nocancel: 'fsync', mmap64: 'mmap', lseek64: 'lseek', ftruncate64: 'ftruncate',
   truncate64: 'truncate', exece: 'execve', rexit: 'exit', __vfork14: 'vfork', forkall: 'fork',
-};
+});
 
 export function canonicalName(name: string): string {
   return ALIASES[name] ?? name;
@@ -102,7 +103,7 @@ function openEv(b: Base, c: DCall, d: DialectBits, pathArg: string | undefined, 
   });
 }
 
-const handlers: Record<string, Handler> = {
+const handlers: Record<string, Handler> = byName({
   ...ARGS_ONLY_HANDLERS,
   open: (a, c, b, d) => openEv(b, c, d, a[0], undefined, a[1]),
   openat: (a, c, b, d) => openEv(b, c, d, a[1], fdOrCwd(a[0], d), a[2]),
@@ -162,7 +163,7 @@ const handlers: Record<string, Handler> = {
     if (addr === undefined || type === undefined || (type & 2) === 0) return undefined;
     return ev(b, 'store', { evidence: 'definite', addr, fd: undefined, path: undefined, offset: undefined, length: 0, source: 'pflt', wholePage: true });
   },
-};
+});
 for (const [name, [kind, positional]] of Object.entries(IO_CALLS)) handlers[name] = (a, c, b) => io(kind, a, c, b, positional);
 
 /** Builds the event of a dtruss line; unknown, failed or undecodable calls become generic events. */

@@ -19,6 +19,7 @@ import { FsxLineParser, type FsxLineRecord } from './line-parser.js';
 import {
   BadData, createFsxLexer, DumpHead, Entry, Failure, Hint, Info, Newline, OpsLine, Progress, Pseudo, TableHead, TableRow, type FsxPayload,
 } from './tokens.js';
+import { byName } from '../../by-name.js';
 
 let sharedLexer: Lexer | undefined;
 let sharedParser: FsxLineParser | undefined;
@@ -65,7 +66,7 @@ interface PendingVerify {
   needsRange: boolean;
 }
 
-const NAMES: Record<string, [OpKind, string]> = {
+const NAMES: Record<string, [OpKind, string]> = byName({
   // dump entries
   READ: ['read', 'READ'], WRITE: ['write', 'WRITE'], MAPREAD: ['mapread', 'MAPREAD'], MAPWRITE: ['mapwrite', 'MAPWRITE'],
   TRUNCATE: ['truncate', 'TRUNCATE'], FALLOC: ['falloc', 'FALLOC'], PUNCH: ['punch', 'PUNCH'], ZERO: ['zero', 'ZERO'],
@@ -83,7 +84,7 @@ const NAMES: Record<string, [OpKind, string]> = {
   fallocate: ['falloc', 'FALLOC'], punch_hole: ['punch', 'PUNCH'], zero_range: ['zero', 'ZERO'], collapse_range: ['collapse', 'COLLAPSE'],
   insert_range: ['insert', 'INSERT'], clone_range: ['clone', 'CLONE'], dedupe_range: ['dedupe', 'DEDUPE'], copy_range: ['copy', 'COPY'],
   exchange_range: ['exchange', 'XCHG'],
-};
+});
 
 const RW_CREATE_TRUNC: OpenFlags = { read: true, write: true, direct: false, trunc: true, append: false, cloexec: false, creat: true, directory: false };
 const RW: OpenFlags = { read: true, write: true, direct: false, trunc: false, append: false, cloexec: false, creat: false, directory: false };

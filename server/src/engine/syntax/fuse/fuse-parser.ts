@@ -18,6 +18,7 @@ import { ENTRY_OPS, errnoName, errnoNameLoose, NO_REPLY, NOTIFY_NAMES, OPCODE_NA
 import {
   BsdOp, createFuseLexer, FuserReq, GoRx, GoTx, HlIo, HlIoReply, HlNodeId, HlOp, HlOpened, Newline, Notify, Other, Reply, Request, Stamp,
 } from './tokens.js';
+import { byName } from '../../by-name.js';
 
 let sharedLexer: Lexer | undefined;
 let sharedParser: FuseLineParser | undefined;
@@ -56,7 +57,7 @@ interface Req {
 }
 
 /** Which requests each high-level line can belong to. */
-const HL_OPS: Record<string, readonly string[]> = {
+const HL_OPS: Record<string, readonly string[]> = byName({
   'LOOKUP': ['LOOKUP'],
   'getattr': ['GETATTR', 'SETATTR', 'LOOKUP', 'CREATE', 'MKNOD', 'MKDIR', 'SYMLINK', 'LINK', 'OPEN', 'RENAME', 'RENAME2'],
   'fgetattr': ['GETATTR', 'SETATTR', 'CREATE', 'OPEN'],
@@ -70,7 +71,7 @@ const HL_OPS: Record<string, readonly string[]> = {
   'removexattr': ['REMOVEXATTR'], 'bmap': ['BMAP'], 'ioctl': ['IOCTL'], 'poll': ['POLL'], 'fallocate': ['FALLOCATE'],
   'copy_file_range': ['COPY_FILE_RANGE', 'COPY_FILE_RANGE_64'], 'lseek': ['LSEEK'], 'lock': ['GETLK', 'SETLK', 'SETLKW'],
   'flock': ['SETLK', 'SETLKW'], 'syncfs': ['SYNCFS'], 'statx': ['STATX'],
-};
+});
 
 const NUM = /^\d+$/;
 const ENTRY_LIST = [...ENTRY_OPS];

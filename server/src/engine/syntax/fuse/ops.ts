@@ -1,5 +1,6 @@
 // FUSE protocol tables: opcode numbers, which requests create directory entries, which get no reply, and the
 // strerror texts libfuse prints with error replies.
+import { byName } from '../../by-name.js';
 
 /** `include/fuse_kernel.h` (protocol 7.45): for `opcode: ??? (53)` lines of libraries older than the kernel. */
 export const OPCODE_NAMES: Record<number, string> = {
@@ -27,7 +28,7 @@ export const PARENT_OPS: ReadonlySet<string> = new Set([...ENTRY_OPS, 'UNLINK', 
 export const NO_REPLY: ReadonlySet<string> = new Set(['FORGET', 'BATCH_FORGET', 'INTERRUPT', 'NOTIFY_REPLY']);
 
 /** strerror texts (glibc, macOS, FreeBSD) of the errors FUSE daemons commonly return. */
-const ERRNO_TEXTS: Record<string, string> = {
+const ERRNO_TEXTS: Record<string, string> = byName({
   'Operation not permitted': 'EPERM',
   'No such file or directory': 'ENOENT',
   'Interrupted system call': 'EINTR',
@@ -55,7 +56,7 @@ const ERRNO_TEXTS: Record<string, string> = {
   'Inappropriate ioctl for device': 'ENOTTY',
   'No such device': 'ENODEV',
   'Success': '',
-};
+});
 
 export function errnoName(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;

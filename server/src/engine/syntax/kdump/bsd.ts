@@ -2,6 +2,7 @@
 // parsing for kdump's `%#jx` and dtruss's `0x%X` arguments, and the in-place event builder.
 import { detach } from '../../detach.js';
 import type { EventBase, EventDraft, OpenFlags, Prot } from '../../events.js';
+import { byName } from '../../by-name.js';
 
 export type Base = Omit<EventBase, 'seq'>;
 
@@ -294,7 +295,7 @@ const BSD_ERRNO: readonly string[] = [
 ];
 
 /** strerror(3) texts of the BSDs (FreeBSD wording, plus the few that differ elsewhere). */
-const ERRNO_TEXT: Record<string, string> = {
+const ERRNO_TEXT: Record<string, string> = byName({
   'Operation not permitted': 'EPERM', 'No such file or directory': 'ENOENT', 'No such process': 'ESRCH',
   'Interrupted system call': 'EINTR', 'Input/output error': 'EIO', 'Device not configured': 'ENXIO',
   'Argument list too long': 'E2BIG', 'Exec format error': 'ENOEXEC', 'Bad file descriptor': 'EBADF',
@@ -314,7 +315,7 @@ const ERRNO_TEXT: Record<string, string> = {
   'No locks available': 'ENOLCK', 'Function not implemented': 'ENOSYS', 'Value too large to be stored in data type': 'EOVERFLOW',
   'Operation canceled': 'ECANCELED', 'Illegal byte sequence': 'EILSEQ', 'Not permitted in capability mode': 'ECAPMODE',
   'Capabilities insufficient': 'ENOTCAPABLE', 'Integrity check failed': 'EINTEGRITY',
-};
+});
 
 /** `ENOENT` from kdump's strerror text, else from the number (1-80 are common to the 4.4BSD family), else `errno N`. */
 export function errnoName(n: number, text: string | undefined): string {

@@ -6,6 +6,7 @@ import {
   ARGS_ONLY_HANDLERS, ev, fcntlCmd, int32, IO_CALLS, mapFlags, maskNames, msyncFlags, num, openFlags, protOf, whenceOf,
   type Base, type Dialect, type DialectBits,
 } from './bsd.js';
+import { byName } from '../../by-name.js';
 
 export interface KCall {
   name: string;
@@ -143,7 +144,7 @@ function rforkFlags(arg: string | undefined): { proc: boolean; mem: boolean; cop
   return { proc: (low & RFPROC) !== 0 || spawn, mem: (low & RFMEM) !== 0 || spawn, copyFds: (low & (RFFDG | RFCFDG)) !== 0 || spawn };
 }
 
-const handlers: Record<string, Handler> = {
+const handlers: Record<string, Handler> = byName({
   ...ARGS_ONLY_HANDLERS,
   open: (a, c, b) => openEv(b, c, pathOf(c), undefined, a[1]),
   openat: (a, c, b) => openEv(b, c, pathOf(c), fdArg(a[0], c.d), a[2]),
@@ -214,7 +215,7 @@ const handlers: Record<string, Handler> = {
   chdir: (_a, c, b) => ev(b, 'chdir', { path: pathOf(c) }),
   rename: (_a, c, b) => { const f = pathOf(c, 0); const t = pathOf(c, 1); return f === undefined || t === undefined ? undefined : ev(b, 'rename', { from: f, to: t }); },
   unlink: (_a, c, b) => { const p = pathOf(c); return p === undefined ? undefined : ev(b, 'unlink', { path: p }); },
-};
+});
 for (const [name, [kind, positional]] of Object.entries(IO_CALLS)) handlers[name] = (a, c, b) => io(kind, a, c, b, positional);
 handlers.renameat = handlers.rename;
 handlers.unlinkat = handlers.unlink;
@@ -228,7 +229,7 @@ handlers.__stat50 = handlers.stat;
 handlers.__lstat50 = handlers.lstat;
 
 /** Calls that end a thread or process: they have a CALL and never a RET. */
-export const EXIT_CALLS: Record<string, boolean> = { exit: false, thr_exit: true, __threxit: true, _lwp_exit: true, sys_exit: false };
+export const EXIT_CALLS: Record<string, boolean> = byName({ exit: false, thr_exit: true, __threxit: true, _lwp_exit: true, sys_exit: false });
 
 export const FORK_CALLS = new Set(['fork', 'vfork', 'rfork', 'pdfork', '__vfork14']);
 

@@ -3,6 +3,7 @@
 import type { EventBase, EventDraft, OpenFlags, Prot } from '../../events.js';
 import { AT_FDCWD, argDecoration, argInt, argString, fieldOf, flagsOf, LINUX_FLAG_BITS } from './args.js';
 import { ArgList } from './scan.js';
+import { byName } from '../../by-name.js';
 
 const ARGS = new ArgList();
 
@@ -71,7 +72,7 @@ function needs(a: ArgList, n: number): boolean {
   return a.length >= n;
 }
 
-const handlers: Record<string, Handler> = {
+const handlers: Record<string, Handler> = byName({
   open: (a, c, b) => needs(a, 2) ? open(b, c, argString(a.at(0))?.value, undefined, undefined, openFlags(a.at(1))) : undefined,
   openat: (a, c, b) => needs(a, 3) ? open(b, c, argString(a.at(1))?.value, argInt(a.at(0)), a.at(0), openFlags(a.at(2))) : undefined,
   openat2: (a, c, b) => needs(a, 3) ? open(b, c, argString(a.at(1))?.value, argInt(a.at(0)), a.at(0), openFlags(fieldOf(a.at(2), 'flags'))) : undefined,
@@ -190,7 +191,7 @@ const handlers: Record<string, Handler> = {
   renameat2: (a, _c, b) => renameOf(b, a.at(1), a.at(3)),
   unlink: (a, _c, b) => { const p = argString(a.at(0))?.value; return p === undefined ? undefined : ev(b, 'unlink', { path: p }); },
   unlinkat: (a, _c, b) => { const p = argString(a.at(1))?.value; return p === undefined ? undefined : ev(b, 'unlink', { path: p }); },
-};
+});
 /** read(2), write(2) and their vector and positional forms: the kind, and which argument is the offset (-1: none). */
 const IO_CALLS: Record<string, ['read' | 'write', number]> = {
   write: ['write', -1], writev: ['write', -1], pwrite64: ['write', 3], pwrite: ['write', 3], pwritev: ['write', 3], pwritev2: ['write', 3],
