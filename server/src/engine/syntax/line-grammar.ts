@@ -58,6 +58,8 @@ export abstract class LineGrammar<R> extends EmbeddedActionsParser implements Bu
 
   /** Parses one line's tokens; returns false when the line does not fit the grammar. */
   parseLine(tokens: IToken[]): boolean {
+    // Setting `input` resets the parser: inside a bulk parse's callback that would corrupt the bulk parse.
+    if (this.bulk) throw new Error('parseLine called during a bulk parse of the same parser: use another instance');
     this.clearRecord();
     this.input = tokens;
     this.line();

@@ -15,11 +15,18 @@ import { createStraceLexer, Newline } from './tokens.js';
 
 let sharedLexer: Lexer | undefined;
 let sharedParser: StraceLineParser | undefined;
+let sharedLineParser: StraceLineParser | undefined;
 
-function tools(): { lexer: Lexer; parser: StraceLineParser } {
+/**
+ * One lexer and two parsers for all strace parsers: `parser` for bulk parses, `lineParser` for the single lines
+ * read again while a bulk parse is in progress (a line the lexer could not fully read is reported from inside the
+ * bulk parse's callback, and re-parsing it with the same instance would reset that parse's input).
+ */
+function tools(): { lexer: Lexer; parser: StraceLineParser; lineParser: StraceLineParser } {
   sharedLexer ??= createStraceLexer();
   sharedParser ??= new StraceLineParser();
-  return { lexer: sharedLexer, parser: sharedParser };
+  sharedLineParser ??= new StraceLineParser();
+  return { lexer: sharedLexer, parser: sharedParser, lineParser: sharedLineParser };
 }
 
 interface PendingCall {
@@ -54,11 +61,13 @@ export class StraceParser implements TraceParser {
   private openLine: OpenLine | undefined;
   private readonly lexer: Lexer;
   private readonly parser: StraceLineParser;
+  private readonly lineParser: StraceLineParser;
 
   constructor(private readonly sink: EventSink, private readonly options: StraceParserOptions = {}) {
     const t = tools();
     this.lexer = t.lexer;
     this.parser = t.parser;
+    this.lineParser = t.lineParser;
   }
 
   feed(chunk: string, firstLine: number): void {
@@ -206,7 +215,7 @@ export class StraceParser implements TraceParser {
 
   /** A line that did not parse in bulk, or that the lexer could not fully read. */
   private reject(tokens: IToken[], line: number, text: string, start: number, end: number, lexError: boolean): void {
-    const ok = !lexError && this.parser.parseLine(tokens);
+    const ok = !lexError && this.lineParser.parseLine(tokens);
     const lineText = text.slice(start, end);
     if (this.openLine) {
       const open = this.openLine;
@@ -218,7 +227,7 @@ export class StraceParser implements TraceParser {
       unparsed(this.sink, line, lineText, `not an strace line: "${excerpt(lineText)}"`, this.options.defaultPid);
       return;
     }
-    this.record(this.parser.rec, line, start, text, start, end);
+    this.record(this.lineParser.rec, line, start, text, start, end);
   }
 
   /** A paste can hard-wrap a long call; if this line completes the previous one, read the two as one. */
@@ -228,8 +237,8 @@ export class StraceParser implements TraceParser {
     const first = cut > 0 ? open.text.slice(0, cut) : open.text;
     const joined = first + next;
     const lexed = this.lexer.tokenize(joined);
-    if (lexed.errors.length > 0 || !this.parser.parseLine(lexed.tokens)) return false;
-    const rec = this.parser.rec;
+    if (lexed.errors.length > 0 || !this.lineParser.parseLine(lexed.tokens)) return false;
+    const rec = this.lineParser.rec;
     if (rec.kind !== 'whole' && (!closed(rec) || rec.result === undefined)) return false;
     this.record(rec, open.line, 0, joined, 0, first.length, { line: nextLine, start: 0, end: next.length });
     return true;
