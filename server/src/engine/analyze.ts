@@ -128,7 +128,24 @@ export class TraceAnalysis implements EventSink {
       pos = nl + 1;
     }
     this.lines += count;
-    this.parser.feed(longest > MAX_LINE ? this.dropLongLines(chunk, firstLine) : chunk, firstLine);
+    try {
+      this.parser.feed(longest > MAX_LINE ? this.dropLongLines(chunk, firstLine) : chunk, firstLine);
+    } catch (e) {
+      this.internalError(e, firstLine, this.lines);
+    }
+  }
+
+  /**
+   * A bug of ours met this input. Contain it (rust-analyzer's rule: the parser never fails): the user gets an
+   * error on the lines it cost, with the message to report, and the rest of the trace is still analysed.
+   */
+  private internalError(e: unknown, fromLine: number, toLine: number): void {
+    const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    const lines = toLine - fromLine > 1 ? `lines ${fromLine + 1}–${toLine}` : `line ${fromLine + 1}`;
+    this.diagnostic({
+      span: { line: fromLine, start: 0, end: 0 }, severity: 'error',
+      message: `internal error of cachereplay while reading ${lines} (${what}); findings on those lines may be missing. Please report this trace.`,
+    });
   }
 
   private dropLongLines(chunk: string, firstLine: number): string {
@@ -158,7 +175,11 @@ export class TraceAnalysis implements EventSink {
   }
 
   finish(): Analysis {
-    this.parser?.end();
+    try {
+      this.parser?.end();
+    } catch (e) {
+      this.internalError(e, Math.max(0, this.lines - 1), this.lines);
+    }
     if (this.error) {
       return { format: undefined, error: this.error, events: [], eventCount: 0, lineCount: this.lines, diagnostics: [], findings: [], replay: undefined };
     }
