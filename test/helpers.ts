@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EventDraft, ParseDiagnostic, TraceEvent, TraceFormat } from '../server/src/engine/events.js';
 import { formatSpec } from '../server/src/engine/syntax/formats.js';
+import type { EventSink, TraceParser } from '../server/src/engine/syntax/parser-api.js';
 
 function findRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -44,14 +45,18 @@ export interface Parsed {
   diagnostics: ParseDiagnostic[];
 }
 
-/** Runs one format's parser over text fed in chunks of `chunk` characters (newline-aligned). */
-export function parseWith(format: TraceFormat, text: string, options: { defaultPid?: number; chunk?: number } = {}): Parsed {
+/**
+ * Runs one format's parser over text fed in chunks of `chunk` characters (newline-aligned). `create` replaces the
+ * format's own parser factory (to test a parser's options).
+ */
+export function parseWith(format: TraceFormat, text: string, options: { defaultPid?: number; chunk?: number; create?: (sink: EventSink) => TraceParser } = {}): Parsed {
   const events: TraceEvent[] = [];
   const diagnostics: ParseDiagnostic[] = [];
   let seq = 0;
   const spec = formatSpec(format);
   assert.ok(spec, `no parser for ${format}`);
-  const parser = spec.create({ event: (e: EventDraft) => events.push({ ...e, seq: ++seq } as TraceEvent), diagnostic: (d) => diagnostics.push(d) }, { defaultPid: options.defaultPid });
+  const sink: EventSink = { event: (e: EventDraft) => events.push({ ...e, seq: ++seq } as TraceEvent), diagnostic: (d) => diagnostics.push(d) };
+  const parser = options.create ? options.create(sink) : spec.create(sink, { defaultPid: options.defaultPid });
   const size = options.chunk ?? 1 << 16;
   let pos = 0;
   let line = 0;

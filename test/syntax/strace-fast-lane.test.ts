@@ -8,26 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import type { EventDraft, ParseDiagnostic } from '../../server/src/engine/events.js';
 import { StraceParser } from '../../server/src/engine/syntax/strace/strace-parser.js';
-import { fixture, read, ROOT, sample, verbatim } from '../helpers.js';
+import { fixture, parseWith, read, ROOT, sample, verbatim, type Parsed } from '../helpers.js';
 
-function parse(text: string, tokensOnly: boolean, chunk = 1 << 16): { events: EventDraft[]; diagnostics: ParseDiagnostic[] } {
-  const events: EventDraft[] = [];
-  const diagnostics: ParseDiagnostic[] = [];
-  const p = new StraceParser({ event: (e) => events.push(e), diagnostic: (d) => diagnostics.push(d) }, { tokensOnly });
-  let line = 0;
-  for (let pos = 0; pos < text.length; ) {
-    let end = Math.min(text.length, pos + chunk);
-    const nl = text.indexOf('\n', end - 1);
-    end = nl < 0 ? text.length : nl + 1;
-    const piece = text.slice(pos, end);
-    p.feed(piece, line);
-    line += piece.split('\n').length - 1;
-    pos = end;
-  }
-  p.end();
-  return { events, diagnostics };
+function parse(text: string, tokensOnly: boolean, chunk = 1 << 16): Parsed {
+  return parseWith('strace', text, { chunk, create: (sink) => new StraceParser(sink, { tokensOnly }) });
 }
 
 function sameBothWays(text: string, what: string, chunk?: number): number {
