@@ -94,6 +94,22 @@ describe('cachereplay check on other formats and with --fuse-log', () => {
     assert.equal(f.findings[0].severity, 'error');
   });
 
+  it('--fsx-msync: a FreeBSD fsx -U log loses the MAPWRITE bytes under write-around unless fsx msynced', () => {
+    const log = sample('fsx', 'freebsd-U-seed8.fsxlog');
+    const lost = (...extra: string[]) => {
+      const r = run('check', log, '--mode', 'write-around', '--output', 'json', ...extra);
+      assert.equal(r.code, r.stdout.includes('"severity": "error"') ? 1 : 0, r.stderr);
+      return (JSON.parse(r.stdout).files[0].findings as Array<{ line: number; lostRanges: unknown }>).map((f) => [f.line, f.lostRanges]);
+    };
+    const auto = lost();
+    assert.equal(auto.length, 1, 'a .fsxlog never shows its options: read as fsx -U, as in the bug 237588 reproduction');
+    assert.deepEqual(lost('--fsx-msync', 'no'), auto);
+    assert.deepEqual(lost('--fsx-msync', 'yes'), [], 'msync(MS_SYNC) after the MAPWRITE writes the bytes back before the write');
+    const bad = run('check', log, '--fsx-msync', 'maybe');
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--fsx-msync must be auto, yes or no; got "maybe"/);
+  });
+
   it('--fuse-log correlates the daemon log: the related line is in the log', () => {
     const log = sample('bug237588', 'mmap_pwrite.fuselog');
     const r = run('check', REPRO, '--mode', 'write-around', '--fuse-log', log, '--output', 'json');

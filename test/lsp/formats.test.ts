@@ -27,6 +27,19 @@ describe('language server: formats, bad input, correlation', () => {
     });
   }
 
+  it('the fsxMsync setting: an fsx -U log loses nothing once the user says fsx msynced, and loses again on auto', async () => {
+    const uri = 'file:///work/freebsd-U-seed8.fsxlog';
+    const lost = (d: Diagnostic[]) => d.some((x) => x.code === 'mmap-dirty-invalidated');
+    await c.open(uri, read(sample('fsx', 'freebsd-U-seed8.fsxlog')), 'fsxlog');
+    await c.waitForDiagnostics(uri, lost);
+    c.settings.fsxMsync = 'yes';
+    await c.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await c.waitForDiagnostics(uri, (d) => !lost(d));
+    c.settings.fsxMsync = 'auto';
+    await c.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await c.waitForDiagnostics(uri, lost);
+  });
+
   const bad: Array<[string, string, RegExp]> = [
     ['binary.trace', '\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x03\x00>\x00', /binary/],
     ['empty.trace', '', /empty/],

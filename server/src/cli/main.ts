@@ -32,6 +32,8 @@ Options:
   --mount PREFIX       only model files under this FUSE mount (repeatable; default: every regular file)
   --fuse-log FILE      the FUSE daemon's debug log of the same run: its write-backs turn possible losses
                        into definite ones, and pages it never received clear them
+  --fsx-msync WHEN     fsx logs: auto | yes | no: whether fsx msynced after each MAPWRITE (default auto: from
+                       the log's dialect; a FreeBSD .fsxlog is read as fsx -U, without msync)
   --evidence LEVEL     possible | definite: the least evidence a finding needs to be shown (default possible)
   --output FORMAT      text | json | sarif (default text)
   --fail-on SEVERITY   error | warning | information | never (default error)
@@ -57,6 +59,8 @@ interface Parsed {
   /** The daemon's log of the same run, to correlate with the traces. */
   fuseLog: string | undefined;
   format: TraceFormat | undefined;
+  /** fsx logs: whether MAPWRITE is followed by msync; undefined: decided from the log. */
+  fsxMsync: boolean | undefined;
   output: 'text' | 'json' | 'sarif';
   failOn: Severity | 'never';
   showPossible: boolean;
@@ -76,6 +80,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
       granularity: { type: 'string' },
       mount: { type: 'string', multiple: true },
       evidence: { type: 'string' },
+      'fsx-msync': { type: 'string' },
       output: { type: 'string', short: 'o' },
       'fail-on': { type: 'string' },
       'fuse-log': { type: 'string' },
@@ -102,6 +107,8 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
   if (!['error', 'warning', 'information', 'never'].includes(failOn)) throw new UsageError(`--fail-on must be error, warning, information or never; got "${failOn}"`);
   const evidence = values.evidence ?? 'possible';
   if (evidence !== 'possible' && evidence !== 'definite') throw new UsageError(`--evidence must be possible or definite; got "${evidence}"`);
+  const fsxMsync = values['fsx-msync'] ?? 'auto';
+  if (fsxMsync !== 'auto' && fsxMsync !== 'yes' && fsxMsync !== 'no') throw new UsageError(`--fsx-msync must be auto, yes or no; got "${fsxMsync}"`);
   const granularity = values.granularity;
   if (granularity !== undefined && granularity !== 'page' && granularity !== 'block') throw new UsageError(`--granularity must be page or block; got "${granularity}"`);
   const pageSize = num('page-size', values['page-size'], 4096);
@@ -112,6 +119,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
     options: { mode, kernel, pageSize, blockSize, granularity, mounts: values.mount },
     fuseLog: values['fuse-log'],
     format: format as TraceFormat | undefined,
+    fsxMsync: fsxMsync === 'auto' ? undefined : fsxMsync === 'yes',
     output, failOn: failOn as Severity | 'never', showPossible: evidence === 'possible',
     color: !values['no-color'] && process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
   };
@@ -141,7 +149,7 @@ async function check(p: Parsed): Promise<{ reports: FileReport[]; unreadable: bo
   let unreadable = false;
   for (const path of p.files) {
     try {
-      const a = await analyzeFile(path, { ...p.options, format: p.format });
+      const a = await analyzeFile(path, { ...p.options, format: p.format, fsxMsync: p.fsxMsync });
       reports.push(reportOf(path, a, p.showPossible));
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
@@ -156,7 +164,7 @@ async function check(p: Parsed): Promise<{ reports: FileReport[]; unreadable: bo
 async function compare(p: Parsed): Promise<number> {
   let worst = 0;
   for (const path of p.files) {
-    const a = await analyzeFile(path, { ...p.options, format: p.format, keepEvents: true });
+    const a = await analyzeFile(path, { ...p.options, format: p.format, fsxMsync: p.fsxMsync, keepEvents: true });
     const rows = CACHE_MODES.map((mode: CacheMode) => {
       const { findings } = replayEvents(a.events, { ...p.options, mode });
       const shown = findings.filter((f) => p.showPossible || f.evidence === 'definite');

@@ -15,6 +15,8 @@ export interface AnalyzeOptions extends Partial<ReplayOptions> {
   fileName?: string;
   /** Keep the events (the editor needs them for hovers and to replay other modes without re-parsing). */
   keepEvents?: boolean;
+  /** fsx logs: whether each MAPWRITE was followed by msync(MS_SYNC); unset, the log's dialect decides (see ParserOptions). */
+  fsxMsync?: boolean;
 }
 
 export interface Analysis {
@@ -113,7 +115,7 @@ export class TraceAnalysis implements EventSink {
         return;
       }
       this.format = format;
-      this.parser = spec.create(this, { defaultPid: pidFromFileName(this.options.fileName) });
+      this.parser = spec.create(this, { defaultPid: pidFromFileName(this.options.fileName), fsxMsync: this.options.fsxMsync });
     }
     const firstLine = this.lines;
     // One pass counts the lines and finds the longest; the chunk is rebuilt only when a line is too long.

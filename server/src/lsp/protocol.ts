@@ -15,6 +15,8 @@ export interface CacheReplaySettings {
   /** Only files under these prefixes are modelled. */
   mounts: string[];
   maxProblems: number;
+  /** fsx logs: whether fsx msynced after each MAPWRITE (`auto`: decided from the log's dialect and banners). */
+  fsxMsync: 'auto' | 'yes' | 'no';
 }
 
 export const DEFAULT_SETTINGS: CacheReplaySettings = {
@@ -27,6 +29,7 @@ export const DEFAULT_SETTINGS: CacheReplaySettings = {
   format: 'auto',
   mounts: [],
   maxProblems: 1000,
+  fsxMsync: 'auto',
 };
 
 export interface UriParams {

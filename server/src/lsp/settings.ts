@@ -28,6 +28,7 @@ export function normalize(raw: unknown): CacheReplaySettings {
     format: typeof r.format === 'string' && (FORMATS as readonly string[]).includes(r.format) ? (r.format as CacheReplaySettings['format']) : d.format,
     mounts: Array.isArray(r.mounts) ? r.mounts.filter((m): m is string => typeof m === 'string' && m.length > 0) : d.mounts,
     maxProblems: typeof r.maxProblems === 'number' && r.maxProblems > 0 ? Math.floor(r.maxProblems) : d.maxProblems,
+    fsxMsync: r.fsxMsync === 'yes' || r.fsxMsync === 'no' ? r.fsxMsync : d.fsxMsync,
   };
 }
 
@@ -50,13 +51,13 @@ export function analyzeOptions(s: AnalysisSettings, languageId: string | undefin
   const format = s.format !== 'auto' ? s.format : languageId ? LANGUAGE_FORMATS[languageId] : undefined;
   return {
     mode: s.cacheMode, kernel: s.kernel, pageSize: s.pageSize, blockSize: s.blockSize, granularity: s.granularity,
-    mounts: s.mounts, format, daemon: s.fuseLog?.evidence,
+    mounts: s.mounts, format, daemon: s.fuseLog?.evidence, fsxMsync: s.fsxMsync === 'auto' ? undefined : s.fsxMsync === 'yes',
   };
 }
 
 /** A key that changes whenever a setting that affects analysis changes. */
 export function settingsKey(s: AnalysisSettings, languageId: string | undefined): string {
-  return JSON.stringify([s.cacheMode, s.kernel, s.pageSize, s.blockSize, s.granularity, s.format, s.mounts, languageId, s.fuseLog?.uri]);
+  return JSON.stringify([s.cacheMode, s.kernel, s.pageSize, s.blockSize, s.granularity, s.format, s.mounts, s.fsxMsync, languageId, s.fuseLog?.uri]);
 }
 
 export class SettingsStore {
