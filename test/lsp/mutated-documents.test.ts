@@ -63,6 +63,8 @@ describe('language server on mutated documents', () => {
           const position = { line, character };
           calls.push(c.conn.sendRequest('textDocument/hover', { textDocument, position }));
           calls.push(c.conn.sendRequest('textDocument/definition', { textDocument, position }));
+          calls.push(c.conn.sendRequest('textDocument/references', { textDocument, position, context: { includeDeclaration: true } }));
+          calls.push(c.conn.sendRequest('textDocument/documentHighlight', { textDocument, position }));
         }
       }
       const results = await Promise.allSettled(calls);

@@ -76,6 +76,54 @@ describe('language server, push diagnostics (a client like Neovim 0.7)', () => {
     assert.equal(def?.range.start.line, MMAP);
   });
 
+  it('references and highlights of an fd: the open and every call that used it', async () => {
+    const CLOSE = lines.findIndex((l) => l.includes('close(3</tmp/cachereplay-mnt'));
+    const FTRUNCATE = lines.findIndex((l) => l.includes('ftruncate(3'));
+    const fd = { line: PWRITE, character: col(PWRITE, 'pwrite64(3', 9) };
+    const refs = await c.conn.sendRequest<Location[]>('textDocument/references', { textDocument: { uri }, position: fd, context: { includeDeclaration: true } });
+    assert.deepEqual(refs.map((r) => r.range.start.line), [OPEN, FTRUNCATE, MMAP, PWRITE, CLOSE]);
+    // Each range is the fd itself: the open's result, and the argument of each use.
+    assert.deepEqual(refs.map((r) => lines[r.range.start.line].slice(r.range.start.character, r.range.end.character)), ['3', '3', '3', '3', '3']);
+    assert.equal(refs[0].range.start.character, col(OPEN, '= 3<', 2));
+    assert.equal(refs[2].range.start.character, col(MMAP, 'MAP_SHARED, 3', 12));
+    const uses = await c.conn.sendRequest<Location[]>('textDocument/references', { textDocument: { uri }, position: fd, context: { includeDeclaration: false } });
+    assert.deepEqual(uses.map((r) => r.range.start.line), [FTRUNCATE, MMAP, PWRITE, CLOSE]);
+    // From the open's own result: the same set.
+    const fromOpen = await c.conn.sendRequest<Location[]>('textDocument/references', { textDocument: { uri }, position: { line: OPEN, character: col(OPEN, '= 3<', 2) }, context: { includeDeclaration: true } });
+    assert.deepEqual(fromOpen, refs);
+    // Not a reference: the pwrite's length.
+    assert.equal(await c.conn.sendRequest('textDocument/references', { textDocument: { uri }, position: { line: PWRITE, character: col(PWRITE, ', 100,', 3) }, context: { includeDeclaration: true } }), null);
+  });
+
+  it('highlights of an address: the mmap that made the mapping (write) and the munmap (read)', async () => {
+    const pos = { line: MUNMAP, character: col(MUNMAP, '0x7f8c3d532000', 3) };
+    const hl = await c.conn.sendRequest<Array<{ range: Location['range']; kind: number }>>('textDocument/documentHighlight', { textDocument: { uri }, position: pos });
+    assert.deepEqual(hl.map((h) => [h.range.start.line, h.kind, lines[h.range.start.line].slice(h.range.start.character, h.range.end.character)]), [
+      [MMAP, 3, '0x7f8c3d532000'],
+      [MUNMAP, 2, '0x7f8c3d532000'],
+    ]);
+  });
+
+  it('references follow the open file description, not the fd number: a reused fd is another file', async () => {
+    const reuse = 'file:///work/reuse.strace';
+    const text = [
+      'openat(AT_FDCWD, "/m/a", O_RDWR) = 3',
+      'write(3, "a", 1) = 1',
+      'close(3) = 0',
+      'openat(AT_FDCWD, "/m/b", O_RDWR) = 3',
+      'write(3, "b", 1) = 1',
+      'dup2(3, 7) = 7',
+      'write(7, "c", 1) = 1',
+      '',
+    ].join('\n');
+    await c.open(reuse, text);
+    await c.waitForDiagnostics(reuse);
+    const at = async (line: number, character: number) => (await c.conn.sendRequest<Location[]>('textDocument/references', { textDocument: { uri: reuse }, position: { line, character }, context: { includeDeclaration: true } })).map((r) => r.range.start.line);
+    assert.deepEqual(await at(1, 6), [0, 1, 2]);
+    assert.deepEqual(await at(4, 6), [3, 4, 5, 6], 'the dup shares the open file description');
+    assert.deepEqual(await at(6, 6), [3, 4, 5, 6]);
+  });
+
   it('document symbols: the process with its files and mappings', async () => {
     const syms = await c.conn.sendRequest<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
     assert.equal(syms.length, 1);

@@ -14,6 +14,7 @@ import { diagnosticsOf } from './diagnostics.js';
 import { foldingRanges } from './folding.js';
 import { hover } from './hover.js';
 import { pageTimeline } from './page-timeline.js';
+import { documentHighlights, references } from './references.js';
 import {
   AnalyzeFileRequest, AttachFuseLogRequest, CompareModesRequest, PageTimelineRequest, StatusNotification,
   type AnalyzeFileParams, type AttachFuseLogParams, type AttachFuseLogResult, type PageTimelineParams, type StatusParams, type UriParams,
@@ -156,6 +157,8 @@ export function startServer(connection: Connection): void {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
         definitionProvider: true,
+        referencesProvider: true,
+        documentHighlightProvider: true,
         documentSymbolProvider: { label: 'Cache Replay' },
         codeLensProvider: { resolveProvider: false },
         foldingRangeProvider: true,
@@ -238,6 +241,18 @@ export function startServer(connection: Connection): void {
     const a = await analysisOf(params.textDocument.uri, token);
     const doc = documents.get(params.textDocument.uri);
     return a && doc ? definition(doc, params.position, a) : null;
+  }));
+
+  connection.onReferences(safe('references', async (params, token) => {
+    const a = await analysisOf(params.textDocument.uri, token);
+    const doc = documents.get(params.textDocument.uri);
+    return a && doc ? references(doc, params.position, a, params.context.includeDeclaration) : null;
+  }));
+
+  connection.onDocumentHighlight(safe('documentHighlight', async (params, token) => {
+    const a = await analysisOf(params.textDocument.uri, token);
+    const doc = documents.get(params.textDocument.uri);
+    return a && doc ? documentHighlights(doc, params.position, a) : null;
   }));
 
   connection.onDocumentSymbol(safe('documentSymbol', async (params, token) => {

@@ -34,6 +34,14 @@ export class RefLog {
     this.paths.push(path);
   }
 
+  /** Every use of the open (or mmap) `defSeq`: the events that used it and the fd or address they used, in event order. */
+  usesOf(defSeq: number, what: 'fd' | 'addr'): Array<{ seq: number; value: number }> {
+    const out: Array<{ seq: number; value: number }> = [];
+    const addr = what === 'addr' ? 1 : 0;
+    for (let i = 0; i < this.n; i++) if (this.defs[i] === defSeq && this.addr[i] === addr) out.push({ seq: this.seqs[i], value: this.values[i] });
+    return out;
+  }
+
   /** The refs of event `seq`, in the order the replay met them. */
   at(seq: number): Ref[] {
     const out: Ref[] = [];

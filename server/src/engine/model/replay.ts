@@ -91,6 +91,8 @@ export interface ReplayResult {
   touchesAt(seq: number): Touch[];
   /** The fds and addresses the event `seq` used (with `record` or `history`; empty otherwise). */
   refsAt(seq: number): Ref[];
+  /** The events that used the open or mmap `defSeq` through an fd or an address (with `record` or `history`). */
+  usesOf(defSeq: number, what: 'fd' | 'addr'): Array<{ seq: number; value: number }>;
   /** seq → line, for every event. */
   lineOf(seq: number): number;
   /** What kind of event `seq` was, for describing provenance ('write' for writes, which keep no details). */
@@ -843,6 +845,7 @@ export class Replay {
       touches: this.touches,
       touchesAt: (seq: number) => this.touchesAt(seq),
       refsAt: (seq: number) => this.refs.at(seq),
+      usesOf: (defSeq: number, what: 'fd' | 'addr') => this.refs.usesOf(defSeq, what),
       lineOf: (seq: number) => (seq < lines.length ? lines[seq] : -1),
       kindOf: (seq: number) => this.sources.get(seq)?.kind ?? (seq < this.writeSources.length && this.writeSources[seq] === 1 ? 'write' : 'unknown'),
     };
