@@ -82,6 +82,16 @@ test('go to definition on an fd jumps to its open', async () => {
   assert.equal(target.start.line, line('file.bin", O_RDWR'));
 });
 
+test('find all references and the highlight on an fd: the open and every call that used it', async () => {
+  const l = line('pwrite64(');
+  const pos = new vscode.Position(l, doc.lineAt(l).text.indexOf('(3<') + 1);
+  const refs = await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeReferenceProvider', uri, pos);
+  assert.deepEqual(refs.map((r) => r.range.start.line), [line('file.bin", O_RDWR'), line('ftruncate(3'), line('MAP_SHARED'), l, line('close(3</tmp/cachereplay-mnt')]);
+  const highlights = await vscode.commands.executeCommand<vscode.DocumentHighlight[]>('vscode.executeDocumentHighlights', uri, pos);
+  assert.equal(highlights.length, 5);
+  assert.equal(highlights.filter((h) => h.kind === vscode.DocumentHighlightKind.Write).length, 1);
+});
+
 test('document symbols, folding and the code lens', async () => {
   const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', uri);
   assert.equal(symbols[0].name, 'process 8791');
