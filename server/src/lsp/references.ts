@@ -6,7 +6,7 @@ import type { TraceEvent } from '../engine/events.js';
 import type { ReplayResult } from '../engine/model/replay.js';
 import type { DocAnalysis } from './analyses.js';
 import { rangeOf } from './diagnostics.js';
-import { lineText, numberAt, refAt, type Word } from './refs.js';
+import { callStart, lineText, numberAt, refAt, type Word } from './refs.js';
 
 interface Target {
   what: 'fd' | 'addr';
@@ -30,11 +30,6 @@ function targetAt(doc: TextDocument, pos: Position, a: DocAnalysis, r: ReplayRes
 
 function isHex(w: Word): boolean {
   return w.text.startsWith('0x');
-}
-
-/** Where the call starts on `line` (the pid and timestamp columns before it are not the call's). */
-function callStart(ev: TraceEvent, line: number): number {
-  return ev.span.line === line ? ev.span.start : ev.endSpan?.line === line ? ev.endSpan.start : 0;
 }
 
 function eventOf(a: DocAnalysis, seq: number): TraceEvent | undefined {

@@ -38,6 +38,11 @@ export interface RefHit {
   word: Word;
 }
 
+/** Where the event's call starts on `line`: the pid and timestamp columns before it are not the call's. */
+export function callStart(ev: TraceEvent, line: number): number {
+  return ev.span.line === line ? ev.span.start : ev.endSpan?.line === line ? ev.endSpan.start : 0;
+}
+
 /** The event anchored on (or completed at) this line whose fd or address the cursor is on. */
 export function refAt(doc: TextDocument, pos: Position, a: DocAnalysis, r: ReplayResult): RefHit | undefined {
   const events = a.eventsAt(pos.line);
@@ -45,9 +50,7 @@ export function refAt(doc: TextDocument, pos: Position, a: DocAnalysis, r: Repla
   const word = numberAt(lineText(doc, pos.line), pos.character);
   if (!word || word.value === undefined) return undefined;
   for (const event of events) {
-    // Only inside the call (not the pid or timestamp columns before it).
-    const callStart = event.span.line === pos.line ? event.span.start : event.endSpan?.line === pos.line ? event.endSpan.start : 0;
-    if (word.start < callStart) continue;
+    if (word.start < callStart(event, pos.line)) continue;
     for (const ref of r.refsAt(event.seq)) {
       if (ref.value === word.value && (ref.what === 'addr' || !word.text.startsWith('0x'))) return { event, ref, word };
     }
