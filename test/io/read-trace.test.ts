@@ -39,4 +39,25 @@ describe('reading trace files in chunks', () => {
       assert.deepEqual(summary(a), whole);
     });
   }
+
+  // Windows editors and PowerShell's `>` write byte order marks; UTF-16 too.
+  const utf16be = (s: string) => Buffer.from(s, 'utf16le').swap16();
+  const encodings: Array<[string, Buffer]> = [
+    ['UTF-8 with a BOM', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)])],
+    ['UTF-16LE with a BOM', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])],
+    ['UTF-16BE with a BOM', Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(text)])],
+  ];
+  for (const [name, bytes] of encodings) {
+    it(`${name}: the same analysis, whatever the read size`, async () => {
+      const p = join(dir, `${name.replace(/\W+/g, '-')}.strace`);
+      writeFileSync(p, bytes);
+      for (const chunkSize of [3, 7, 64 * 1024]) assert.deepEqual(summary(await analyzeFile(p, { mode: 'write-around', kernel: 'freebsd', chunkSize })), whole);
+    });
+  }
+
+  it('UTF-16 without a BOM is named as such, with how to convert it', async () => {
+    const p = join(dir, 'nobom.strace');
+    writeFileSync(p, Buffer.from(text, 'utf16le'));
+    await assert.rejects(analyzeFile(p), /looks like UTF-16 text without a byte order mark.*iconv -f UTF-16LE -t UTF-8/);
+  });
 });

@@ -55,9 +55,27 @@ export function pidFromFileName(fileName: string | undefined): number | undefine
   return m ? Number(m[1]) : undefined;
 }
 
+/** `head` (bytes as latin1) is ASCII text in UTF-16 without a byte order mark: a NUL beside every character. */
+function utf16Without(head: string): 'UTF-16LE' | 'UTF-16BE' | undefined {
+  const n = Math.min(head.length, 1024) & ~1;
+  if (n < 16) return undefined;
+  let evenNul = 0;
+  let oddNul = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (head.charCodeAt(i) === 0) evenNul++;
+    if (head.charCodeAt(i + 1) === 0) oddNul++;
+  }
+  const half = n / 2;
+  if (oddNul > 0.9 * half && evenNul < 0.05 * half) return 'UTF-16LE';
+  if (evenNul > 0.9 * half && oddNul < 0.05 * half) return 'UTF-16BE';
+  return undefined;
+}
+
 /** Why a text cannot be a trace, judged from its start; undefined when it may be one. */
 export function unreadableReason(head: string): string | undefined {
   if (head.length === 0 || head.trim().length === 0) return 'the file is empty: there are no trace lines to read';
+  const utf16 = utf16Without(head);
+  if (utf16) return `the file looks like UTF-16 text without a byte order mark; convert it to UTF-8 (iconv -f ${utf16} -t UTF-8)`;
   if (looksBinary(head)) return 'the file is binary, not a text trace (ktrace.out must go through kdump first; strace -o writes text)';
   return undefined;
 }
@@ -95,6 +113,8 @@ export class TraceAnalysis implements EventSink {
   push(chunk: string): void {
     if (this.error) return;
     if (this.parser === undefined) {
+      // A byte order mark (Windows editors write one) is not part of the first line; editors do not show it either.
+      if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
       const reason = unreadableReason(chunk.slice(0, 4096));
       if (reason) {
         this.error = reason;

@@ -42,7 +42,7 @@ export async function analyzeFile(path: string, options: ReadTraceOptions = {}):
     throw new InputError(`${path}: cannot read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
   const analysis = new TraceAnalysis({ ...options, fileName: options.fileName ?? path });
-  const decoder = new StringDecoder('utf8');
+  let decoder: { write(b: Buffer): string; end(): string } = new StringDecoder('utf8');
   const stream = createReadStream(path, { highWaterMark: options.chunkSize ?? DEFAULT_CHUNK });
   let carry = '';
   let bytes = 0;
@@ -53,9 +53,14 @@ export async function analyzeFile(path: string, options: ReadTraceOptions = {}):
       bytes += buf.length;
       if (first) {
         first = false;
-        // Decide on binary input from raw bytes: a UTF-8 decode would hide NULs behind replacement characters.
-        const reason = unreadableReason(buf.subarray(0, 4096).toString('latin1'));
-        if (reason) throw new InputError(`${path}: ${reason}`);
+        // UTF-16 with a byte order mark (PowerShell's `>` writes it) is text; anything else is judged from raw
+        // bytes, since a UTF-8 decode would hide NULs behind replacement characters.
+        const utf16 = utf16Of(buf);
+        if (utf16) decoder = utf16Decoder(utf16);
+        else {
+          const reason = unreadableReason(buf.subarray(0, 4096).toString('latin1'));
+          if (reason) throw new InputError(`${path}: ${reason}`);
+        }
       }
       const piece = decoder.write(buf);
       // Look for the last newline in the new piece only: a long line's carry is not rescanned per read.
@@ -84,4 +89,17 @@ export async function analyzeFile(path: string, options: ReadTraceOptions = {}):
   const result = analysis.finish();
   if (result.error) throw new InputError(`${path}: ${result.error}`);
   return result;
+}
+
+/** The UTF-16 byte order mark a file starts with, if any. */
+function utf16Of(buf: Buffer): 'utf-16le' | 'utf-16be' | undefined {
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return 'utf-16le';
+  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return 'utf-16be';
+  return undefined;
+}
+
+/** A streaming UTF-16 decoder (the BOM is dropped; a code unit split across reads waits for its other half). */
+function utf16Decoder(encoding: 'utf-16le' | 'utf-16be'): { write(b: Buffer): string; end(): string } {
+  const d = new TextDecoder(encoding);
+  return { write: (b) => d.decode(b, { stream: true }), end: () => d.decode() };
 }
