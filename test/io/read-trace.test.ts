@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { analyzeText, type Analysis } from '../../server/src/engine/analyze.js';
@@ -54,6 +55,29 @@ describe('reading trace files in chunks', () => {
       for (const chunkSize of [3, 7, 64 * 1024]) assert.deepEqual(summary(await analyzeFile(p, { mode: 'write-around', kernel: 'freebsd', chunkSize })), whole);
     });
   }
+
+  it('a gzipped trace is read as it is, whatever the read size', async () => {
+    const p = join(dir, 'trace.strace.gz');
+    writeFileSync(p, gzipSync(text));
+    for (const chunkSize of [7, 64 * 1024]) assert.deepEqual(summary(await analyzeFile(p, { mode: 'write-around', kernel: 'freebsd', chunkSize })), whole);
+  });
+
+  it('a gzipped trace cut short: the lines before the cut are analysed, with a warning at the cut', async () => {
+    const full = Buffer.from(text.repeat(40));
+    const gz = gzipSync(full);
+    const p = join(dir, 'cut.strace.gz');
+    writeFileSync(p, gz.subarray(0, Math.floor(gz.length * 0.6)));
+    const a = await analyzeFile(p, { mode: 'write-around', kernel: 'freebsd' });
+    assert.ok(a.lineCount > 100 && a.lineCount < 40 * lines.length, `${a.lineCount} lines`);
+    assert.ok(a.findings.length > 0, 'the hazards before the cut are found');
+    const cut = a.diagnostics.filter((d) => d.message.startsWith('the gzip file ends early'));
+    assert.equal(cut.length, 1);
+    assert.ok(cut[0].span.line >= a.lineCount - 1);
+    // Not gzip at all behind the magic bytes: a clear error.
+    const bad = join(dir, 'bad.gz');
+    writeFileSync(bad, Buffer.from([0x1f, 0x8b, 0x41, 0x42, 0x43]));
+    await assert.rejects(analyzeFile(bad), /bad\.gz: cannot read \(a gzip file\): /);
+  });
 
   it('UTF-16 without a BOM is named as such, with how to convert it', async () => {
     const p = join(dir, 'nobom.strace');

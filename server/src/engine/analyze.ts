@@ -98,6 +98,11 @@ export class TraceAnalysis implements EventSink {
     this.replay = new Replay(replayOptions(options));
   }
 
+  /** Lines fed so far. */
+  get lineCount(): number {
+    return this.lines;
+  }
+
   event(e: EventDraft): void {
     const ev = e as TraceEvent;
     ev.seq = ++this.seq;

@@ -2,6 +2,7 @@
 // Shared by the CLI and the language server's "Analyze Trace File..." (files VS Code will not hand over).
 import { createReadStream, promises as fs } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
+import { createGunzip } from 'node:zlib';
 import { TraceAnalysis, unreadableReason, type Analysis, type AnalyzeOptions } from '../engine/analyze.js';
 
 export interface ReadProgress {
@@ -43,14 +44,19 @@ export async function analyzeFile(path: string, options: ReadTraceOptions = {}):
   }
   const analysis = new TraceAnalysis({ ...options, fileName: options.fileName ?? path });
   let decoder: { write(b: Buffer): string; end(): string } = new StringDecoder('utf8');
-  const stream = createReadStream(path, { highWaterMark: options.chunkSize ?? DEFAULT_CHUNK });
+  // Big traces are often kept gzipped: read them as they are (the progress counts compressed bytes).
+  const gzip = await isGzip(path);
+  const raw = createReadStream(path, { highWaterMark: options.chunkSize ?? DEFAULT_CHUNK });
+  const stream = gzip ? raw.pipe(createGunzip({ chunkSize: Math.max(64, options.chunkSize ?? DEFAULT_CHUNK) })) : raw;
+  if (stream !== raw) raw.on('error', (e) => stream.destroy(e)); // pipe() does not pass read errors on
   let carry = '';
   let bytes = 0;
   let first = true;
+  let cut = false;
   try {
     for await (const buf of stream as AsyncIterable<Buffer>) {
       if (options.isCancelled?.()) throw new Cancelled();
-      bytes += buf.length;
+      bytes = gzip ? raw.bytesRead : bytes + buf.length;
       if (first) {
         first = false;
         // UTF-16 with a byte order mark (PowerShell's `>` writes it) is text; anything else is judged from raw
@@ -80,12 +86,20 @@ export async function analyzeFile(path: string, options: ReadTraceOptions = {}):
     }
   } catch (e) {
     if (e instanceof InputError || e instanceof Cancelled) throw e;
-    throw new InputError(`${path}: cannot read: ${(e as Error).message}`);
+    // A gzip file cut short (a copy or a CI artifact interrupted): what came before the cut is still a trace.
+    if (gzip && (e as NodeJS.ErrnoException).code === 'Z_BUF_ERROR' && !first) cut = true;
+    else throw new InputError(`${path}: cannot read${gzip ? ' (a gzip file)' : ''}: ${(e as Error).message}`);
   } finally {
     stream.destroy();
+    raw.destroy();
   }
   const rest = carry + decoder.end();
   if (rest.length > 0 || first) analysis.push(rest);
+  if (cut) {
+    // The last line, which a cut usually leaves without its line break.
+    const line = rest.length > 0 && !rest.endsWith('\n') ? analysis.lineCount : Math.max(0, analysis.lineCount - 1);
+    analysis.diagnostic({ span: { line, start: 0, end: 0 }, severity: 'warning', message: 'the gzip file ends early (cut off while it was written or copied): only the lines before the cut were analysed' });
+  }
   const result = analysis.finish();
   if (result.error) throw new InputError(`${path}: ${result.error}`);
   return result;
@@ -102,4 +116,16 @@ function utf16Of(buf: Buffer): 'utf-16le' | 'utf-16be' | undefined {
 function utf16Decoder(encoding: 'utf-16le' | 'utf-16be'): { write(b: Buffer): string; end(): string } {
   const d = new TextDecoder(encoding);
   return { write: (b) => d.decode(b, { stream: true }), end: () => d.decode() };
+}
+
+/** Whether the file starts with gzip's magic bytes. */
+async function isGzip(path: string): Promise<boolean> {
+  const h = await fs.open(path, 'r');
+  try {
+    const b = Buffer.alloc(2);
+    const { bytesRead } = await h.read(b, 0, 2, 0);
+    return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
+  } finally {
+    await h.close();
+  }
 }
