@@ -79,7 +79,7 @@ export function registerCommands(context: vscode.ExtensionContext, client: () =>
     if (!uri) {
       const picked = await vscode.window.showOpenDialog({
         canSelectMany: false, openLabel: 'Analyze',
-        filters: { 'Traces': ['trace', 'strace', 'kdump', 'dtruss', 'fuselog', 'fsxlog', 'txt', 'log', 'out'], 'All files': ['*'] },
+        filters: { 'Traces': ['trace', 'strace', 'kdump', 'dtruss', 'fuselog', 'fsxlog', 'txt', 'log', 'out', 'gz'], 'All files': ['*'] },
       });
       uri = picked?.[0];
     }
