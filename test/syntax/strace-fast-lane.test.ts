@@ -64,4 +64,26 @@ describe('strace fast lane', () => {
     assert.deepEqual([w.fd, w.offset, w.length], [4, 100, 2]);
     sameBothWays(text, 'interleaved');
   });
+
+  it('a call split across two lines is read from both halves, with the decisive arguments in the second', () => {
+    const text = [
+      '[pid  4101] openat(AT_FDCWD</h>, "/m/f", <unfinished ...>',
+      '[pid  4102] pwrite64(5</m/g>, "zz", 2, 7) = 2',
+      '[pid  4101] <... openat resumed>O_RDWR|O_CREAT, 0644) = 4</m/f>',
+      '[pid  4101] pwrite64(4</m/f>, <unfinished ...>',
+      '[pid  4102] close(5</m/g>) = 0',
+      '[pid  4101] <... pwrite64 resumed>"ab, c", 2, 100) = 2 <0.000010>',
+      '4101  pause( <unfinished ...>',
+      '4101  <... pause resumed>) = ? ERESTARTNOHAND (To be restarted if SA_RESTART is set)',
+      '',
+    ].join('\n');
+    const { events } = parse(text, false);
+    const open = events.find((e) => e.kind === 'open' && e.pid === 4101);
+    assert.ok(open && open.kind === 'open');
+    assert.deepEqual([open.fd, open.flags.write, open.flags.creat, open.span.line, open.endSpan?.line], [4, true, true, 0, 2]);
+    const w = events.find((e) => e.kind === 'write' && e.pid === 4101);
+    assert.ok(w && w.kind === 'write');
+    assert.deepEqual([w.fd, w.offset, w.length, w.span.line, w.endSpan?.line, w.durationSec], [4, 100, 2, 3, 5, 0.00001]);
+    sameBothWays(text, 'split calls');
+  });
 });

@@ -594,3 +594,87 @@ export function scanCallLine(text: string, offset: number, into?: CallLineScan):
 export function newCallLineScan(): CallLineScan {
   return { pid: undefined, time: undefined, nameStart: 0, open: 0, close: 0, commaFrom: 0, commaCount: 0, result: newResultInfo(), end: 0 };
 }
+
+/** One half of a call strace split across two lines: `name(args <unfinished ...>` or `<... name resumed>args) = result`. */
+export interface SplitLineScan {
+  pid: number | undefined;
+  time: number | undefined;
+  /** Whether this is the second half (`<... name resumed>`). */
+  resumed: boolean;
+  /** Where the call (or `<... `) starts. */
+  headStart: number;
+  nameStart: number;
+  nameEnd: number;
+  /** The argument text of this half: text[argsStart, argsEnd). */
+  argsStart: number;
+  argsEnd: number;
+  /** The second half's result. */
+  result: ResultInfo;
+  /** The line's end (its '\n', '\r\n' or the text's end). */
+  end: number;
+}
+
+export function newSplitLineScan(): SplitLineScan {
+  return { pid: undefined, time: undefined, resumed: false, headStart: 0, nameStart: 0, nameEnd: 0, argsStart: 0, argsEnd: 0, result: newResultInfo(), end: 0 };
+}
+
+const UNFINISHED_MARK = ' <unfinished ...>';
+
+/**
+ * Reads a line that is exactly the Leader, Call and Unfinished tokens, or the Leader, Resumed and Result tokens,
+ * and nothing else (so the grammar reads it as that call's half); undefined for anything else. It reads the same
+ * offsets as those tokens, so what is recorded is the same.
+ */
+export function scanSplitLine(text: string, offset: number, into: SplitLineScan): SplitLineScan | undefined {
+  let i = offset;
+  let pid: number | undefined;
+  let time: number | undefined;
+  const c0 = text.charCodeAt(i);
+  if (!((c0 >= 97 && c0 <= 122) || (c0 >= 65 && c0 <= 90) || c0 === 95 || c0 === LT)) {
+    const e = scanLeader(text, offset, LEAD);
+    if (e < 0) return undefined;
+    pid = LEAD.pid;
+    time = LEAD.time;
+    i = e;
+  }
+  const commas = COMMAS.n;
+  let end: number;
+  if (text.charCodeAt(i) === LT) {
+    // `<... name resumed>args) = result`
+    if (!text.startsWith('<... ', i)) return undefined;
+    const close = text.indexOf(' resumed>', i + 5);
+    if (close < 0 || close - i > 80) return undefined;
+    const argsEnd = scanArgs(text, close + 9);
+    COMMAS.n = commas;
+    if (text.charCodeAt(argsEnd) !== 41) return undefined;
+    const result = scanResult(text, skipBlanks(text, argsEnd + 1), into.result);
+    if (result === undefined) return undefined;
+    end = result.end;
+    into.resumed = true;
+    into.nameStart = i + 5;
+    into.nameEnd = close;
+    into.argsStart = close + 9;
+    into.argsEnd = argsEnd;
+  } else {
+    // `name(args <unfinished ...>`
+    CALL_NAME.lastIndex = i;
+    if (!CALL_NAME.test(text)) return undefined;
+    const open = CALL_NAME.lastIndex - 1;
+    const argsEnd = scanArgs(text, open + 1);
+    COMMAS.n = commas;
+    if (!text.startsWith(UNFINISHED_MARK, argsEnd)) return undefined;
+    end = skipBlanks(text, argsEnd + UNFINISHED_MARK.length);
+    into.resumed = false;
+    into.nameStart = i;
+    into.nameEnd = open;
+    into.argsStart = open + 1;
+    into.argsEnd = argsEnd;
+  }
+  const c = text.charCodeAt(end);
+  if (!(end === text.length || c === NL || (c === 13 && text.charCodeAt(end + 1) === NL))) return undefined;
+  into.pid = pid;
+  into.time = time;
+  into.headStart = i;
+  into.end = end;
+  return into;
+}

@@ -9,7 +9,10 @@ import { lineTokenRange } from '../line-grammar.js';
 import { lineAt, lineStartsOf, stripAnsi } from '../text.js';
 import { argInt } from './args.js';
 import { closed, StraceLineParser, type LineRecord } from './line-parser.js';
-import { ArgList, COMMAS, lineEnd, newCallLineScan, scanCallLine, type CallLineScan, type LeaderInfo, type ResultInfo } from './scan.js';
+import {
+  ArgList, COMMAS, lineEnd, newCallLineScan, newSplitLineScan, scanCallLine, scanSplitLine, type CallLineScan, type LeaderInfo, type ResultInfo,
+  type SplitLineScan,
+} from './scan.js';
 import { buildCallEvent, type Base, type CallInfo } from './syscalls.js';
 import { createStraceLexer, Newline } from './tokens.js';
 
@@ -77,8 +80,9 @@ export class StraceParser implements TraceParser {
       return;
     }
     // Fast lane: a line that is one finished call lexes to a lone CallLine token and parses as `line := CallLine`,
-    // so it is scanned here with the token's own matcher and recorded directly; the lexer and the parser see only
-    // the runs of other lines, in line order. Same tokens, same records: the grammar is unchanged.
+    // so it is scanned here with the token's own matcher and recorded directly; so are the two halves of a call
+    // strace split (`<unfinished ...>`, `<... resumed>`). The lexer and the parser see only the runs of other
+    // lines, in line order. Same offsets, same records: the grammar is unchanged.
     const n = text.length;
     let pos = 0;
     let line = firstLine;
@@ -87,8 +91,9 @@ export class StraceParser implements TraceParser {
     while (pos < n) {
       COMMAS.n = 0;
       const s = scanCallLine(text, pos, FAST_LINE);
+      const split = s === undefined ? scanSplitLine(text, pos, SPLIT_LINE) : undefined;
       let nl: number;
-      if (s !== undefined) {
+      if (s !== undefined || split !== undefined) {
         if (slowFrom >= 0) {
           this.feedTokens(text.slice(slowFrom, pos), slowLine);
           slowFrom = -1;
@@ -97,8 +102,9 @@ export class StraceParser implements TraceParser {
           this.reportCut(this.openLine);
           this.openLine = undefined;
         }
-        this.wholeCall(s, line, pos, text, s.end, undefined);
-        nl = text.indexOf('\n', s.end);
+        if (s !== undefined) this.wholeCall(s, line, pos, text, s.end, undefined);
+        else this.splitCall(split!, line, pos, text);
+        nl = text.indexOf('\n', (s ?? split!).end);
       } else {
         if (slowFrom < 0) {
           slowFrom = pos;
@@ -257,18 +263,15 @@ export class StraceParser implements TraceParser {
       return;
     }
     const lead = r.leader?.payload as LeaderInfo | undefined;
-    const pid = lead?.pid ?? this.unprefixedPid();
-    if (lead?.pid !== undefined && !this.seen.has(lead.pid)) {
-      // A resumed line of the unprefixed process's call reveals that process's own pid: not a new child.
-      const own = r.kind === 'resumed' && this.pending.get(-1)?.name === callName(r);
-      this.newPid(lead.pid, own);
-    }
+    const isCall = r.kind === 'call' || r.kind === 'resumed';
+    const parts = isCall ? partsOf(r) : undefined;
+    const pid = this.linePid(lead?.pid, parts);
     const time = lead?.time;
     const spanEnd = textEnd - lineStart;
     switch (r.kind) {
       case 'call':
       case 'resumed':
-        this.call(r, line, lineStart, text, textStart, textEnd, pid, time, spanEnd, wrapEnd);
+        this.call(parts!, line, lineStart, text, textStart, textEnd, pid, time, spanEnd, wrapEnd);
         return;
       case 'exit':
         this.exitLine(r.body!.image, { line, start: r.body!.startOffset - lineStart, end: spanEnd }, pid, time);
@@ -282,6 +285,17 @@ export class StraceParser implements TraceParser {
       default:
         return; // notes, stack frames, dumps, comments, elisions carry no event
     }
+  }
+
+  /** The pid of a line whose leader shows `leaderPid` (or none); a pid seen for the first time is announced. */
+  private linePid(leaderPid: number | undefined, parts: CallParts | undefined): number | undefined {
+    const pid = leaderPid ?? this.unprefixedPid();
+    if (leaderPid !== undefined && !this.seen.has(leaderPid)) {
+      // A resumed line of the unprefixed process's call reveals that process's own pid: not a new child.
+      const own = parts?.kind === 'resumed' && this.pending.get(-1)?.name === parts.name;
+      this.newPid(leaderPid, own);
+    }
+    return pid;
   }
 
   /** Whose are lines without a pid prefix: the -ff file's pid, the only live tracee, or the initial process. */
@@ -328,13 +342,23 @@ export class StraceParser implements TraceParser {
     this.sink.event(buildCallEvent(callInfo(name, ARGS.split(text, s.open + 1, s.close, s.commaFrom, s.commaCount), res), b));
   }
 
-  private call(r: LineRecord, line: number, lineStart: number, text: string, textStart: number, textEnd: number, pid: number | undefined, time: number | undefined, spanEnd: number, wrapEnd?: Span): void {
-    const head = r.head!;
-    const span: Span = { line, start: head.startOffset - lineStart, end: spanEnd };
-    const name = callName(r);
-    const args = callArgs(r);
+  /** An unfinished call that the fast lane read (`[leader] name(args <unfinished ...>`, or its resumption). */
+  private splitCall(s: SplitLineScan, line: number, lineStart: number, text: string): void {
+    const parts: CallParts = {
+      kind: s.resumed ? 'resumed' : 'call', headStart: s.headStart, name: text.slice(s.nameStart, s.nameEnd),
+      args: text.slice(s.argsStart, s.argsEnd), closed: s.resumed, unfinished: !s.resumed, detached: false,
+      res: s.resumed ? s.result : undefined,
+    };
+    const pid = this.linePid(s.pid, parts);
+    this.call(parts, line, lineStart, text, lineStart, s.end, pid, s.time, s.end - lineStart, undefined);
+  }
+
+  private call(r: CallParts, line: number, lineStart: number, text: string, textStart: number, textEnd: number, pid: number | undefined, time: number | undefined, spanEnd: number, wrapEnd?: Span): void {
+    const span: Span = { line, start: r.headStart - lineStart, end: spanEnd };
+    const name = r.name;
+    const args = r.args;
     const key = pid ?? -1;
-    const isClosed = closed(r);
+    const isClosed = r.closed;
     if (r.unfinished && !isClosed) {
       const prev = this.pending.get(key);
       if (prev) this.flushPending(key, prev);
@@ -366,7 +390,7 @@ export class StraceParser implements TraceParser {
         callTime = p.time ?? time;
       } else partial = true; // the trace began while this call was in progress
     }
-    const res = r.result?.payload as ResultInfo | undefined;
+    const res = r.res;
     const b = baseOf(res, r.unfinished, name, callSpan, endSpan, pid, callTime);
     if (partial || r.detached) {
       this.sink.event({ ...b, kind: 'generic', ok: b.ok && !r.detached });
@@ -431,6 +455,7 @@ function callInfo(name: string, args: ArgList | string, res: ResultInfo | undefi
 const ARGS = new ArgList();
 /** The fast lane's line record, reused: each line is recorded before the next is scanned. */
 const FAST_LINE = newCallLineScan();
+const SPLIT_LINE = newSplitLineScan();
 const NAMES = new Map<string, string>();
 
 /** The syscall name at text[start, end), one detached copy per distinct name (events outlive the chunk). */
@@ -443,6 +468,27 @@ function internName(text: string, start: number, end: number): string {
     NAMES.set(name, name);
   }
   return name;
+}
+
+/** A call line (or its first or second half) as `call()` reads it, whether the tokens or the fast lane read it. */
+interface CallParts {
+  kind: 'call' | 'resumed';
+  /** Where the call (or `<... name resumed>`) starts in the text. */
+  headStart: number;
+  name: string;
+  /** The argument text (of this half). */
+  args: string;
+  closed: boolean;
+  unfinished: boolean;
+  detached: boolean;
+  res: ResultInfo | undefined;
+}
+
+function partsOf(r: LineRecord): CallParts {
+  return {
+    kind: r.kind === 'resumed' ? 'resumed' : 'call', headStart: r.head!.startOffset, name: callName(r), args: callArgs(r),
+    closed: closed(r), unfinished: r.unfinished, detached: r.detached, res: r.result?.payload as ResultInfo | undefined,
+  };
 }
 
 /** The syscall name of a Call (`name(...`) or Resumed (`<... name resumed>...`) token. */
