@@ -546,21 +546,27 @@ export const CALL_NAME = /[A-Za-z_][A-Za-z0-9_]*\(/y;
 const LEAD: LeaderInfo = { pid: undefined, time: undefined };
 
 /**
+ * Where the call starts: after the line's leader (read into LEAD), or at `offset` when the line starts with the
+ * call (a name, or `<... name resumed>`) and has no leader; -1 for anything else.
+ */
+function afterLeader(text: string, offset: number): number {
+  const c0 = text.charCodeAt(offset);
+  if ((c0 >= 97 && c0 <= 122) || (c0 >= 65 && c0 <= 90) || c0 === 95 || c0 === LT) {
+    LEAD.pid = LEAD.time = undefined;
+    return offset;
+  }
+  return scanLeader(text, offset, LEAD);
+}
+
+/**
  * Reads a whole line that is one finished call; undefined for anything else (unfinished and resumed calls,
  * signals, exits, notes), which the finer tokens then read. Keeps the commas it found in COMMAS.
  */
 export function scanCallLine(text: string, offset: number, into?: CallLineScan): CallLineScan | undefined {
-  let i = offset;
-  let pid: number | undefined;
-  let time: number | undefined;
-  const c0 = text.charCodeAt(i);
-  if (!((c0 >= 97 && c0 <= 122) || (c0 >= 65 && c0 <= 90) || c0 === 95)) {
-    const e = scanLeader(text, offset, LEAD);
-    if (e < 0) return undefined;
-    pid = LEAD.pid;
-    time = LEAD.time;
-    i = e;
-  }
+  const i = afterLeader(text, offset);
+  if (i < 0) return undefined;
+  const pid = LEAD.pid;
+  const time = LEAD.time;
   CALL_NAME.lastIndex = i;
   if (!CALL_NAME.test(text)) return undefined;
   const nameStart = i;
@@ -626,17 +632,10 @@ const UNFINISHED_MARK = ' <unfinished ...>';
  * offsets as those tokens, so what is recorded is the same.
  */
 export function scanSplitLine(text: string, offset: number, into: SplitLineScan): SplitLineScan | undefined {
-  let i = offset;
-  let pid: number | undefined;
-  let time: number | undefined;
-  const c0 = text.charCodeAt(i);
-  if (!((c0 >= 97 && c0 <= 122) || (c0 >= 65 && c0 <= 90) || c0 === 95 || c0 === LT)) {
-    const e = scanLeader(text, offset, LEAD);
-    if (e < 0) return undefined;
-    pid = LEAD.pid;
-    time = LEAD.time;
-    i = e;
-  }
+  const i = afterLeader(text, offset);
+  if (i < 0) return undefined;
+  const pid = LEAD.pid;
+  const time = LEAD.time;
   const commas = COMMAS.n;
   let end: number;
   if (text.charCodeAt(i) === LT) {
