@@ -58,6 +58,14 @@ describe('IntervalMap', () => {
     assert.deepEqual(m.segments(0, 60), [{ start: 30, end: 50, value: 1 }, { start: 50, end: 60, value: 2 }]);
   });
 
+  it('an empty query range has no segments and intersects nothing', () => {
+    const m = new IntervalMap();
+    m.set(0, 100, 1);
+    assert.deepEqual(m.segments(50, 50), []);
+    assert.deepEqual(m.segments(60, 40), []);
+    assert.equal(m.intersects(50, 50), false);
+  });
+
   it('grows past its initial capacity', () => {
     const m = new IntervalMap();
     for (let i = 0; i < 1000; i++) m.set(i * 2, i * 2 + 1, i);

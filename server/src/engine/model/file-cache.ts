@@ -134,7 +134,7 @@ export class FileCache {
   /** A write(2) of [off, off+len) under `policy`. */
   write(seq: number, off: number, len: number, policy: WritePolicy, granularity: Granularity, fillUnit: Granularity): void {
     const end = off + len;
-    if (len <= 0) return;
+    if (end <= off) return; // nothing, or beyond 2^53 where off + len rounds back to off
     this.grow(end);
     switch (policy) {
       case 'around-invalidate': {
@@ -188,7 +188,7 @@ export class FileCache {
   /** Bytes stored through a shared mapping (definite evidence) or that may have been (possible): dirty, cached. */
   store(seq: number, off: number, len: number): void {
     const end = off + len;
-    if (len <= 0) return;
+    if (end <= off) return; // nothing, or beyond 2^53 where off + len rounds back to off
     const [a, b] = this.pages(off, end);
     this.fill(a, b);
     this.dirty.set(off, end, seq);
@@ -207,7 +207,7 @@ export class FileCache {
   /** fallocate/fspacectl/copy_file_range destination. */
   space(seq: number, off: number, len: number, op: 'allocate' | 'punch' | 'zero' | 'copy-dest', keepSize: boolean, policy: 'invalidate' | 'flush-invalidate' | 'none'): void {
     const end = off + len;
-    if (len <= 0) return;
+    if (end <= off) return; // nothing, or beyond 2^53 where off + len rounds back to off
     const changesData = op !== 'allocate';
     let inval: [number, number] | undefined;
     let dropped: Segment[] = NONE;

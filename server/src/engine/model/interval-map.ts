@@ -141,6 +141,7 @@ export class IntervalMap {
   /** Mapped segments intersecting [start, end), clipped to it. */
   segments(start = 0, end = Number.POSITIVE_INFINITY): Segment[] {
     const out: Segment[] = [];
+    if (end <= start) return out;
     for (let i = this.firstEndingAfter(start); i < this.n && this.s[i] < end; i++) {
       out.push({ start: Math.max(start, this.s[i]), end: Math.min(end, this.e[i]), value: this.v[i] });
     }
@@ -149,6 +150,7 @@ export class IntervalMap {
 
   /** Whether any byte of [start, end) is mapped. */
   intersects(start: number, end: number): boolean {
+    if (end <= start) return false;
     const i = this.firstEndingAfter(start);
     return i < this.n && this.s[i] < end;
   }
