@@ -50,7 +50,8 @@ export function typeEnd(text: string, k: number, end: number): number {
   // Two spaces (a 3-letter type padded to 4 has three), or the end of the line.
   if (j >= end) return end;
   if (text.charCodeAt(j) !== 32 || (j + 1 < end && text.charCodeAt(j + 1) !== 32)) return -1;
-  j += 2;
+  // A type followed by one space and the line end (`RET `) has an empty payload: never step onto the next line.
+  j = Math.min(j + 2, end);
   while (j < end && text.charCodeAt(j) === 32) j++;
   // -A: "F64  ", "L32  ", "U00  "
   const a = text.charCodeAt(j);

@@ -14,16 +14,36 @@ const STAR = 42;
 const UNFINISHED = '<unfinished ...>';
 const DETACHED = '<detached ...>';
 
+/**
+ * The first `needle` at or after `from` on the same line, or -1: a search must never run on into the next line
+ * (a cut-off `<0.00` would otherwise swallow it, and the result would depend on where a chunk ends).
+ */
+export function indexOnLine(text: string, needle: string, from: number): number {
+  const at = text.indexOf(needle, from);
+  if (at < 0) return -1;
+  const nl = text.indexOf('\n', from);
+  return nl >= 0 && nl < at ? -1 : at;
+}
+
 /** Skips a "..." string starting at `i` (on the quote); returns the index after the closing quote (or the line end). */
 export function skipString(text: string, i: number): number {
   const n = text.length;
   for (let j = i + 1; j < n; j++) {
     const c = text.charCodeAt(j);
     if (c === QUOTE) return j + 1;
-    if (c === BACKSLASH) j++;
-    else if (c === NL) return j;
+    if (c === BACKSLASH) {
+      // A line cut right after a backslash: the escape does not reach into the next line.
+      if (isLineBreak(text, j + 1)) return j + 1;
+      j++;
+    } else if (c === NL) return j;
   }
   return n;
+}
+
+/** Whether a line break (`\n` or `\r\n`) starts at `i`. */
+function isLineBreak(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c === NL || (c === 13 && text.charCodeAt(i + 1) === NL);
 }
 
 /** Skips an fd decoration `<...>` starting at `i` (on '<'), allowing nesting (`</dev/null<char 1:3>>`). */
@@ -38,7 +58,10 @@ export function skipDecoration(text: string, i: number): number {
       depth--;
       if (depth === 0) return j + 1;
     } else if (c === NL) return j;
-    else if (c === BACKSLASH) j++;
+    else if (c === BACKSLASH) {
+      if (isLineBreak(text, j + 1)) return j + 1;
+      j++;
+    }
     j++;
   }
   return n;
@@ -116,8 +139,9 @@ export function scanArgs(text: string, start: number): number {
         break;
       case SLASH:
         if (text.charCodeAt(i + 1) === STAR) {
-          const e = text.indexOf('*/', i + 2);
-          i = e < 0 ? n : e + 2;
+          // An unclosed comment ends with its line.
+          const e = indexOnLine(text, '*/', i + 2);
+          i = e < 0 ? lineEnd(text, i) : e + 2;
         } else i++;
         break;
       case LT:
@@ -360,7 +384,7 @@ export function scanLeader(text: string, start: number, info: LeaderInfo): numbe
     if (j === d0) return -1;
     pid = v;
     if (c === LT) {
-      j = text.indexOf('>', j) + 1;
+      j = indexOnLine(text, '>', j) + 1;
       if (j <= 0) return -1;
       c = text.charCodeAt(j);
     }
@@ -375,7 +399,7 @@ export function scanLeader(text: string, start: number, info: LeaderInfo): numbe
     for (; c >= 48 && c <= 57; c = text.charCodeAt(++j)) v = v * 10 + (c - 48);
     if (c === 32 || (c === LT && text.charCodeAt(j + 1) !== 46)) {
       if (c === LT) {
-        j = text.indexOf('>', j) + 1;
+        j = indexOnLine(text, '>', j) + 1;
         if (j <= 0 || text.charCodeAt(j) !== 32) return -1;
       }
       pid = v;
@@ -413,7 +437,7 @@ export function scanLeader(text: string, start: number, info: LeaderInfo): numbe
   }
   // relative stamp after an absolute one: "(+     0.000012) "
   if (c === 40 && text.charCodeAt(i + 1) === 43) {
-    const close = text.indexOf(')', i);
+    const close = indexOnLine(text, ')', i);
     if (close > 0) {
       if (time === undefined) time = Number(text.slice(i + 2, close));
       i = close + 1;
@@ -502,7 +526,7 @@ export function scanResult(text: string, start: number, into?: ResultInfo): Resu
     i = skipBlanks(text, i + 13);
   }
   if (text.charCodeAt(i) === LT && isDigit(text.charCodeAt(i + 1))) {
-    const close = text.indexOf('>', i);
+    const close = indexOnLine(text, '>', i);
     if (close > 0) {
       info.duration = decimalAt(text, i + 1, close);
       i = skipBlanks(text, close + 1);
@@ -641,7 +665,7 @@ export function scanSplitLine(text: string, offset: number, into: SplitLineScan)
   if (text.charCodeAt(i) === LT) {
     // `<... name resumed>args) = result`
     if (!text.startsWith('<... ', i)) return undefined;
-    const close = text.indexOf(' resumed>', i + 5);
+    const close = indexOnLine(text, ' resumed>', i + 5);
     if (close < 0 || close - i > 80) return undefined;
     const argsEnd = scanArgs(text, close + 9);
     COMMAS.n = commas;
