@@ -94,3 +94,12 @@ export function golden(name: string, actual: unknown): void {
 export function resolveRoot(...parts: string[]): string {
   return resolve(ROOT, ...parts);
 }
+
+/** A seeded random integer in [0, n): the same sequence on every run, so a failing case can be replayed. */
+export function seededRandom(seed: number): (n: number) => number {
+  let s = seed >>> 0;
+  return (n) => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s % n;
+  };
+}

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ROOT } from '../helpers.js';
+import { ROOT, seededRandom } from '../helpers.js';
 import { startClient, type TestClient } from './lsp-client.js';
 
 const FILES = [
@@ -37,11 +37,7 @@ describe('language server on mutated documents', () => {
   });
 
   it('answers every request on every line of 24 broken documents without an internal error', async () => {
-    let s = 7;
-    const rnd = (n: number): number => {
-      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-      return s % n;
-    };
+    const rnd = seededRandom(7);
     let requests = 0;
     for (let k = 0; k < 24; k++) {
       const file = FILES[k % FILES.length];

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { IntervalMap } from '../../server/src/engine/model/interval-map.js';
+import { seededRandom } from '../helpers.js';
 
 /** A byte array is the obviously-correct model an IntervalMap must agree with. */
 function runsOf(ref: Array<number | undefined>): Array<{ start: number; end: number; value: number }> {
@@ -15,17 +16,10 @@ function runsOf(ref: Array<number | undefined>): Array<{ start: number; end: num
   return out;
 }
 
-function lcg(seed: number): (n: number) => number {
-  let s = seed >>> 0;
-  return (n) => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s % n;
-  };
-}
 
 describe('IntervalMap', () => {
   it('agrees with a byte array under 20,000 random sets and clears (merged, sorted, disjoint)', () => {
-    const rnd = lcg(7);
+    const rnd = seededRandom(7);
     const size = 300;
     const ref: Array<number | undefined> = new Array(size).fill(undefined);
     const m = new IntervalMap();

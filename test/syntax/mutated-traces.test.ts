@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeText, textChunks, TraceAnalysis, type Analysis } from '../../server/src/engine/analyze.js';
 import type { TraceFormat } from '../../server/src/engine/events.js';
-import { ROOT } from '../helpers.js';
+import { ROOT, seededRandom } from '../helpers.js';
 
 function traceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -102,11 +102,7 @@ describe('mutated traces', () => {
   for (const seed of [1, 2, 3]) {
     it(`seed ${seed}: 250 mutated samples analyse without an exception or a failure`, () => {
       assert.ok(files.length > 50, `${files.length} trace files`);
-      let s = seed >>> 0;
-      const rnd = (n: number): number => {
-        s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-        return s % n;
-      };
+      const rnd = seededRandom(seed);
       for (let k = 0; k < 250; k++) {
         const f = files[rnd(files.length)];
         check(mutate(readFileSync(f, 'utf8'), rnd), `${basename(f)} #${k}`, basename(f), 1 + rnd(300));
