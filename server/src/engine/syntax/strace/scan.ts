@@ -414,7 +414,8 @@ export function scanLeader(text: string, start: number, info: LeaderInfo): numbe
     let j = i;
     let v = 0;
     for (; c >= 48 && c <= 57; c = text.charCodeAt(++j)) v = v * 10 + (c - 48);
-    if (c === 58 && j - i === 2 && text.charCodeAt(j + 3) === 58) {
+    // HH:MM:SS, all six digits there (a cut `10:31:0` must not read on into the next line)
+    if (c === 58 && j - i === 2 && text.charCodeAt(j + 3) === 58 && isDigit(text.charCodeAt(j + 1)) && isDigit(text.charCodeAt(j + 2)) && isDigit(text.charCodeAt(j + 4)) && isDigit(text.charCodeAt(j + 5))) {
       const m = (text.charCodeAt(j + 1) - 48) * 10 + (text.charCodeAt(j + 2) - 48);
       const sec = (text.charCodeAt(j + 4) - 48) * 10 + (text.charCodeAt(j + 5) - 48);
       j += 6;
