@@ -6,7 +6,7 @@ import type { TraceEvent } from '../engine/events.js';
 import type { ReplayResult } from '../engine/model/replay.js';
 import type { DocAnalysis } from './analyses.js';
 import { rangeOf } from './diagnostics.js';
-import { callStart, lineText, numberAt, refAt, type Word } from './refs.js';
+import { callStart, lineText, numberAt, numbersIn, refAt, type Word } from './refs.js';
 
 interface Target {
   what: 'fd' | 'addr';
@@ -42,17 +42,11 @@ function rangeOfValue(doc: TextDocument, ev: TraceEvent, what: 'fd' | 'addr', va
   for (const line of ev.endSpan && ev.endSpan.line !== ev.span.line ? [ev.span.line, ev.endSpan.line] : [ev.span.line]) {
     const text = lineText(doc, line);
     let found: Range | undefined;
-    for (let c = callStart(ev, line); c < text.length; ) {
-      const w = numberAt(text, c);
-      if (w === undefined) {
-        c++;
-        continue;
-      }
-      if (w.value === value && (what === 'addr') === isHex(w)) {
-        found = { start: { line, character: w.start }, end: { line, character: w.end } };
-        if (!last) return found;
-      }
-      c = w.end + 1;
+    const from = callStart(ev, line);
+    for (const w of numbersIn(text)) {
+      if (w.start < from || w.value !== value || (what === 'addr') !== isHex(w)) continue;
+      found = { start: { line, character: w.start }, end: { line, character: w.end } };
+      if (!last) return found;
     }
     if (found) return found;
   }

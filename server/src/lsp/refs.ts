@@ -13,19 +13,22 @@ export interface Word {
   value: number | undefined;
 }
 
-/** The number (decimal or 0x hex) under `character` in the line, if any. */
-export function numberAt(line: string, character: number): Word | undefined {
+/** The numbers (decimal or 0x hex) of a line, in order; digits that end an identifier (SIG2, pwrite64) have no value. */
+export function* numbersIn(line: string): Generator<Word> {
   const re = /0x[0-9a-fA-F]+|\d+/g;
   for (let m = re.exec(line); m; m = re.exec(line)) {
     const start = m.index;
-    const end = start + m[0].length;
-    if (character >= start && character <= end) {
-      const before = start > 0 ? line.charCodeAt(start - 1) : 32;
-      // part of an identifier or a longer word (SIG2, pwrite64) is not a number
-      if ((before >= 65 && before <= 90) || (before >= 97 && before <= 122) || before === 95) return undefined;
-      const value = m[0].startsWith('0x') ? parseInt(m[0], 16) : Number(m[0]);
-      return { text: m[0], start, end, value };
-    }
+    const before = start > 0 ? line.charCodeAt(start - 1) : 32;
+    const inWord = (before >= 65 && before <= 90) || (before >= 97 && before <= 122) || before === 95;
+    const value = inWord ? undefined : m[0].startsWith('0x') ? parseInt(m[0], 16) : Number(m[0]);
+    yield { text: m[0], start, end: start + m[0].length, value };
+  }
+}
+
+/** The number (decimal or 0x hex) under `character` in the line, if any. */
+export function numberAt(line: string, character: number): Word | undefined {
+  for (const w of numbersIn(line)) {
+    if (character >= w.start && character <= w.end) return w.value === undefined ? undefined : w;
   }
   return undefined;
 }

@@ -46,6 +46,21 @@ function isLineBreak(text: string, i: number): boolean {
   return c === NL || (c === 13 && text.charCodeAt(i + 1) === NL);
 }
 
+/** Whether `i` is where its line ends: a line break or the end of the text. */
+function atLineEnd(text: string, i: number): boolean {
+  return i === text.length || isLineBreak(text, i);
+}
+
+/**
+ * `<... name resumed>` at `offset`: the offset of its ` resumed>`, or -1. The name is short and on the same line.
+ * The Resumed token and the fast lane read it alike.
+ */
+export function resumedAt(text: string, offset: number): number {
+  if (!text.startsWith('<... ', offset)) return -1;
+  const close = indexOnLine(text, ' resumed>', offset + 5);
+  return close < 0 || close - offset > 80 ? -1 : close;
+}
+
 /** Skips an fd decoration `<...>` starting at `i` (on '<'), allowing nesting (`</dev/null<char 1:3>>`). */
 export function skipDecoration(text: string, i: number): number {
   let depth = 0;
@@ -603,12 +618,11 @@ export function scanCallLine(text: string, offset: number, into?: CallLineScan):
     return undefined;
   }
   const result = scanResult(text, skipBlanks(text, close + 1), into?.result);
-  const end = result?.end ?? -1;
-  const c = text.charCodeAt(end);
-  if (result === undefined || !(end === text.length || c === NL || (c === 13 && text.charCodeAt(end + 1) === NL))) {
+  if (result === undefined || !atLineEnd(text, result.end)) {
     COMMAS.n = commaFrom;
     return undefined;
   }
+  const end = result.end;
   if (into === undefined) return { pid, time, nameStart, open, close, commaFrom, commaCount: COMMAS.n - commaFrom, result, end };
   // A reader that is done with the line before it scans the next one reuses one record.
   into.pid = pid;
@@ -649,7 +663,7 @@ export function newSplitLineScan(): SplitLineScan {
   return { pid: undefined, time: undefined, resumed: false, headStart: 0, nameStart: 0, nameEnd: 0, argsStart: 0, argsEnd: 0, result: newResultInfo(), end: 0 };
 }
 
-const UNFINISHED_MARK = ' <unfinished ...>';
+const UNFINISHED_MARK = ` ${UNFINISHED}`;
 
 /**
  * Reads a line that is exactly the Leader, Call and Unfinished tokens, or the Leader, Resumed and Result tokens,
@@ -665,9 +679,8 @@ export function scanSplitLine(text: string, offset: number, into: SplitLineScan)
   let end: number;
   if (text.charCodeAt(i) === LT) {
     // `<... name resumed>args) = result`
-    if (!text.startsWith('<... ', i)) return undefined;
-    const close = indexOnLine(text, ' resumed>', i + 5);
-    if (close < 0 || close - i > 80) return undefined;
+    const close = resumedAt(text, i);
+    if (close < 0) return undefined;
     const argsEnd = scanArgs(text, close + 9);
     COMMAS.n = commas;
     if (text.charCodeAt(argsEnd) !== 41) return undefined;
@@ -694,8 +707,7 @@ export function scanSplitLine(text: string, offset: number, into: SplitLineScan)
     into.argsStart = open + 1;
     into.argsEnd = argsEnd;
   }
-  const c = text.charCodeAt(end);
-  if (!(end === text.length || c === NL || (c === 13 && text.charCodeAt(end + 1) === NL))) return undefined;
+  if (!atLineEnd(text, end)) return undefined;
   into.pid = pid;
   into.time = time;
   into.headStart = i;

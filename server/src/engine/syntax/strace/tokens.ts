@@ -2,7 +2,7 @@
 // read in one pass; the other lines lex to a leader, the call with its arguments, the result, and whole-line
 // tokens for signals, exits and notes. Arguments are decoded later, and only for syscalls the model needs.
 import { createToken, Lexer, type CustomPatternMatcherFunc, type TokenType } from 'chevrotain';
-import { atLineStart, CALL_NAME, COMMAS, indexOnLine, lineEnd, scanArgs, scanCallLine, scanLeader, scanResult, type CallLineScan, type LeaderInfo, type ResultInfo } from './scan.js';
+import { atLineStart, CALL_NAME, COMMAS, lineEnd, resumedAt, scanArgs, scanCallLine, scanLeader, scanResult, type CallLineScan, type LeaderInfo, type ResultInfo } from './scan.js';
 
 /** Wraps a scanner returning an end offset into a Chevrotain custom pattern. */
 function matcher(scan: (text: string, offset: number) => number): CustomPatternMatcherFunc {
@@ -111,10 +111,8 @@ export const Call = createToken({
 export const Resumed = createToken({
   name: 'Resumed',
   pattern: (text, offset) => {
-    if (!text.startsWith('<... ', offset)) return null;
-    const close = indexOnLine(text, ' resumed>', offset + 5);
-    if (close < 0 || close - offset > 80) return null;
-    return callTail(text, offset, close + 9);
+    const close = resumedAt(text, offset);
+    return close < 0 ? null : callTail(text, offset, close + 9);
   },
   start_chars_hint: ['<'],
   line_breaks: false,
