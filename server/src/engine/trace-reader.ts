@@ -1,0 +1,146 @@
+// Text → events, for any format: decides the format from the first chunk, refuses what is not a trace, skips
+// lines no format prints, and contains a bug of ours to the chunk it hit. It knows nothing of the replay.
+import type { TraceFormat } from './events.js';
+import { detectFormat, formatSpec } from './syntax/formats.js';
+import type { EventSink, TraceParser } from './syntax/parser-api.js';
+import { looksBinary } from './syntax/text.js';
+
+/** Lines longer than this are reported and skipped instead of lexed (no trace format prints them). */
+export const MAX_LINE = 1 << 20;
+
+export interface ReaderOptions {
+  /** Skip detection. */
+  format?: TraceFormat;
+  /** The trace's file name: `-ff` files carry the pid in their suffix (`trace.1234`). */
+  fileName?: string;
+  /** fsx logs: whether each MAPWRITE was followed by msync(MS_SYNC); unset, the log's dialect decides (see ParserOptions). */
+  fsxMsync?: boolean;
+}
+
+export function pidFromFileName(fileName: string | undefined): number | undefined {
+  const m = fileName === undefined ? null : /\.(\d{1,8})$/.exec(fileName);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** `head` (bytes as latin1) is ASCII text in UTF-16 without a byte order mark: a NUL beside every character. */
+function utf16Without(head: string): 'UTF-16LE' | 'UTF-16BE' | undefined {
+  const n = Math.min(head.length, 1024) & ~1;
+  if (n < 16) return undefined;
+  let evenNul = 0;
+  let oddNul = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (head.charCodeAt(i) === 0) evenNul++;
+    if (head.charCodeAt(i + 1) === 0) oddNul++;
+  }
+  const half = n / 2;
+  if (oddNul > 0.9 * half && evenNul < 0.05 * half) return 'UTF-16LE';
+  if (evenNul > 0.9 * half && oddNul < 0.05 * half) return 'UTF-16BE';
+  return undefined;
+}
+
+/** Why a text cannot be a trace, judged from its start; undefined when it may be one. */
+export function unreadableReason(head: string): string | undefined {
+  if (head.length === 0 || head.trim().length === 0) return 'the file is empty: there are no trace lines to read';
+  const utf16 = utf16Without(head);
+  if (utf16) return `the file looks like UTF-16 text without a byte order mark; convert it to UTF-8 (iconv -f ${utf16} -t UTF-8)`;
+  if (looksBinary(head)) return 'the file is binary, not a text trace (ktrace.out must go through kdump first; strace -o writes text)';
+  return undefined;
+}
+
+/** Reads a trace's newline-aligned chunks into events and diagnostics for `sink`. */
+export class TraceReader {
+  /** Decided by the first chunk. */
+  format: TraceFormat | undefined;
+  /** Set when the input cannot be analysed at all (binary, empty, unknown format). */
+  error: string | undefined;
+  private lines = 0;
+  private parser: TraceParser | undefined;
+
+  constructor(private readonly sink: EventSink, private readonly options: ReaderOptions = {}) {}
+
+  get lineCount(): number {
+    return this.lines;
+  }
+
+  /** Feeds the next newline-aligned chunk. The first chunk decides the format. */
+  push(chunk: string): void {
+    if (this.error) return;
+    if (this.parser === undefined) {
+      // A byte order mark (Windows editors write one) is not part of the first line; editors do not show it either.
+      if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
+      const reason = unreadableReason(chunk.slice(0, 4096));
+      if (reason) {
+        this.error = reason;
+        return;
+      }
+      let format = this.options.format;
+      if (format === undefined) {
+        format = detectFormat(chunk).format;
+        if (format === undefined) {
+          const first = chunk.split('\n').find((l) => l.trim().length > 0) ?? '';
+          this.error = `not a trace in a known format (strace, kdump, dtruss, dtrace, libfuse debug, fsx); first line: "${first.trim().slice(0, 80)}"`;
+          return;
+        }
+      }
+      const spec = formatSpec(format);
+      if (!spec) {
+        this.error = `no parser for format "${format}"`;
+        return;
+      }
+      this.format = format;
+      this.parser = spec.create(this.sink, { defaultPid: pidFromFileName(this.options.fileName), fsxMsync: this.options.fsxMsync });
+    }
+    const firstLine = this.lines;
+    // One pass counts the lines and finds the longest; the chunk is rebuilt only when a line is too long.
+    let count = 0;
+    let longest = 0;
+    for (let pos = 0; ; ) {
+      const nl = chunk.indexOf('\n', pos);
+      const end = nl < 0 ? chunk.length : nl;
+      if (end - pos > longest) longest = end - pos;
+      if (nl < 0) break;
+      count++;
+      pos = nl + 1;
+    }
+    this.lines += count;
+    try {
+      this.parser.feed(longest > MAX_LINE ? this.dropLongLines(chunk, firstLine) : chunk, firstLine);
+    } catch (e) {
+      this.internalError(e, firstLine, this.lines);
+    }
+  }
+
+  /**
+   * A bug of ours met this input. Contain it (rust-analyzer's rule: the parser never fails): the user gets an
+   * error on the lines it cost, with the message to report, and the rest of the trace is still analysed.
+   */
+  private internalError(e: unknown, fromLine: number, toLine: number): void {
+    const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    const lines = toLine - fromLine > 1 ? `lines ${fromLine + 1}–${toLine}` : `line ${fromLine + 1}`;
+    this.sink.diagnostic({
+      span: { line: fromLine, start: 0, end: 0 }, severity: 'error',
+      message: `internal error of cachereplay while reading ${lines} (${what}); findings on those lines may be missing. Please report this trace.`,
+    });
+  }
+
+  private dropLongLines(chunk: string, firstLine: number): string {
+    const lines = chunk.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      if (lines[i].length <= MAX_LINE) continue;
+      const span = { line: firstLine + i, start: 0, end: Math.min(lines[i].length, 200) };
+      this.sink.diagnostic({ span, severity: 'error', message: `line ${firstLine + i + 1} is ${lines[i].length.toLocaleString('en-US')} characters long; no trace format prints such lines, so it was skipped` });
+      this.sink.event({ kind: 'unparsed', span, name: 'unparsed', ok: false });
+      lines[i] = '';
+    }
+    return lines.join('\n');
+  }
+
+  /** End of input: what the parser still holds (unfinished calls) is emitted. */
+  end(): void {
+    try {
+      this.parser?.end();
+    } catch (e) {
+      this.internalError(e, Math.max(0, this.lines - 1), this.lines);
+    }
+  }
+}
