@@ -16,17 +16,26 @@ const TRACEWHY_LINES_PER_SEC = 1.4e6;
 
 if (!existsSync(join(root, 'server/out/api.cjs'))) execFileSync(process.execPath, [join(root, 'esbuild.mjs')], { stdio: 'inherit' });
 
-const trace = join(tmpdir(), `cachereplay-bench-${LINES}.strace`);
-if (!existsSync(trace)) {
-  process.stdout.write(`generating ${LINES.toLocaleString('en-US')} lines to ${trace} ... `);
-  await generate(trace, LINES);
-  process.stdout.write('done\n');
+/** The generated trace of `lines` lines with strings cut at `maxString` (made once, kept in the temp folder). */
+async function traceOf(lines, maxString) {
+  const path = join(tmpdir(), `cachereplay-bench-${lines}${maxString === 32 ? '' : `-s${maxString}`}.strace`);
+  if (!existsSync(path)) {
+    process.stdout.write(`generating ${lines.toLocaleString('en-US')} lines (-s ${maxString}) to ${path} ... `);
+    await generate(path, lines, 42, maxString);
+    process.stdout.write('done\n');
+  }
+  return path;
 }
-const bytes = statSync(trace).size;
-const mb = bytes / 1e6;
+
+const trace = await traceOf(LINES, 32);
+const mb = statSync(trace).size / 1e6;
+// Traces made to debug corruption often show the data (`strace -s 1000`): long strings, a tenth as many lines.
+const LONG_LINES = Math.max(1, Math.round(LINES / 10));
+const longTrace = await traceOf(LONG_LINES, 1000);
+const longMB = statSync(longTrace).size / 1e6;
 
 /** Runs one measurement in a child process; it prints JSON {ms, rss, events, findings}. */
-function measure(kind) {
+function measure(kind, trace) {
   const worker = `
     const api = require(${JSON.stringify(join(root, 'server/out/api.cjs'))});
     const fs = require('node:fs');
@@ -95,7 +104,7 @@ function median(xs) {
 const results = {};
 for (const kind of ['parse', 'parse+replay']) {
   const runs = [];
-  for (let i = 0; i < RUNS; i++) runs.push(measure(kind));
+  for (let i = 0; i < RUNS; i++) runs.push(measure(kind, trace));
   results[kind] = {
     mbps: median(runs.map((r) => mb / (r.ms / 1000))),
     linesPerSec: median(runs.map((r) => LINES / (r.ms / 1000))),
@@ -107,6 +116,9 @@ for (const kind of ['parse', 'parse+replay']) {
   };
 }
 
+const longRuns = [];
+for (let i = 0; i < RUNS; i++) longRuns.push(measure('parse+replay', longTrace));
+
 const floor = calibrate();
 const fmt = (n, d = 1) => n.toFixed(d);
 console.log(`\ncachereplay benchmark: ${LINES.toLocaleString('en-US')} strace lines, ${fmt(mb)} MB, ${RUNS} runs each (median), node ${process.version}`);
@@ -114,6 +126,8 @@ console.log('stage           MB/s    lines/s      median ms   peak RSS MB   runs
 for (const [k, r] of Object.entries(results)) {
   console.log(`${k.padEnd(14)} ${fmt(r.mbps).padStart(6)} ${Math.round(r.linesPerSec).toLocaleString('en-US').padStart(11)} ${fmt(r.ms, 0).padStart(12)} ${fmt(r.rssMB, 0).padStart(12)}   ${r.all.join(' ')}`);
 }
+const longMbps = median(longRuns.map((r) => longMB / (r.ms / 1000)));
+console.log(`${'-s 1000 trace'.padEnd(14)} ${fmt(longMbps).padStart(6)} ${Math.round(median(longRuns.map((r) => LONG_LINES / (r.ms / 1000)))).toLocaleString('en-US').padStart(11)} ${fmt(median(longRuns.map((r) => r.ms)), 0).padStart(12)} ${fmt(Math.max(...longRuns.map((r) => r.rss)) / 1e6, 0).padStart(12)}   ${longRuns.map((r) => (longMB / (r.ms / 1000)).toFixed(1)).join(' ')}   (parse+replay, ${LONG_LINES.toLocaleString('en-US')} lines, ${fmt(longMB)} MB)`);
 const pr = results['parse+replay'];
 console.log(`events: ${pr.events.toLocaleString('en-US')}, findings (freebsd write-around): ${pr.findings}`);
 console.log(`calibration: a bare charCodeAt loop over the same text runs at ${fmt(floor, 0)} MB/s on this machine now; parse = 1/${fmt(floor / results.parse.mbps)} of it, parse+replay = 1/${fmt(floor / pr.mbps)} (the 50 MB/s target would be 1/${fmt(floor / TARGET_MBPS)})`);

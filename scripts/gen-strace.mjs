@@ -4,7 +4,8 @@
 // one 237588 hazard per few thousand lines so the replay has findings to produce.
 import { createWriteStream } from 'node:fs';
 
-export async function generate(path, lines, seed = 42) {
+/** `maxString`: what strace's `-s` was (32 by default; debugging data corruption, people raise it to see the data). */
+export async function generate(path, lines, seed = 42, maxString = 32) {
   let s = seed >>> 0;
   const rnd = (n) => {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
@@ -26,7 +27,8 @@ export async function generate(path, lines, seed = 42) {
     buf += `${String(pid).padEnd(5)} ${stamp()} ${body}${dur()}\n`;
     written++;
   };
-  const str = (n) => `"${'abcdefghijklmnopqrstuvwxyz0123456789'.slice(0, Math.min(n, 32))}"${n > 32 ? '...' : ''}`;
+  const data = 'abcdefghijklmnopqrstuvwxyz0123456789 '.repeat(Math.ceil(maxString / 37));
+  const str = (n) => `"${data.slice(0, Math.min(n, maxString))}"${n > maxString ? '...' : ''}`;
   let mapAddr = 0x7f0000000000;
   while (written < lines) {
     const pid = pids[rnd(pids.length)];

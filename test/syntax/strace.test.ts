@@ -4,9 +4,9 @@ import { describe, it } from 'node:test';
 import { Lexer } from 'chevrotain';
 import type { TraceEvent } from '../../server/src/engine/events.js';
 import { detectFormat } from '../../server/src/engine/syntax/formats.js';
-import { splitArgs, scanArgs } from '../../server/src/engine/syntax/strace/scan.js';
+import { skipString, splitArgs, scanArgs } from '../../server/src/engine/syntax/strace/scan.js';
 import { createStraceLexer } from '../../server/src/engine/syntax/strace/tokens.js';
-import { fixture, parseWith, verbatim } from '../helpers.js';
+import { fixture, parseWith, seededRandom, verbatim } from '../helpers.js';
 
 const samples = readdirSync(fixture('formats')).filter((f) => f.startsWith('strace-'));
 
@@ -189,5 +189,54 @@ describe('strace argument scanning', () => {
   it('stops before <unfinished ...>', () => {
     const text = 'futex(0x55, FUTEX_WAIT, 2, NULL <unfinished ...>';
     assert.equal(text.slice(6, scanArgs(text, 6)), '0x55, FUTEX_WAIT, 2, NULL');
+  });
+
+  it('skips strings as a character-by-character reader would, wherever and in whatever order it is asked', () => {
+    // skipString jumps to the next quote, backslash or line break and remembers where they are per text; this
+    // compares it with the plain loop on random texts, asked at random places, forwards and backwards.
+    const reference = (text: string, i: number): number => {
+      for (let j = i + 1; j < text.length; j++) {
+        const c = text[j];
+        if (c === '"') return j + 1;
+        if (c === '\\') {
+          if (text[j + 1] === '\n' || (text[j + 1] === '\r' && text[j + 2] === '\n')) return j + 1;
+          j++;
+        } else if (c === '\n') return j;
+      }
+      return text.length;
+    };
+    const rnd = seededRandom(237588);
+    const alphabet = ['a', 'b', ' ', ',', ')', '"', '"', '\\', '\n', '\r', 'x'];
+    let asked = 0;
+    for (let t = 0; t < 300; t++) {
+      const len = 1 + rnd(t % 3 === 0 ? 4000 : 60);
+      // Some texts have long runs without any special character, like `-s 4096` data.
+      let text = '';
+      while (text.length < len) text += rnd(4) === 0 ? 'abcdefghij'.repeat(1 + rnd(20)) : alphabet[rnd(alphabet.length)];
+      const other = `"${text}`;
+      const quotes = [...text.matchAll(/"/g)].map((m) => m.index!);
+      const order = quotes.length > 0 ? Array.from({ length: 2 * quotes.length }, () => quotes[rnd(quotes.length)]) : [];
+      if (t % 2 === 0) order.sort((a, b) => a - b);
+      for (const q of order) {
+        assert.equal(skipString(text, q), reference(text, q), `text ${t}, quote at ${q}: ${JSON.stringify(text.slice(q, q + 40))}`);
+        // Another text in between must not leave a stale answer behind.
+        if (rnd(3) === 0) assert.equal(skipString(other, 0), reference(other, 0));
+        asked++;
+      }
+    }
+    assert.ok(asked > 1000, `only ${asked} strings were asked`);
+  });
+
+  it('reads long -s strings with anything inside them, and escaped -x strings', () => {
+    const data = 'xyz, (0) = 1 <0.1> '.repeat(300);
+    const hex = Array.from({ length: 500 }, (_, i) => `\\x${(i % 256).toString(16).padStart(2, '0')}`).join('');
+    const text = [
+      `pwrite64(3</mnt/f>, "${data}"..., 4096, 8192) = 4096 <0.000020>`,
+      `pwrite64(3</mnt/f>, "${hex}\\"", 501, 0) = 501`,
+      'close(3</mnt/f>) = 0',
+    ].join('\n');
+    const { events, diagnostics } = parseWith('strace', text, { chunk: 1 << 16 });
+    assert.deepEqual(diagnostics, []);
+    assert.deepEqual(events.map((e) => [e.kind, 'offset' in e ? e.offset : undefined, 'length' in e ? e.length : undefined]), [['write', 8192, 4096], ['write', 0, 501], ['close', undefined, undefined]]);
   });
 });

@@ -25,10 +25,55 @@ export function indexOnLine(text: string, needle: string, from: number): number 
   return nl >= 0 && nl < at ? -1 : at;
 }
 
-/** Skips a "..." string starting at `i` (on the quote); returns the index after the closing quote (or the line end). */
+/**
+ * Where the next `ch` is at or after `from`, or -1, remembered per text: scans move forward through a chunk, so
+ * one native indexOf answers every later question up to the place it found. A scan then jumps over a long string
+ * or path at memchr speed, and never costs more than one pass over the chunk per character, even when that
+ * character is missing from many lines in a row.
+ */
+class NextOf {
+  private text = '';
+  private from = 0;
+  private at = -1;
+  constructor(private readonly ch: string) {}
+
+  in(text: string, from: number): number {
+    if (from >= this.from && (this.at < 0 || from <= this.at) && text === this.text) return this.at;
+    this.text = text;
+    this.from = from;
+    this.at = text.indexOf(this.ch, from);
+    return this.at;
+  }
+}
+
+const NEXT_QUOTE = new NextOf('"');
+const NEXT_BACKSLASH = new NextOf('\\');
+const NEXT_NL = new NextOf('\n');
+
+/** The first of two positions that may be -1 (not found). */
+function firstOf(a: number, b: number): number {
+  return a < 0 ? b : b < 0 || a < b ? a : b;
+}
+
+/**
+ * Skips a "..." string starting at `i` (on the quote); returns the index after the closing quote (or the line end).
+ * A string without escapes (`-s 4096` data, paths) is crossed in one native jump to its closing quote; from the
+ * first backslash on, the string is read character by character, since escaped strings (`-x`, binary data) tend
+ * to be escapes throughout and a jump per escape would cost more than it saves.
+ */
 export function skipString(text: string, i: number): number {
+  const j = i + 1;
+  const stop = firstOf(NEXT_QUOTE.in(text, j), NEXT_NL.in(text, j));
+  const bs = NEXT_BACKSLASH.in(text, j);
+  if (bs >= 0 && (stop < 0 || bs < stop)) return skipEscapedString(text, bs);
+  if (stop < 0) return text.length;
+  return text.charCodeAt(stop) === QUOTE ? stop + 1 : stop;
+}
+
+/** The rest of a string from `j` on, read character by character. */
+function skipEscapedString(text: string, j: number): number {
   const n = text.length;
-  for (let j = i + 1; j < n; j++) {
+  for (; j < n; j++) {
     const c = text.charCodeAt(j);
     if (c === QUOTE) return j + 1;
     if (c === BACKSLASH) {
