@@ -70,19 +70,21 @@ export function skipString(text: string, i: number): number {
   return text.charCodeAt(stop) === QUOTE ? stop + 1 : stop;
 }
 
-/** The rest of a string from `j` on, read character by character. */
+/**
+ * Plain characters and escapes, up to the closing quote, a line break, or a backslash that escapes a line break
+ * (a line cut right after it: the escape does not reach into the next line). Sticky: set lastIndex first.
+ */
+const ESCAPED_RUN = /(?:[^"\\\n]|\\(?!\r?\n)[^\n])*/y;
+
+/** The rest of a string from `j` on (a backslash): one native match, since escapes tend to go on throughout. */
 function skipEscapedString(text: string, j: number): number {
-  const n = text.length;
-  for (; j < n; j++) {
-    const c = text.charCodeAt(j);
-    if (c === QUOTE) return j + 1;
-    if (c === BACKSLASH) {
-      // A line cut right after a backslash: the escape does not reach into the next line.
-      if (isLineBreak(text, j + 1)) return j + 1;
-      j++;
-    } else if (c === NL) return j;
-  }
-  return n;
+  ESCAPED_RUN.lastIndex = j;
+  ESCAPED_RUN.test(text);
+  const stop = ESCAPED_RUN.lastIndex;
+  if (stop >= text.length) return text.length;
+  const c = text.charCodeAt(stop);
+  if (c === QUOTE || c === BACKSLASH) return stop + 1;
+  return stop; // the line break
 }
 
 /** Whether a line break (`\n` or `\r\n`) starts at `i`. */
