@@ -88,3 +88,16 @@ for p in "${PROGS[@]}"; do
 		echo "$p: traced; file content DIFFERS from expected (data loss?)"
 	fi
 done
+
+# The multi-process program once more with strace -ff: one file per process (ff/NAME.PID), which
+# `cachereplay check --merge` replays as one run. Each file alone shows no hazard: the mapping and its stores
+# are in the parent's file, the pwrite in the child's.
+for p in "${PROGS[@]}"; do
+	[ "$p" = mmap_fork_pwrite ] || continue
+	mkdir -p "$HERE/ff"
+	rm -f "$HERE/ff/$p".*
+	mount_fs "$HERE/ff/$p.fuselog"
+	strace -ff -tt -T -y -o "$HERE/ff/$p" "./$p" "$MNT/file.bin"
+	unmount
+	echo "$p: traced with -ff: $(cd "$HERE/ff" && ls "$p".[0-9]* | tr '\n' ' ')"
+done

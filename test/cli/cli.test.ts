@@ -1,7 +1,7 @@
 // The bundled CLI (server/out/cli.cjs, what `npx cachereplay` runs), driven as a user or a CI job would.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -132,6 +132,56 @@ describe('cachereplay check on other formats and with --fuse-log', () => {
     const f = JSON.parse(r.stdout).files[0];
     assert.equal(f.format, 'strace');
     assert.ok(f.findings.every((x: { rule: string }) => x.rule === 'parse-error'));
+  });
+});
+
+describe('cachereplay check --merge: strace -ff files as one run', () => {
+  const PARENT = sample('bug237588', 'ff', 'mmap_fork_pwrite.20114');
+  const CHILD = sample('bug237588', 'ff', 'mmap_fork_pwrite.20115');
+  const LOG = sample('bug237588', 'ff', 'mmap_fork_pwrite.fuselog');
+
+  it('without it each process’s file is clean; with it the child’s pwrite loses the parent’s stores', () => {
+    const apart = run('check', PARENT, CHILD, '--mode', 'write-around', '--output', 'json');
+    assert.equal(apart.code, 0);
+    assert.deepEqual(JSON.parse(apart.stdout).files.map((f: { findings: unknown[] }) => f.findings.length), [0, 0]);
+    const r = run('check', '--merge', PARENT, CHILD, '--mode', 'write-around');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /ff\/mmap_fork_pwrite\.20115:3:\d+: warning: possible data loss: this pwrite64 .* made at line 32 of \S+ff\/mmap_fork_pwrite\.20114 .*\[0x0, 0x3e8\) \[0x44c, 0x1000\)/);
+    assert.match(r.stdout, /ff\/mmap_fork_pwrite\.20114:32: note: writable MAP_SHARED mapping/);
+    assert.equal(run('check', '--merge', PARENT, CHILD, '--mode', 'write-through', '--fail-on', 'warning').code, 0);
+  });
+
+  it('json: the finding is in the child’s file, its related mmap names the parent’s; --fuse-log makes it definite', () => {
+    const r = run('check', '--merge', CHILD, PARENT, '--mode', 'write-around', '--fuse-log', LOG, '--output', 'json');
+    assert.equal(r.code, 1, r.stderr);
+    const files = JSON.parse(r.stdout).files as Array<{ path: string; findings: Array<{ line: number; severity: string; related: Array<{ file?: string; line: number }> }> }>;
+    assert.deepEqual(files.map((f) => f.path), [CHILD, PARENT], 'the files in the order given');
+    const [f] = files[0].findings;
+    assert.equal(f.line, 3);
+    assert.equal(f.severity, 'error');
+    assert.ok(f.related.some((x) => x.file === PARENT && x.line === 32));
+    assert.ok(f.related.some((x) => x.file === LOG));
+  });
+
+  it('a daemon log among the files or a file without timestamps: a clear error, exit 2', () => {
+    const withLog = run('check', '--merge', PARENT, CHILD, LOG);
+    assert.equal(withLog.code, 2);
+    assert.match(withLog.stderr, /mmap_fork_pwrite\.fuselog is a FUSE daemon's log, not a process's trace: give it with --fuse-log/);
+    const bare = join(tmp, 'untimed.20115');
+    writeFileSync(bare, readFileSync(CHILD, 'utf8').replace(/^\d\d:\d\d:\d\d\.\d+ /gm, ''));
+    const untimed = run('check', '--merge', PARENT, bare);
+    assert.equal(untimed.code, 2);
+    assert.match(untimed.stderr, /untimed\.20115: its lines have no timestamps/);
+  });
+
+  it('compare --merge: which modes lose the parent’s stores at the child’s pwrite', () => {
+    const r = run('compare', '--merge', PARENT, CHILD, '--output', 'json');
+    assert.equal(r.code, 0, r.stderr);
+    const docs = r.stdout.split(/\n(?=\{)/).map((d) => JSON.parse(d) as { path: string; modes: Array<{ mode: string; findings: Array<{ line: number }> }> });
+    assert.deepEqual(docs.map((d) => d.path), [PARENT, CHILD]);
+    const lines = (d: (typeof docs)[number]) => Object.fromEntries(d.modes.map((m) => [m.mode, m.findings.map((f) => f.line)]));
+    assert.deepEqual(lines(docs[0]), { uncached: [], 'write-around': [], 'write-through': [], writeback: [] });
+    assert.deepEqual(lines(docs[1]), { uncached: [3], 'write-around': [3], 'write-through': [], writeback: [] });
   });
 });
 

@@ -8,11 +8,11 @@ import { analyzeText, replayEvents } from '../../server/src/engine/analyze.js';
 import { CACHE_MODES } from '../../server/src/engine/model/profiles.js';
 import { read, sample } from '../helpers.js';
 
-const DIRS = ['bug237588', 'fsx', 'kdump', 'dtrace'];
+const DIRS = ['bug237588', 'bug237588/ff', 'fsx', 'kdump', 'dtrace'];
 
 describe('file histories', () => {
   for (const dir of DIRS) {
-    for (const name of readdirSync(sample(dir)).filter((n) => !/\.(md|c|sh|d)$/.test(n))) {
+    for (const name of readdirSync(sample(dir), { withFileTypes: true }).filter((e) => e.isFile() && !/\.(md|c|sh|d)$/.test(e.name)).map((e) => e.name)) {
       it(`${dir}/${name}: page states and refs rebuilt on demand equal the full recording`, () => {
         const a = analyzeText(read(join(sample(dir), name)), { keepEvents: true, fileName: name });
         assert.equal(a.error, undefined);

@@ -13,6 +13,7 @@ type Rep = Extract<TraceEvent, { kind: 'fuse-reply' }>;
 const samples = readdirSync(fixture('formats')).filter((f) => f.startsWith('fuse-'));
 const realLogs = [
   ...readdirSync(sample('bug237588')).filter((f) => f.endsWith('.fuselog')).map((f) => sample('bug237588', f)),
+  ...readdirSync(sample('bug237588', 'ff')).filter((f) => f.endsWith('.fuselog')).map((f) => sample('bug237588', 'ff', f)),
   ...readdirSync(fixture('iocc')).filter((f) => f.endsWith('.fuselog')).map((f) => fixture('iocc', f)),
   ...readdirSync(sample('fsx')).filter((f) => f.endsWith('.fuselog')).map((f) => sample('fsx', f)),
 ];

@@ -29,6 +29,7 @@ describe('strace fast lane', () => {
       ...readdirSync(fixture('formats')).filter((f) => f.startsWith('strace-')).map((f) => ({ f: fixture('formats', f), text: verbatim(fixture('formats', f)) })),
       ...readdirSync(fixture('iocc')).filter((f) => f.endsWith('.strace')).map((f) => ({ f, text: read(fixture('iocc', f)) })),
       ...readdirSync(sample('bug237588')).filter((f) => f.endsWith('.strace')).map((f) => ({ f, text: read(sample('bug237588', f)) })),
+      ...readdirSync(sample('bug237588', 'ff')).filter((f) => /\.\d+$/.test(f)).map((f) => ({ f, text: read(sample('bug237588', 'ff', f)) })),
     ];
     assert.ok(files.length >= 15);
     let events = 0;

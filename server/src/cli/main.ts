@@ -1,13 +1,15 @@
 // cachereplay: the command-line front end (design.md section 5). A thin adapter: it reads files, calls the
 // engine and renders reports. Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or unreadable input.
 import { parseArgs } from 'node:util';
-import { replayEvents } from '../engine/analyze.js';
+import { replayEvents, type Analysis } from '../engine/analyze.js';
 import { TRACE_FORMATS, type TraceFormat } from '../engine/events.js';
 import { CACHE_MODES, isKernel, isMode, KERNEL_PROFILES, MODE_DESCRIPTIONS, type CacheMode, type ReplayOptions } from '../engine/model/profiles.js';
+import type { Finding } from '../engine/rules/findings.js';
 import type { Severity } from '../engine/rules/rules.js';
 import { readFile } from 'node:fs/promises';
 import { unreadableReason } from '../engine/analyze.js';
 import { readDaemonLog } from '../engine/correlate.js';
+import { mergeRun, type RunPart } from '../engine/merge.js';
 import { analyzeFile, InputError } from '../io/read-trace.js';
 import { renderJson, renderSarif, renderText } from './output.js';
 import { reportOf, SEVERITY_RANK, type FileReport, type RunInfo } from './report.js';
@@ -34,6 +36,9 @@ Options:
                        into definite ones, and pages it never received clear them
   --fsx-msync WHEN     fsx logs: auto | yes | no: whether fsx msynced after each MAPWRITE (default auto: from
                        the log's dialect; a FreeBSD .fsxlog is read as fsx -U, without msync)
+  --merge              replay the FILEs as one run, their calls interleaved by time: the per-process
+                       files of strace -ff (NAME.PID), whose hazards across processes no single file shows
+                       (needs timestamps: -tt or -ttt)
   --evidence LEVEL     possible | definite: the least evidence a finding needs to be shown (default possible)
   --output FORMAT      text | json | sarif (default text)
   --fail-on SEVERITY   error | warning | information | never (default error)
@@ -64,6 +69,8 @@ interface Parsed {
   output: 'text' | 'json' | 'sarif';
   failOn: Severity | 'never';
   showPossible: boolean;
+  /** Replay the files as one run (strace -ff). */
+  merge: boolean;
   color: boolean;
 }
 
@@ -84,6 +91,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
       output: { type: 'string', short: 'o' },
       'fail-on': { type: 'string' },
       'fuse-log': { type: 'string' },
+      merge: { type: 'boolean' },
       'no-color': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'V' },
@@ -120,7 +128,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
     fuseLog: values['fuse-log'],
     format: format as TraceFormat | undefined,
     fsxMsync: fsxMsync === 'auto' ? undefined : fsxMsync === 'yes',
-    output, failOn: failOn as Severity | 'never', showPossible: evidence === 'possible',
+    output, failOn: failOn as Severity | 'never', showPossible: evidence === 'possible', merge: values.merge === true,
     color: !values['no-color'] && process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
   };
 }
@@ -146,11 +154,14 @@ async function withDaemonLog(p: Parsed): Promise<void> {
 
 async function check(p: Parsed): Promise<{ reports: FileReport[]; unreadable: boolean }> {
   const reports: FileReport[] = [];
+  const parts: RunPart[] = [];
   let unreadable = false;
   for (const path of p.files) {
     try {
-      const a = await analyzeFile(path, { ...p.options, format: p.format, fsxMsync: p.fsxMsync });
-      reports.push(reportOf(path, a, p.showPossible));
+      // Merged, each file is only read here; the run is replayed once all are.
+      const a = await analyzeFile(path, { ...p.options, format: p.format, fsxMsync: p.fsxMsync, keepEvents: p.merge, parseOnly: p.merge });
+      if (p.merge) parts.push({ name: path, analysis: a });
+      else reports.push(reportOf(path, a, p.showPossible));
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       unreadable = true;
@@ -158,22 +169,52 @@ async function check(p: Parsed): Promise<{ reports: FileReport[]; unreadable: bo
       reports.push({ path, events: 0, lines: 0, findings: [], error: e.message.startsWith(`${path}: `) ? e.message.slice(path.length + 2) : e.message });
     }
   }
+  if (p.merge && parts.length > 0) {
+    merged(parts, p.options).forEach((a, k) => reports.push(reportOf(parts[k].name, a, p.showPossible)));
+    // The files in the order given, unreadable ones included.
+    reports.sort((x, y) => p.files.indexOf(x.path) - p.files.indexOf(y.path));
+  }
   return { reports, unreadable };
+}
+
+/** The files read only, for a merged replay; a daemon log among them is refused. */
+async function runParts(p: Parsed): Promise<RunPart[]> {
+  const parts: RunPart[] = [];
+  for (const path of p.files) parts.push({ name: path, analysis: await analyzeFile(path, { ...p.options, format: p.format, fsxMsync: p.fsxMsync, keepEvents: true, parseOnly: true }) });
+  return parts;
+}
+
+function refuseLogs(parts: RunPart[]): void {
+  const log = parts.find((x) => x.analysis.format === 'fuse');
+  if (log) throw new InputError(`--merge: ${log.name} is a FUSE daemon's log, not a process's trace: give it with --fuse-log`);
+}
+
+function merged(parts: RunPart[], options: ReplayOptions): Analysis[] {
+  refuseLogs(parts);
+  const run = mergeRun(parts, options);
+  if (run.error !== undefined) throw new InputError(`--merge: ${run.error}`);
+  return run.parts;
 }
 
 async function compare(p: Parsed): Promise<number> {
   let worst = 0;
-  for (const path of p.files) {
-    const a = await analyzeFile(path, { ...p.options, format: p.format, fsxMsync: p.fsxMsync, keepEvents: true });
-    const rows = CACHE_MODES.map((mode: CacheMode) => {
-      const { findings } = replayEvents(a.events, { ...p.options, mode });
-      const shown = findings.filter((f) => p.showPossible || f.evidence === 'definite');
-      return { mode, findings: shown };
-    });
+  const shown = (findings: Finding[]) => findings.filter((f) => p.showPossible || f.evidence === 'definite');
+  const files: Array<{ path: string; format: TraceFormat | undefined; rows: Array<{ mode: CacheMode; findings: Finding[] }> }> = [];
+  if (p.merge) {
+    const parts = await runParts(p);
+    const byMode = CACHE_MODES.map((mode) => merged(parts, { ...p.options, mode }));
+    parts.forEach((part, k) => files.push({ path: part.name, format: part.analysis.format, rows: CACHE_MODES.map((mode, m) => ({ mode, findings: shown(byMode[m][k].findings) })) }));
+  } else {
+    for (const path of p.files) {
+      const a = await analyzeFile(path, { ...p.options, format: p.format, fsxMsync: p.fsxMsync, keepEvents: true });
+      files.push({ path, format: a.format, rows: CACHE_MODES.map((mode) => ({ mode, findings: shown(replayEvents(a.events, { ...p.options, mode }).findings) })) });
+    }
+  }
+  for (const { path, format, rows } of files) {
     if (p.output === 'json') {
-      process.stdout.write(`${JSON.stringify({ path, format: a.format, kernel: p.options.kernel, modes: rows.map((r) => ({ mode: r.mode, findings: r.findings.map((f) => ({ rule: f.rule, severity: f.severity, line: f.span.line + 1, lostRanges: f.lostRanges, message: f.message })) })) }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ path, format, kernel: p.options.kernel, modes: rows.map((r) => ({ mode: r.mode, findings: r.findings.map((f) => ({ rule: f.rule, severity: f.severity, line: f.span.line + 1, lostRanges: f.lostRanges, message: f.message })) })) }, null, 2)}\n`);
     } else {
-      process.stdout.write(`${path} (${a.format}, kernel ${p.options.kernel})\n`);
+      process.stdout.write(`${path} (${format}, kernel ${p.options.kernel})\n`);
       for (const r of rows) {
         const summary = r.findings.length === 0 ? 'no data loss' : r.findings.map((f) => `${f.severity} line ${f.span.line + 1} ${f.rule} (${f.lostBytes} bytes)`).join('; ');
         process.stdout.write(`  ${r.mode.padEnd(14)} ${summary}\n`);

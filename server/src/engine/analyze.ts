@@ -12,6 +12,8 @@ export { MAX_LINE, pidFromFileName, unreadableReason } from './trace-reader.js';
 export interface AnalyzeOptions extends Partial<ReplayOptions>, ReaderOptions {
   /** Keep the events (the editor needs them for hovers and to replay other modes without re-parsing). */
   keepEvents?: boolean;
+  /** Read only, do not replay (the events are replayed elsewhere, e.g. merged with other traces of the run). */
+  parseOnly?: boolean;
 }
 
 export interface Analysis {
@@ -75,7 +77,7 @@ export class TraceAnalysis implements EventSink {
     const ev = e as TraceEvent;
     ev.seq = ++this.seq;
     if (this.options.keepEvents) this.events.push(ev);
-    this.replay.apply(ev);
+    if (!this.options.parseOnly) this.replay.apply(ev);
   }
 
   diagnostic(d: ParseDiagnostic): void {

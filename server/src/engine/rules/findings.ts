@@ -75,9 +75,13 @@ function lineSpan(r: ReplayResult, seq: number): Span {
   return { line: r.lineOf(seq), start: 0, end: 0 };
 }
 
-/** Turns the replay's divergences into findings, and links the program's own failed checks to them. */
-export function findingsOf(r: ReplayResult): Finding[] {
-  const ctx = new FindingContext(r);
+/**
+ * Turns the replay's divergences into findings, and links the program's own failed checks to them. `traceOf`:
+ * for a replay of several traces as one run, which trace each event is in; locations in a trace other than the
+ * finding's own then name it.
+ */
+export function findingsOf(r: ReplayResult, traceOf?: (seq: number) => string): Finding[] {
+  const ctx = new FindingContext(r, traceOf);
   const out: Finding[] = [];
   for (const d of r.divergences) {
     if (d.cause === 'write-error') out.push(ctx.writeError(d));
@@ -88,7 +92,18 @@ export function findingsOf(r: ReplayResult): Finding[] {
 }
 
 class FindingContext {
-  constructor(readonly r: ReplayResult) {}
+  /** The event of the finding being built: locations in another trace than its own are named. */
+  private anchor = 0;
+
+  constructor(readonly r: ReplayResult, private readonly traceOf?: (seq: number) => string) {}
+
+  /** The trace `seq` is in, when that is not the anchor's (sources from a correlated daemon log say their own). */
+  private otherTrace(s: SourceInfo | undefined, seq: number): string | undefined {
+    if (s?.trace) return s.trace;
+    if (this.traceOf === undefined) return undefined;
+    const t = this.traceOf(seq);
+    return t === this.traceOf(this.anchor) ? undefined : t;
+  }
 
   eventSpan(seq: number): Span {
     return this.r.sources.get(seq)?.span ?? lineSpan(this.r, seq);
@@ -105,16 +120,27 @@ class FindingContext {
   /** Where a source is: "line N", or "line N of <other trace>" for a correlated daemon log. */
   where(s: SourceInfo | undefined, seq: number): string {
     const line = (s?.span.line ?? this.r.lineOf(seq)) + 1;
-    return s?.trace ? `line ${line} of ${s.trace}` : `line ${line}`;
+    const trace = this.otherTrace(s, seq);
+    return trace ? `line ${line} of ${trace}` : `line ${line}`;
+  }
+
+  /** "line N" of the finding's own event, as a note at `from` says it (naming the anchor's trace if `from` is elsewhere). */
+  anchorFrom(from: number): string {
+    const line = `line ${this.eventSpan(this.anchor).line + 1}`;
+    if (this.traceOf === undefined) return line;
+    const t = this.traceOf(this.anchor);
+    return t === this.traceOf(from) ? line : `${line} of ${t}`;
   }
 
   related(seq: number, s: SourceInfo | undefined, message: string): Related {
-    return { seq, span: s?.span ?? lineSpan(this.r, seq), message, ...(s?.trace ? { trace: s.trace } : {}) };
+    const trace = this.otherTrace(s, seq);
+    return { seq, span: s?.span ?? lineSpan(this.r, seq), message, ...(trace ? { trace } : {}) };
   }
 
   /** Bytes dropped by an invalidation (write, space operation) or by the daemon's size report. */
   loss(d: Divergence): Finding {
     const r = this.r;
+    this.anchor = d.seq;
     const { mode, kernel, pageSize, blockSize } = r.options;
     const rule: RuleId = d.cause === 'around-invalidate' ? 'mmap-dirty-invalidated' : d.cause === 'size-growth' ? 'daemon-size-invalidates-dirty' : 'direct-io-drops-mmap';
     const bySrc = new Map<number, Array<[number, number]>>();
@@ -137,7 +163,7 @@ class FindingContext {
       const rangeText = formatRanges(merge(ranges), 4);
       if (isMappingKind(s)) {
         origins.push(`possibly stored through the shared mapping made at ${this.where(s, srcSeq)} and never msync()ed`);
-        related.push(this.related(srcSeq, s, `writable MAP_SHARED mapping of ${file} made here; it was not msync()ed before line ${this.eventSpan(d.seq).line + 1}, so its stores may have been in ${rangeText}`));
+        related.push(this.related(srcSeq, s, `writable MAP_SHARED mapping of ${file} made here; it was not msync()ed before ${this.anchorFrom(srcSeq)}, so its stores may have been in ${rangeText}`));
       } else if (isStoreKind(s)) {
         if (s!.trace) {
           origins.push(`stored through the mapping (the daemon's log shows the kernel writing them back: ${this.where(s, srcSeq)})`);
@@ -169,6 +195,7 @@ class FindingContext {
   /** The daemon failed a WRITE whose data the cache keeps as if it had been written. */
   writeError(d: Divergence): Finding {
     const r = this.r;
+    this.anchor = d.seq;
     const { mode, kernel } = r.options;
     const file = this.fileName(d.fileId);
     const lostRanges = merge(d.lost.map((l) => [l.start, l.end] as [number, number]));

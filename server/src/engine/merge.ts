@@ -1,0 +1,61 @@
+// strace -ff writes one file per process. Replayed one by one, a hazard that spans processes (the parent maps the
+// file and stores, the child writes) is in no single file. Replayed as one run, their events interleaved by the
+// time each call began, it is found at the child's write, with the parent's mmap as a related location in the
+// parent's file.
+import { replayOptions, type Analysis } from './analyze.js';
+import type { TraceEvent } from './events.js';
+import type { ReplayOptions } from './model/profiles.js';
+import { Replay } from './model/replay.js';
+import { findingsOf, type Finding } from './rules/findings.js';
+
+export interface RunPart {
+  /** Its file name; related locations in other parts name it. */
+  name: string;
+  /** The part read on its own, with its events kept (`keepEvents`, `parseOnly`). */
+  analysis: Analysis;
+}
+
+export type MergedRun = { parts: Analysis[]; error?: undefined } | { parts?: undefined; error: string };
+
+/**
+ * Replays the parts as one run. Each part's analysis comes back with the findings anchored in it, and its related
+ * locations in other parts name their part (`trace`). Fails when a part has events but no timestamps.
+ */
+export function mergeRun(parts: RunPart[], options: Partial<ReplayOptions>): MergedRun {
+  const order: Array<{ t: number; part: number; i: number }> = [];
+  for (let k = 0; k < parts.length; k++) {
+    const events = parts[k].analysis.events;
+    const first = events.find((e) => isTime(e.time))?.time;
+    if (first === undefined) {
+      if (events.length === 0) continue;
+      return { error: `${parts[k].name}: its lines have no timestamps, so its calls cannot be put in order with the other files' (trace with strace -ff -tt)` };
+    }
+    // Lines without a time (unreadable ones) keep their place after the line before; within a part the order of
+    // the file is kept even if a stamp goes back.
+    let t = first;
+    events.forEach((e, i) => {
+      if (isTime(e.time) && e.time > t) t = e.time;
+      order.push({ t, part: k, i });
+    });
+  }
+  // Stable: equal times keep the order of the parts as given, then of the file.
+  order.sort((a, b) => a.t - b.t || a.part - b.part || a.i - b.i);
+  const merged: TraceEvent[] = [];
+  const partOf = new Int32Array(order.length + 1);
+  for (const { part, i } of order) {
+    const ev = parts[part].analysis.events[i];
+    ev.seq = merged.length + 1;
+    partOf[ev.seq] = part;
+    merged.push(ev);
+  }
+  const replay = new Replay(replayOptions(options));
+  for (const ev of merged) replay.apply(ev);
+  const result = replay.finish();
+  const own: Finding[][] = parts.map(() => []);
+  for (const f of findingsOf(result, (seq) => parts[partOf[seq]].name)) own[partOf[f.seq]].push(f);
+  return { parts: parts.map((p, k) => ({ ...p.analysis, findings: own[k], replay: result })) };
+}
+
+function isTime(t: number | undefined): t is number {
+  return t !== undefined && Number.isFinite(t);
+}
