@@ -3,8 +3,8 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
-  AnalyzeFileRequest, AttachFuseLogRequest, CompareModesRequest, PageTimelineRequest,
-  type AnalyzeFileResult, type AttachFuseLogResult, type CompareModesResult, type PageTimelineResult,
+  AnalyzeFileRequest, AnalyzeRunRequest, AttachFuseLogRequest, CompareModesRequest, PageTimelineRequest,
+  type AnalyzeFileResult, type AnalyzeRunResult, type AttachFuseLogResult, type CompareModesResult, type PageTimelineResult,
 } from '../../server/src/lsp/protocol.js';
 import type { ModeStatus } from './status.js';
 import { showAnalyzeSummary, showCompare, showTimeline } from './views.js';
@@ -93,6 +93,35 @@ export function registerCommands(context: vscode.ExtensionContext, client: () =>
     return res;
   });
 
+  // strace -ff's per-process files of one run, replayed as one: the files selected in the explorer, else the
+  // active (or clicked) file and its siblings NAME.PID, else the files picked in a dialog.
+  reg('cachereplay.analyzeRun', async (target?: vscode.Uri, selected?: vscode.Uri[]) => {
+    let uris = selected && selected.length > 1 ? selected : undefined;
+    const one = target ?? traceEditor()?.document.uri;
+    if (!uris && one?.scheme === 'file') {
+      const siblings = await ffSiblings(one);
+      if (siblings.length > 1) uris = siblings;
+    }
+    if (!uris) {
+      uris = await vscode.window.showOpenDialog({ canSelectMany: true, openLabel: 'Replay as one run', title: 'The files of one strace -ff run (NAME.PID)' });
+    }
+    if (!uris || uris.length === 0) return undefined;
+    const list = uris;
+    const res = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Cache Replay: replaying ${list.length} files as one run`, cancellable: true },
+      (_progress, token) => client().sendRequest<AnalyzeRunResult>(AnalyzeRunRequest, { uris: list.map((u) => u.toString()) }, token),
+    );
+    if (res.error) {
+      void vscode.window.showErrorMessage(`Cache Replay: ${res.error}`);
+      return res;
+    }
+    const lossy = res.files.filter((f) => f.counts.error + f.counts.warning > 0);
+    const total = (k: 'error' | 'warning') => res.files.reduce((n, f) => n + f.counts[k], 0);
+    void vscode.window.showInformationMessage(`Cache Replay: ${res.files.length} files replayed as one run: ${total('error')} data loss, ${total('warning')} possible loss${lossy.length > 0 ? ` (in ${lossy.map((f) => vscode.workspace.asRelativePath(vscode.Uri.parse(f.uri))).join(', ')})` : ''}.`);
+    if (lossy.length > 0) showAnalyzeSummary(context, lossy[0]);
+    return res;
+  });
+
   const attached = new Map<string, string>();
   reg('cachereplay.attachFuseLog', async (logArg?: vscode.Uri) => {
     const doc = traceEditor()?.document;
@@ -127,4 +156,22 @@ export function registerCommands(context: vscode.ExtensionContext, client: () =>
   reg('cachereplay.restartServer', async () => {
     await client().restart();
   });
+}
+
+/** `uri` and the other files of its strace -ff run: NAME.PID beside it (sorted by pid); just `uri` otherwise. */
+async function ffSiblings(uri: vscode.Uri): Promise<vscode.Uri[]> {
+  const m = /^(.+)\.(\d+)$/.exec(uri.path.slice(uri.path.lastIndexOf('/') + 1));
+  if (!m) return [uri];
+  const dir = vscode.Uri.joinPath(uri, '..');
+  let entries: Array<[string, vscode.FileType]>;
+  try {
+    entries = await vscode.workspace.fs.readDirectory(dir);
+  } catch {
+    return [uri];
+  }
+  const pid = (name: string) => Number(name.slice(m[1].length + 1));
+  return entries
+    .filter(([name, type]) => type === vscode.FileType.File && name.startsWith(`${m[1]}.`) && /^\d+$/.test(name.slice(m[1].length + 1)))
+    .sort(([a], [b]) => pid(a) - pid(b))
+    .map(([name]) => vscode.Uri.joinPath(dir, name));
 }

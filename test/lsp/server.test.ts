@@ -237,4 +237,21 @@ describe('language server, pull diagnostics (VS Code)', () => {
     const missing = await c.conn.sendRequest<{ error?: string }>('cachereplay/analyzeFile', { uri: 'file:///nonexistent/trace.strace' });
     assert.match(missing.error ?? '', /no such file/);
   });
+
+  it('Analyze strace -ff Run replays the per-process files as one: the child’s file gets the loss, related to the parent’s mmap', async () => {
+    const parent = pathToFileURL(sample('bug237588', 'ff', 'mmap_fork_pwrite.20114')).href;
+    const child = pathToFileURL(sample('bug237588', 'ff', 'mmap_fork_pwrite.20115')).href;
+    type Run = { files: Array<{ uri: string; counts: { warning: number }; published: number }>; error?: string };
+    const res = await c.conn.sendRequest<Run>('cachereplay/analyzeRun', { uris: [parent, child] });
+    assert.equal(res.error, undefined);
+    assert.deepEqual(res.files.map((f) => [f.uri, f.counts.warning, f.published]), [[parent, 0, 0], [child, 1, 1]]);
+    const [d] = await c.waitForDiagnostics(child, (x) => x.length === 1);
+    assert.equal(d.range.start.line, 2);
+    assert.equal(d.code, 'mmap-dirty-invalidated');
+    assert.match(String(d.message), /made at line 32 of mmap_fork_pwrite\.20114 /);
+    assert.ok(d.relatedInformation?.some((r) => r.location.uri === parent && r.location.range.start.line === 31));
+    const log = pathToFileURL(sample('bug237588', 'ff', 'mmap_fork_pwrite.fuselog')).href;
+    const refused = await c.conn.sendRequest<Run>('cachereplay/analyzeRun', { uris: [parent, log] });
+    assert.match(refused.error ?? '', /mmap_fork_pwrite\.fuselog is a FUSE daemon's log/);
+  });
 });

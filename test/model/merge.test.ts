@@ -76,6 +76,26 @@ describe('strace -ff files replayed as one run', () => {
     }
   });
 
+  it('a run across midnight (-tt stamps start again at 00:00) keeps its order', () => {
+    // Shift both files so that the child's first line comes just after midnight, the parent's fork just before.
+    const shift = (text: string) => text.replace(/^(\d\d):(\d\d):(\d\d\.\d+)/gm, (_m, h: string, m: string, sec: string) => {
+      const t = (Number(h) * 3600 + Number(m) * 60 + Number(sec) + 86400.0005 - 77256.619737) % 86400;
+      const whole = Math.floor(t);
+      const pad = (n: number) => String(n).padStart(2, '0');
+      return `${pad(Math.floor(whole / 3600))}:${pad(Math.floor((whole % 3600) / 60))}:${pad(whole % 60)}.${String(Math.round((t - whole) * 1e6)).padStart(6, '0')}`;
+    });
+    const parent = shift(read(PARENT));
+    const child = shift(read(CHILD));
+    assert.match(parent, /^23:59:59\.\d+ mmap\(NULL, 8192, PROT_READ\|PROT_WRITE, MAP_SHARED/m);
+    assert.match(child, /^00:00:00\.\d+ pwrite64/m);
+    const expected = merged([part(PARENT), part(CHILD)], 'write-around', 'freebsd').map((a) => a.findings.map(gist));
+    for (const order of [[0, 1], [1, 0]]) {
+      const parts = [part('p.20114', parent), part('c.20115', child)];
+      const got = merged(order.map((k) => parts[k]), 'write-around', 'freebsd').map((a) => a.findings.map(gist));
+      assert.deepEqual(order[0] === 0 ? got : [got[1], got[0]], expected);
+    }
+  });
+
   it('refuses a file without timestamps, naming it', () => {
     const bare = read(CHILD).replace(/^\d\d:\d\d:\d\d\.\d+ /gm, '');
     const run = mergeRun([part(PARENT), part('child-without-times.20115', bare)], { mode: 'write-around' });

@@ -9,8 +9,10 @@ import { Replay } from './model/replay.js';
 import { findingsOf, type Finding } from './rules/findings.js';
 
 export interface RunPart {
-  /** Its file name; related locations in other parts name it. */
+  /** Its name in messages ("line 32 of NAME"); also its location unless `location` says otherwise. */
   name: string;
+  /** What related locations in it carry as their `trace` (the editor gives URIs). */
+  location?: string;
   /** The part read on its own, with its events kept (`keepEvents`, `parseOnly`). */
   analysis: Analysis;
 }
@@ -23,18 +25,27 @@ export type MergedRun = { parts: Analysis[]; error?: undefined } | { parts?: und
  */
 export function mergeRun(parts: RunPart[], options: Partial<ReplayOptions>): MergedRun {
   const order: Array<{ t: number; part: number; i: number }> = [];
+  const firsts = parts.map((p) => p.analysis.events.find((e) => isTime(e.time))?.time);
   for (let k = 0; k < parts.length; k++) {
-    const events = parts[k].analysis.events;
-    const first = events.find((e) => isTime(e.time))?.time;
-    if (first === undefined) {
-      if (events.length === 0) continue;
+    if (firsts[k] === undefined && parts[k].analysis.events.length > 0) {
       return { error: `${parts[k].name}: its lines have no timestamps, so its calls cannot be put in order with the other files' (trace with strace -ff -tt)` };
     }
+  }
+  const latestFirst = Math.max(...firsts.map((f) => f ?? Number.NEGATIVE_INFINITY));
+  for (let k = 0; k < parts.length; k++) {
+    const events = parts[k].analysis.events;
+    const first = firsts[k];
+    if (first === undefined) continue;
     // Lines without a time (unreadable ones) keep their place after the line before; within a part the order of
-    // the file is kept even if a stamp goes back.
-    let t = first;
+    // the file is kept even if a stamp goes back. -tt stamps are seconds since midnight: a stamp half a day
+    // earlier than the one before, or a file that begins half a day before another, is in the next day.
+    let day = first < latestFirst - DAY / 2 ? DAY : 0;
+    let t = first + day;
     events.forEach((e, i) => {
-      if (isTime(e.time) && e.time > t) t = e.time;
+      if (isTime(e.time)) {
+        if (e.time + day < t - DAY / 2) day += DAY;
+        if (e.time + day > t) t = e.time + day;
+      }
       order.push({ t, part: k, i });
     });
   }
@@ -52,9 +63,12 @@ export function mergeRun(parts: RunPart[], options: Partial<ReplayOptions>): Mer
   for (const ev of merged) replay.apply(ev);
   const result = replay.finish();
   const own: Finding[][] = parts.map(() => []);
-  for (const f of findingsOf(result, (seq) => parts[partOf[seq]].name)) own[partOf[f.seq]].push(f);
+  const traces = parts.map((p) => ({ name: p.name, location: p.location ?? p.name }));
+  for (const f of findingsOf(result, (seq) => traces[partOf[seq]])) own[partOf[f.seq]].push(f);
   return { parts: parts.map((p, k) => ({ ...p.analysis, findings: own[k], replay: result })) };
 }
+
+const DAY = 86400;
 
 function isTime(t: number | undefined): t is number {
   return t !== undefined && Number.isFinite(t);

@@ -98,6 +98,20 @@ export interface AnalyzeFileResult {
 
 export const AnalyzeFileRequest = 'cachereplay/analyzeFile';
 
+/** The per-process files of one strace -ff run, replayed as one run (`check --merge`). */
+export interface AnalyzeRunParams {
+  uris: string[];
+}
+
+export interface AnalyzeRunResult {
+  /** One per file, in the order given; each file's findings are published as its diagnostics. */
+  files: AnalyzeFileResult[];
+  /** Why the run could not be replayed (a file without timestamps, a daemon log among the files). */
+  error?: string;
+}
+
+export const AnalyzeRunRequest = 'cachereplay/analyzeRun';
+
 export interface StatusParams {
   uri: string;
   mode: CacheMode;

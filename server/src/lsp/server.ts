@@ -7,6 +7,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analyses, Cancelled, DocAnalysis } from './analyses.js';
 import { analyzeTraceFile } from './analyze-file.js';
+import { analyzeRun } from './analyze-run.js';
 import { codeLenses } from './code-lens.js';
 import { compareModes } from './compare-modes.js';
 import { definition } from './definition.js';
@@ -16,8 +17,8 @@ import { hover } from './hover.js';
 import { pageTimeline } from './page-timeline.js';
 import { documentHighlights, references } from './references.js';
 import {
-  AnalyzeFileRequest, AttachFuseLogRequest, CompareModesRequest, PageTimelineRequest, StatusNotification,
-  type AnalyzeFileParams, type AttachFuseLogParams, type AttachFuseLogResult, type PageTimelineParams, type StatusParams, type UriParams,
+  AnalyzeFileRequest, AnalyzeRunRequest, AttachFuseLogRequest, CompareModesRequest, PageTimelineRequest, StatusNotification,
+  type AnalyzeFileParams, type AnalyzeRunParams, type AttachFuseLogParams, type AttachFuseLogResult, type PageTimelineParams, type StatusParams, type UriParams,
 } from './protocol.js';
 import { normalize, SettingsStore, type AnalysisSettings, type AttachedLog } from './settings.js';
 import { readFile } from 'node:fs/promises';
@@ -68,7 +69,7 @@ export function startServer(connection: Connection): void {
   }
 
   /** Runs a request handler; a cancelled request answers RequestCancelled and any other error is logged, never fatal. */
-  function safe<P extends { textDocument?: { uri: string }; uri?: string }, R>(name: string, fn: (params: P, token: CancellationToken) => Promise<R | null>) {
+  function safe<P extends object, R>(name: string, fn: (params: P, token: CancellationToken) => Promise<R | null>) {
     return async (params: P, token: CancellationToken): Promise<R | null | ResponseError<void>> => {
       try {
         return await fn(params, token);
@@ -292,6 +293,11 @@ export function startServer(connection: Connection): void {
       progress = { report: (pct, msg) => p.report(pct, msg), done: () => p.done() };
     }
     return analyzeTraceFile(connection, params.uri, s, token, progress, () => cancelled);
+  }));
+
+  connection.onRequest(AnalyzeRunRequest, safe<AnalyzeRunParams, unknown>('analyzeRun', async (params, token) => {
+    if (!Array.isArray(params.uris) || params.uris.length === 0) return { files: [], error: 'no trace files given' };
+    return analyzeRun(connection, params.uris, await settings.get(params.uris[0]), token);
   }));
 
   connection.onRequest(AttachFuseLogRequest, safe<AttachFuseLogParams, AttachFuseLogResult>('attachFuseLog', async (params) => {

@@ -128,6 +128,18 @@ test('Analyze Trace File reads a file from disk and publishes its problems', asy
   await waitFor('problems of the analysed file', () => (vscode.languages.getDiagnostics(other).length === 1 ? true : undefined));
 });
 
+test('Analyze strace -ff Run: the clicked NAME.PID and its siblings are replayed as one run', async () => {
+  await vscode.commands.executeCommand('cachereplay.setCacheMode', 'write-around');
+  const child = vscode.Uri.joinPath(folder(), 'ff', 'mmap_fork_pwrite.20115');
+  type Run = { files: Array<{ uri: string; counts: { warning: number } }>; error?: string };
+  const res = await vscode.commands.executeCommand<Run>('cachereplay.analyzeRun', child);
+  assert.equal(res.error, undefined);
+  assert.deepEqual(res.files.map((f) => [f.uri.slice(f.uri.lastIndexOf('/') + 1), f.counts.warning]), [['mmap_fork_pwrite.20114', 0], ['mmap_fork_pwrite.20115', 1]]);
+  const d = await waitFor('the loss in the child’s file', () => vscode.languages.getDiagnostics(child)[0]);
+  assert.equal(d.range.start.line, 2);
+  assert.ok(d.relatedInformation?.some((r) => r.location.uri.path.endsWith('/ff/mmap_fork_pwrite.20114') && r.location.range.start.line === 31));
+});
+
 test('Attach FUSE Log: the daemon log of the same run makes the loss definite', async () => {
   await vscode.window.showTextDocument(doc);
   await vscode.commands.executeCommand('cachereplay.setCacheMode', 'write-around');

@@ -75,12 +75,18 @@ function lineSpan(r: ReplayResult, seq: number): Span {
   return { line: r.lineOf(seq), start: 0, end: 0 };
 }
 
+/** A trace of a run replayed as one: its name in messages, and its location for related locations. */
+export interface TraceRef {
+  name: string;
+  location: string;
+}
+
 /**
  * Turns the replay's divergences into findings, and links the program's own failed checks to them. `traceOf`:
  * for a replay of several traces as one run, which trace each event is in; locations in a trace other than the
  * finding's own then name it.
  */
-export function findingsOf(r: ReplayResult, traceOf?: (seq: number) => string): Finding[] {
+export function findingsOf(r: ReplayResult, traceOf?: (seq: number) => TraceRef): Finding[] {
   const ctx = new FindingContext(r, traceOf);
   const out: Finding[] = [];
   for (const d of r.divergences) {
@@ -95,14 +101,14 @@ class FindingContext {
   /** The event of the finding being built: locations in another trace than its own are named. */
   private anchor = 0;
 
-  constructor(readonly r: ReplayResult, private readonly traceOf?: (seq: number) => string) {}
+  constructor(readonly r: ReplayResult, private readonly traceOf?: (seq: number) => TraceRef) {}
 
   /** The trace `seq` is in, when that is not the anchor's (sources from a correlated daemon log say their own). */
-  private otherTrace(s: SourceInfo | undefined, seq: number): string | undefined {
-    if (s?.trace) return s.trace;
+  private otherTrace(s: SourceInfo | undefined, seq: number): TraceRef | undefined {
+    if (s?.trace) return { name: s.trace, location: s.trace };
     if (this.traceOf === undefined) return undefined;
     const t = this.traceOf(seq);
-    return t === this.traceOf(this.anchor) ? undefined : t;
+    return t.location === this.traceOf(this.anchor).location ? undefined : t;
   }
 
   eventSpan(seq: number): Span {
@@ -121,7 +127,7 @@ class FindingContext {
   where(s: SourceInfo | undefined, seq: number): string {
     const line = (s?.span.line ?? this.r.lineOf(seq)) + 1;
     const trace = this.otherTrace(s, seq);
-    return trace ? `line ${line} of ${trace}` : `line ${line}`;
+    return trace ? `line ${line} of ${trace.name}` : `line ${line}`;
   }
 
   /** "line N" of the finding's own event, as a note at `from` says it (naming the anchor's trace if `from` is elsewhere). */
@@ -129,11 +135,11 @@ class FindingContext {
     const line = `line ${this.eventSpan(this.anchor).line + 1}`;
     if (this.traceOf === undefined) return line;
     const t = this.traceOf(this.anchor);
-    return t === this.traceOf(from) ? line : `${line} of ${t}`;
+    return t.location === this.traceOf(from).location ? line : `${line} of ${t.name}`;
   }
 
   related(seq: number, s: SourceInfo | undefined, message: string): Related {
-    const trace = this.otherTrace(s, seq);
+    const trace = this.otherTrace(s, seq)?.location;
     return { seq, span: s?.span ?? lineSpan(this.r, seq), message, ...(trace ? { trace } : {}) };
   }
 

@@ -1,0 +1,52 @@
+// "Analyze strace -ff Run...": the per-process files of one run, read from disk and replayed as one
+// (engine/merge.ts). Each file gets the findings anchored in it as diagnostics, with related locations in the
+// other files; a loss across processes is in none of them alone.
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CancellationToken, Connection } from 'vscode-languageserver/node';
+import type { Analysis } from '../engine/analyze.js';
+import { mergeRun, type RunPart } from '../engine/merge.js';
+import { Cancelled, InputError, analyzeFile } from '../io/read-trace.js';
+import { modeFinding } from './compare-modes.js';
+import { diagnosticsOf } from './diagnostics.js';
+import type { AnalyzeFileResult, AnalyzeRunResult, CacheReplaySettings } from './protocol.js';
+import { analyzeOptions } from './settings.js';
+
+export async function analyzeRun(connection: Connection, uris: string[], settings: CacheReplaySettings, token: CancellationToken): Promise<AnalyzeRunResult> {
+  const t0 = Date.now();
+  const parts: RunPart[] = [];
+  try {
+    for (const uri of uris) {
+      let path: string;
+      try {
+        path = fileURLToPath(uri);
+      } catch {
+        return { files: [], error: `not a local file: ${uri}` };
+      }
+      const analysis = await analyzeFile(path, { ...analyzeOptions(settings, undefined), keepEvents: true, parseOnly: true, isCancelled: () => token.isCancellationRequested });
+      if (analysis.format === 'fuse') return { files: [], error: `${basename(path)} is a FUSE daemon's log, not a process's trace: attach it with Cache Replay: Attach FUSE Log` };
+      // Messages name the file; related locations point at its URI.
+      parts.push({ name: basename(path), location: uri, analysis });
+    }
+  } catch (e) {
+    if (e instanceof Cancelled) throw e;
+    return { files: [], error: e instanceof InputError ? e.message : `internal error: ${(e as Error).message}` };
+  }
+  const run = mergeRun(parts, analyzeOptions(settings, undefined));
+  if (run.error !== undefined) return { files: [], error: run.error };
+  const ms = Date.now() - t0;
+  const files: AnalyzeFileResult[] = [];
+  for (let k = 0; k < parts.length; k++) {
+    const uri = parts[k].location!;
+    const a: Analysis = run.parts[k];
+    const diagnostics = diagnosticsOf(a, uri, undefined, settings);
+    await connection.sendDiagnostics({ uri, diagnostics });
+    const counts = { error: 0, warning: 0, information: 0, parse: a.diagnostics.length };
+    for (const f of a.findings) counts[f.severity]++;
+    files.push({
+      uri, mode: settings.cacheMode, kernel: settings.kernel, format: a.format, lines: a.lineCount, events: a.eventCount, bytes: 0, ms, counts,
+      findings: a.findings.slice(0, 200).map(modeFinding), published: diagnostics.length,
+    });
+  }
+  return { files };
+}
