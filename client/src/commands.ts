@@ -94,21 +94,18 @@ export function registerCommands(context: vscode.ExtensionContext, client: () =>
   });
 
   // strace -ff's per-process files of one run, replayed as one: the files selected in the explorer, else the
-  // active (or clicked) file and its siblings NAME.PID, else the files picked in a dialog.
-  reg('cachereplay.analyzeRun', async (target?: vscode.Uri, selected?: vscode.Uri[]) => {
+  // clicked or open NAME.PID (the server adds the rest of its run), else the files picked in a dialog.
+  reg('cachereplay.analyzeRun', async (target?: vscode.Uri | string, selected?: vscode.Uri[]) => {
     let uris = selected && selected.length > 1 ? selected : undefined;
-    const one = target ?? traceEditor()?.document.uri;
-    if (!uris && one?.scheme === 'file') {
-      const siblings = await ffSiblings(one);
-      if (siblings.length > 1) uris = siblings;
-    }
+    const one = typeof target === 'string' ? vscode.Uri.parse(target) : target ?? traceEditor()?.document.uri;
+    if (!uris && one?.scheme === 'file') uris = [one];
     if (!uris) {
       uris = await vscode.window.showOpenDialog({ canSelectMany: true, openLabel: 'Replay as one run', title: 'The files of one strace -ff run (NAME.PID)' });
     }
     if (!uris || uris.length === 0) return undefined;
     const list = uris;
     const res = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Cache Replay: replaying ${list.length} files as one run`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: `Cache Replay: replaying ${list.length === 1 ? `the strace -ff run of ${vscode.workspace.asRelativePath(list[0])}` : `${list.length} files as one run`}`, cancellable: true },
       (_progress, token) => client().sendRequest<AnalyzeRunResult>(AnalyzeRunRequest, { uris: list.map((u) => u.toString()) }, token),
     );
     if (res.error) {
@@ -158,20 +155,3 @@ export function registerCommands(context: vscode.ExtensionContext, client: () =>
   });
 }
 
-/** `uri` and the other files of its strace -ff run: NAME.PID beside it (sorted by pid); just `uri` otherwise. */
-async function ffSiblings(uri: vscode.Uri): Promise<vscode.Uri[]> {
-  const m = /^(.+)\.(\d+)$/.exec(uri.path.slice(uri.path.lastIndexOf('/') + 1));
-  if (!m) return [uri];
-  const dir = vscode.Uri.joinPath(uri, '..');
-  let entries: Array<[string, vscode.FileType]>;
-  try {
-    entries = await vscode.workspace.fs.readDirectory(dir);
-  } catch {
-    return [uri];
-  }
-  const pid = (name: string) => Number(name.slice(m[1].length + 1));
-  return entries
-    .filter(([name, type]) => type === vscode.FileType.File && name.startsWith(`${m[1]}.`) && /^\d+$/.test(name.slice(m[1].length + 1)))
-    .sort(([a], [b]) => pid(a) - pid(b))
-    .map(([name]) => vscode.Uri.joinPath(dir, name));
-}

@@ -149,6 +149,9 @@ describe('cachereplay check --merge: strace -ff files as one run', () => {
     assert.match(r.stdout, /ff\/mmap_fork_pwrite\.20115:3:\d+: warning: possible data loss: this pwrite64 .* made at line 32 of \S+ff\/mmap_fork_pwrite\.20114 .*\[0x0, 0x3e8\) \[0x44c, 0x1000\)/);
     assert.match(r.stdout, /ff\/mmap_fork_pwrite\.20114:32: note: writable MAP_SHARED mapping/);
     assert.equal(run('check', '--merge', PARENT, CHILD, '--mode', 'write-through', '--fail-on', 'warning').code, 0);
+    // One file of the run stands for all of them.
+    const one = run('check', '--merge', CHILD, '--mode', 'write-around', '--output', 'json');
+    assert.deepEqual(JSON.parse(one.stdout).files.map((f: { path: string; findings: unknown[] }) => [f.path, f.findings.length]), [[PARENT, 0], [CHILD, 1]]);
   });
 
   it('json: the finding is in the child’s file, its related mmap names the parent’s; --fuse-log makes it definite', () => {

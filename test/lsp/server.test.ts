@@ -253,5 +253,13 @@ describe('language server, pull diagnostics (VS Code)', () => {
     const log = pathToFileURL(sample('bug237588', 'ff', 'mmap_fork_pwrite.fuselog')).href;
     const refused = await c.conn.sendRequest<Run>('cachereplay/analyzeRun', { uris: [parent, log] });
     assert.match(refused.error ?? '', /mmap_fork_pwrite\.fuselog is a FUSE daemon's log/);
+    // One file of the run stands for the whole run; the code lens on it offers that.
+    const fromOne = await c.conn.sendRequest<Run>('cachereplay/analyzeRun', { uris: [child] });
+    assert.deepEqual(fromOne.files.map((f) => [f.uri, f.counts.warning]), [[parent, 0], [child, 1]]);
+    await c.open(child, read(sample('bug237588', 'ff', 'mmap_fork_pwrite.20115')));
+    const lenses = await c.conn.sendRequest<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: child } });
+    const run = lenses.find((l) => l.command?.command === 'cachereplay.analyzeRun');
+    assert.equal(run?.command?.title, 'Replay with the 1 other process of this -ff run…');
+    assert.deepEqual(run?.command?.arguments, [child]);
   });
 });

@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { unreadableReason } from '../engine/analyze.js';
 import { readDaemonLog } from '../engine/correlate.js';
 import { mergeRun, type RunPart } from '../engine/merge.js';
+import { ffRunOf } from '../io/ff-run.js';
 import { analyzeFile, InputError } from '../io/read-trace.js';
 import { renderJson, renderSarif, renderText } from './output.js';
 import { reportOf, SEVERITY_RANK, type FileReport, type RunInfo } from './report.js';
@@ -38,7 +39,7 @@ Options:
                        the log's dialect; a FreeBSD .fsxlog is read as fsx -U, without msync)
   --merge              replay the FILEs as one run, their calls interleaved by time: the per-process
                        files of strace -ff (NAME.PID), whose hazards across processes no single file shows
-                       (needs timestamps: -tt or -ttt)
+                       (needs timestamps: -tt or -ttt); one NAME.PID stands for all NAME.* beside it
   --evidence LEVEL     possible | definite: the least evidence a finding needs to be shown (default possible)
   --output FORMAT      text | json | sarif (default text)
   --fail-on SEVERITY   error | warning | information | never (default error)
@@ -246,6 +247,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     await withDaemonLog(p);
+    // One file of a strace -ff run stands for the whole run (NAME.PID beside it), as in the editor.
+    if (p.merge && p.files.length === 1) p.files = await ffRunOf(p.files[0]);
     if (p.command === 'compare') return await compare(p);
     const { reports, unreadable } = await check(p);
     const run: RunInfo = { mode: p.options.mode, kernel: p.options.kernel, pageSize: p.options.pageSize, blockSize: p.options.blockSize, version: VERSION };

@@ -2,27 +2,33 @@
 // (engine/merge.ts). Each file gets the findings anchored in it as diagnostics, with related locations in the
 // other files; a loss across processes is in none of them alone.
 import { basename } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CancellationToken, Connection } from 'vscode-languageserver/node';
 import type { Analysis } from '../engine/analyze.js';
 import { mergeRun, type RunPart } from '../engine/merge.js';
+import { ffRunOf } from '../io/ff-run.js';
 import { Cancelled, InputError, analyzeFile } from '../io/read-trace.js';
 import { modeFinding } from './compare-modes.js';
 import { diagnosticsOf } from './diagnostics.js';
 import type { AnalyzeFileResult, AnalyzeRunResult, CacheReplaySettings } from './protocol.js';
 import { analyzeOptions } from './settings.js';
 
+/** `uris`: the files of the run; a single NAME.PID stands for its whole run (the NAME.* beside it). */
 export async function analyzeRun(connection: Connection, uris: string[], settings: CacheReplaySettings, token: CancellationToken): Promise<AnalyzeRunResult> {
   const t0 = Date.now();
   const parts: RunPart[] = [];
+  let paths: string[];
   try {
-    for (const uri of uris) {
-      let path: string;
-      try {
-        path = fileURLToPath(uri);
-      } catch {
-        return { files: [], error: `not a local file: ${uri}` };
-      }
+    paths = uris.map((u) => fileURLToPath(u));
+  } catch {
+    return { files: [], error: `not a local file: ${uris.find((u) => !u.startsWith('file:')) ?? uris[0]}` };
+  }
+  // The URIs given stay as the client spelled them; siblings found on disk get theirs from their path.
+  const given = new Map(paths.map((p, i) => [p, uris[i]]));
+  if (paths.length === 1) paths = await ffRunOf(paths[0]);
+  try {
+    for (const path of paths) {
+      const uri = given.get(path) ?? pathToFileURL(path).href;
       const analysis = await analyzeFile(path, { ...analyzeOptions(settings, undefined), keepEvents: true, parseOnly: true, isCancelled: () => token.isCancellationRequested });
       if (analysis.format === 'fuse') return { files: [], error: `${basename(path)} is a FUSE daemon's log, not a process's trace: attach it with Cache Replay: Attach FUSE Log` };
       // Messages name the file; related locations point at its URI.

@@ -1,5 +1,7 @@
 // A code lens on the first line: what the trace loses under each cache mode; clicking one replays under it.
+import { fileURLToPath } from 'node:url';
 import type { CodeLens } from 'vscode-languageserver/node';
+import { ffRunOf } from '../io/ff-run.js';
 import { CACHE_MODES, type CacheMode } from '../engine/model/profiles.js';
 import type { Finding } from '../engine/rules/findings.js';
 import type { DocAnalysis } from './analyses.js';
@@ -34,5 +36,13 @@ export async function codeLenses(a: DocAnalysis): Promise<CodeLens[]> {
     };
   });
   lenses.push({ range, command: { title: 'Compare…', command: 'cachereplay.compareModes', arguments: [a.uri] } });
+  // One process's file of a strace -ff run: hazards across processes show only when the run is replayed as one.
+  if (a.analysis.format === 'strace' && a.uri.startsWith('file:')) {
+    const run = await ffRunOf(fileURLToPath(a.uri));
+    if (run.length > 1) {
+      const others = run.length - 1;
+      lenses.push({ range, command: { title: `Replay with the ${others} other process${others === 1 ? '' : 'es'} of this -ff run…`, command: 'cachereplay.analyzeRun', arguments: [a.uri] } });
+    }
+  }
   return lenses;
 }
