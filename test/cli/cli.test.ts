@@ -169,7 +169,7 @@ describe('cachereplay check --merge: strace -ff files as one run', () => {
   it('a daemon log among the files or a file without timestamps: a clear error, exit 2', () => {
     const withLog = run('check', '--merge', PARENT, CHILD, LOG);
     assert.equal(withLog.code, 2);
-    assert.match(withLog.stderr, /mmap_fork_pwrite\.fuselog is a FUSE daemon's log, not a process's trace: give it with --fuse-log/);
+    assert.match(withLog.stderr, /mmap_fork_pwrite\.fuselog is a FUSE daemon's log, not a process's trace: give it as the run's daemon log \(--fuse-log/);
     const bare = join(tmp, 'untimed.20115');
     writeFileSync(bare, readFileSync(CHILD, 'utf8').replace(/^\d\d:\d\d:\d\d\.\d+ /gm, ''));
     const untimed = run('check', '--merge', PARENT, bare);

@@ -11,7 +11,7 @@ import { unreadableReason } from '../engine/analyze.js';
 import { readDaemonLog } from '../engine/correlate.js';
 import { mergeRun, type RunPart } from '../engine/merge.js';
 import { ffRunOf } from '../io/ff-run.js';
-import { analyzeFile, InputError } from '../io/read-trace.js';
+import { analyzeFile, InputError, type ReadTraceOptions } from '../io/read-trace.js';
 import { renderJson, renderSarif, renderText } from './output.js';
 import { reportOf, SEVERITY_RANK, type FileReport, type RunInfo } from './report.js';
 
@@ -159,8 +159,7 @@ async function check(p: Parsed): Promise<{ reports: FileReport[]; unreadable: bo
   let unreadable = false;
   for (const path of p.files) {
     try {
-      // Merged, each file is only read here; the run is replayed once all are.
-      const a = await analyzeFile(path, { ...p.options, format: p.format, fsxMsync: p.fsxMsync, keepEvents: p.merge, parseOnly: p.merge });
+      const a = await analyzeFile(path, readOptions(p, p.merge));
       if (p.merge) parts.push({ name: path, analysis: a });
       else reports.push(reportOf(path, a, p.showPossible));
     } catch (e) {
@@ -178,20 +177,20 @@ async function check(p: Parsed): Promise<{ reports: FileReport[]; unreadable: bo
   return { reports, unreadable };
 }
 
-/** The files read only, for a merged replay; a daemon log among them is refused. */
+/** How every file is read: the run's options, and what the command line says of the files' format. */
+function readOptions(p: Parsed, merge: boolean): ReadTraceOptions {
+  // Merged, each file is only read; the run is replayed once all are.
+  return { ...p.options, format: p.format, fsxMsync: p.fsxMsync, keepEvents: merge, parseOnly: merge };
+}
+
+/** The files read only, for a merged replay. */
 async function runParts(p: Parsed): Promise<RunPart[]> {
   const parts: RunPart[] = [];
-  for (const path of p.files) parts.push({ name: path, analysis: await analyzeFile(path, { ...p.options, format: p.format, fsxMsync: p.fsxMsync, keepEvents: true, parseOnly: true }) });
+  for (const path of p.files) parts.push({ name: path, analysis: await analyzeFile(path, readOptions(p, true)) });
   return parts;
 }
 
-function refuseLogs(parts: RunPart[]): void {
-  const log = parts.find((x) => x.analysis.format === 'fuse');
-  if (log) throw new InputError(`--merge: ${log.name} is a FUSE daemon's log, not a process's trace: give it with --fuse-log`);
-}
-
 function merged(parts: RunPart[], options: ReplayOptions): Analysis[] {
-  refuseLogs(parts);
   const run = mergeRun(parts, options);
   if (run.error !== undefined) throw new InputError(`--merge: ${run.error}`);
   return run.parts;
@@ -207,7 +206,7 @@ async function compare(p: Parsed): Promise<number> {
     parts.forEach((part, k) => files.push({ path: part.name, format: part.analysis.format, rows: CACHE_MODES.map((mode, m) => ({ mode, findings: shown(byMode[m][k].findings) })) }));
   } else {
     for (const path of p.files) {
-      const a = await analyzeFile(path, { ...p.options, format: p.format, fsxMsync: p.fsxMsync, keepEvents: true });
+      const a = await analyzeFile(path, { ...readOptions(p, false), keepEvents: true });
       files.push({ path, format: a.format, rows: CACHE_MODES.map((mode) => ({ mode, findings: shown(replayEvents(a.events, { ...p.options, mode }).findings) })) });
     }
   }

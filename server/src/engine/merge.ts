@@ -21,9 +21,12 @@ export type MergedRun = { parts: Analysis[]; error?: undefined } | { parts?: und
 
 /**
  * Replays the parts as one run. Each part's analysis comes back with the findings anchored in it, and its related
- * locations in other parts name their part (`trace`). Fails when a part has events but no timestamps.
+ * locations in other parts name their part (`trace`). Fails when a part is a daemon's log, or has events but no
+ * timestamps.
  */
 export function mergeRun(parts: RunPart[], options: Partial<ReplayOptions>): MergedRun {
+  const log = parts.find((p) => p.analysis.format === 'fuse');
+  if (log) return { error: `${log.name} is a FUSE daemon's log, not a process's trace: give it as the run's daemon log (--fuse-log; Attach FUSE Log in the editor)` };
   const order: Array<{ t: number; part: number; i: number }> = [];
   const firsts = parts.map((p) => p.analysis.events.find((e) => isTime(e.time))?.time);
   for (let k = 0; k < parts.length; k++) {

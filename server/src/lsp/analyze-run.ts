@@ -30,7 +30,6 @@ export async function analyzeRun(connection: Connection, uris: string[], setting
     for (const path of paths) {
       const uri = given.get(path) ?? pathToFileURL(path).href;
       const analysis = await analyzeFile(path, { ...analyzeOptions(settings, undefined), keepEvents: true, parseOnly: true, isCancelled: () => token.isCancellationRequested });
-      if (analysis.format === 'fuse') return { files: [], error: `${basename(path)} is a FUSE daemon's log, not a process's trace: attach it with Cache Replay: Attach FUSE Log` };
       // Messages name the file; related locations point at its URI.
       parts.push({ name: basename(path), location: uri, analysis });
     }
