@@ -144,8 +144,10 @@ describe('cachereplay check --merge: strace -ff files as one run', () => {
     const apart = run('check', PARENT, CHILD, '--mode', 'write-around', '--output', 'json');
     assert.equal(apart.code, 0);
     assert.deepEqual(JSON.parse(apart.stdout).files.map((f: { findings: unknown[] }) => f.findings.length), [0, 0]);
+    assert.match(apart.stderr, /2 files look like one strace -ff run \(\S+mmap_fork_pwrite\.PID\); .* --merge replays them as one run/);
     const r = run('check', '--merge', PARENT, CHILD, '--mode', 'write-around');
     assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
     assert.match(r.stdout, /ff\/mmap_fork_pwrite\.20115:3:\d+: warning: possible data loss: this pwrite64 .* made at line 32 of \S+ff\/mmap_fork_pwrite\.20114 .*\[0x0, 0x3e8\) \[0x44c, 0x1000\)/);
     assert.match(r.stdout, /ff\/mmap_fork_pwrite\.20114:32: note: writable MAP_SHARED mapping/);
     assert.equal(run('check', '--merge', PARENT, CHILD, '--mode', 'write-through', '--fail-on', 'warning').code, 0);

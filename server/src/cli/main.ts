@@ -177,6 +177,21 @@ async function check(p: Parsed): Promise<{ reports: FileReport[]; unreadable: bo
   return { reports, unreadable };
 }
 
+/**
+ * Files that look like one strace -ff run (NAME.PID, NAME.PID2...) checked one by one miss what crosses processes:
+ * say so on stderr (stdout may be JSON or SARIF for a script).
+ */
+function hintMerge(files: string[]): void {
+  const stems = new Map<string, number>();
+  for (const f of files) {
+    const m = /^(.+)\.\d+$/.exec(f);
+    if (m) stems.set(m[1], (stems.get(m[1]) ?? 0) + 1);
+  }
+  for (const [stem, n] of stems) {
+    if (n > 1) process.stderr.write(`cachereplay: ${n} files look like one strace -ff run (${stem}.PID); checked one by one they miss what crosses processes: --merge replays them as one run\n`);
+  }
+}
+
 /** How every file is read: the run's options, and what the command line says of the files' format. */
 function readOptions(p: Parsed, merge: boolean): ReadTraceOptions {
   // Merged, each file is only read; the run is replayed once all are.
@@ -248,6 +263,7 @@ export async function main(argv: string[]): Promise<number> {
     await withDaemonLog(p);
     // One file of a strace -ff run stands for the whole run (NAME.PID beside it), as in the editor.
     if (p.merge && p.files.length === 1) p.files = await ffRunOf(p.files[0]);
+    if (!p.merge) hintMerge(p.files);
     if (p.command === 'compare') return await compare(p);
     const { reports, unreadable } = await check(p);
     const run: RunInfo = { mode: p.options.mode, kernel: p.options.kernel, pageSize: p.options.pageSize, blockSize: p.options.blockSize, version: VERSION };
