@@ -2,6 +2,7 @@
 // and the server streams the file from disk, with progress and cancellation, and publishes what it finds.
 import { fileURLToPath } from 'node:url';
 import type { CancellationToken, Connection, Diagnostic } from 'vscode-languageserver/node';
+import type { Analysis } from '../engine/analyze.js';
 import { Cancelled, InputError, analyzeFile } from '../io/read-trace.js';
 import { modeFinding } from './compare-modes.js';
 import { diagnosticsOf } from './diagnostics.js';
@@ -45,14 +46,7 @@ export async function analyzeTraceFile(
         }
       },
     });
-    const diagnostics: Diagnostic[] = diagnosticsOf(a, uri, undefined, settings);
-    await connection.sendDiagnostics({ uri, diagnostics });
-    const counts = { error: 0, warning: 0, information: 0, parse: a.diagnostics.length };
-    for (const f of a.findings) counts[f.severity]++;
-    return {
-      ...base, format: a.format, lines: a.lineCount, events: a.eventCount, bytes, ms: Date.now() - t0, counts,
-      findings: a.findings.slice(0, 200).map(modeFinding), published: diagnostics.length,
-    };
+    return await publishAnalysis(connection, uri, a, settings, bytes, Date.now() - t0);
   } catch (e) {
     if (e instanceof Cancelled) throw e;
     const error = e instanceof InputError ? e.message : `internal error: ${(e as Error).message}`;
@@ -60,4 +54,16 @@ export async function analyzeTraceFile(
   } finally {
     progress?.done();
   }
+}
+
+/** Publishes the analysis of a file read from disk as that file's diagnostics, and sums it up for the client. */
+export async function publishAnalysis(connection: Connection, uri: string, a: Analysis, settings: CacheReplaySettings, bytes: number, ms: number): Promise<AnalyzeFileResult> {
+  const diagnostics: Diagnostic[] = diagnosticsOf(a, uri, undefined, settings);
+  await connection.sendDiagnostics({ uri, diagnostics });
+  const counts = { error: 0, warning: 0, information: 0, parse: a.diagnostics.length };
+  for (const f of a.findings) counts[f.severity]++;
+  return {
+    uri, mode: settings.cacheMode, kernel: settings.kernel, format: a.format, lines: a.lineCount, events: a.eventCount, bytes, ms, counts,
+    findings: a.findings.slice(0, 200).map(modeFinding), published: diagnostics.length,
+  };
 }

@@ -4,12 +4,10 @@
 import { basename } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CancellationToken, Connection } from 'vscode-languageserver/node';
-import type { Analysis } from '../engine/analyze.js';
 import { mergeRun, type RunPart } from '../engine/merge.js';
 import { ffRunOf } from '../io/ff-run.js';
 import { Cancelled, InputError, analyzeFile } from '../io/read-trace.js';
-import { modeFinding } from './compare-modes.js';
-import { diagnosticsOf } from './diagnostics.js';
+import { publishAnalysis } from './analyze-file.js';
 import type { AnalyzeFileResult, AnalyzeRunResult, CacheReplaySettings } from './protocol.js';
 import { analyzeOptions } from './settings.js';
 
@@ -41,17 +39,6 @@ export async function analyzeRun(connection: Connection, uris: string[], setting
   if (run.error !== undefined) return { files: [], error: run.error };
   const ms = Date.now() - t0;
   const files: AnalyzeFileResult[] = [];
-  for (let k = 0; k < parts.length; k++) {
-    const uri = parts[k].location!;
-    const a: Analysis = run.parts[k];
-    const diagnostics = diagnosticsOf(a, uri, undefined, settings);
-    await connection.sendDiagnostics({ uri, diagnostics });
-    const counts = { error: 0, warning: 0, information: 0, parse: a.diagnostics.length };
-    for (const f of a.findings) counts[f.severity]++;
-    files.push({
-      uri, mode: settings.cacheMode, kernel: settings.kernel, format: a.format, lines: a.lineCount, events: a.eventCount, bytes: 0, ms, counts,
-      findings: a.findings.slice(0, 200).map(modeFinding), published: diagnostics.length,
-    });
-  }
+  for (let k = 0; k < parts.length; k++) files.push(await publishAnalysis(connection, parts[k].location!, run.parts[k], settings, 0, ms));
   return { files };
 }

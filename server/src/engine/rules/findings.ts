@@ -103,12 +103,16 @@ class FindingContext {
 
   constructor(readonly r: ReplayResult, private readonly traceOf?: (seq: number) => TraceRef) {}
 
-  /** The trace `seq` is in, when that is not the anchor's (sources from a correlated daemon log say their own). */
-  private otherTrace(s: SourceInfo | undefined, seq: number): TraceRef | undefined {
-    if (s?.trace) return { name: s.trace, location: s.trace };
+  /** The trace `seq` is in, when that is not the trace of `from`; undefined for a replay of one trace. */
+  private traceApart(seq: number, from: number): TraceRef | undefined {
     if (this.traceOf === undefined) return undefined;
     const t = this.traceOf(seq);
-    return t.location === this.traceOf(this.anchor).location ? undefined : t;
+    return t.location === this.traceOf(from).location ? undefined : t;
+  }
+
+  /** The trace `seq` is in, when that is not the anchor's (sources from a correlated daemon log say their own). */
+  private otherTrace(s: SourceInfo | undefined, seq: number): TraceRef | undefined {
+    return s?.trace ? { name: s.trace, location: s.trace } : this.traceApart(seq, this.anchor);
   }
 
   eventSpan(seq: number): Span {
@@ -133,9 +137,8 @@ class FindingContext {
   /** "line N" of the finding's own event, as a note at `from` says it (naming the anchor's trace if `from` is elsewhere). */
   anchorFrom(from: number): string {
     const line = `line ${this.eventSpan(this.anchor).line + 1}`;
-    if (this.traceOf === undefined) return line;
-    const t = this.traceOf(this.anchor);
-    return t.location === this.traceOf(from).location ? line : `${line} of ${t.name}`;
+    const t = this.traceApart(this.anchor, from);
+    return t ? `${line} of ${t.name}` : line;
   }
 
   related(seq: number, s: SourceInfo | undefined, message: string): Related {
