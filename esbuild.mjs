@@ -16,12 +16,15 @@ const common = {
   sourcesContent: false,
   minify: production,
   logLevel: 'warning',
-  define: { CACHEREPLAY_VERSION: JSON.stringify(version) },
+  // import.meta.url only serves the tsc-compiled modules (tests); a bundle finds its files by __dirname.
+  define: { CACHEREPLAY_VERSION: JSON.stringify(version), 'import.meta.url': 'undefined' },
 };
 
 const entries = [
   { entryPoints: ['server/src/cli/bin.ts'], outfile: 'server/out/cli.cjs' },
   { entryPoints: ['server/src/api.ts'], outfile: 'server/out/api.cjs' },
+  // The parsing thread of two-thread analyses, beside the bundles that start it.
+  { entryPoints: ['server/src/io/parse-worker.ts'], outfile: 'server/out/parse-worker.cjs' },
   { entryPoints: ['server/src/lsp/main.ts'], outfile: 'server/out/server.cjs' },
   { entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.cjs', external: ['vscode'] },
 ].filter((e) => existsSync(e.entryPoints[0]));

@@ -34,8 +34,11 @@ const LONG_LINES = Math.max(1, Math.round(LINES / 10));
 const longTrace = await traceOf(LONG_LINES, 1000);
 const longMB = statSync(longTrace).size / 1e6;
 
-/** Runs one measurement in a child process; it prints JSON {ms, rss, events, findings}. */
-function measure(kind, trace) {
+/**
+ * Runs one measurement in a child process; it prints JSON {ms, rss, events, findings}. `threads` 2: parsed in a
+ * second thread while the first replays (what the CLI does for files of 4 MiB or more).
+ */
+function measure(kind, trace, threads = 1) {
   const worker = `
     const api = require(${JSON.stringify(join(root, 'server/out/api.cjs'))});
     const fs = require('node:fs');
@@ -59,7 +62,7 @@ function measure(kind, trace) {
         if (carry) p.feed(carry, line);
         p.end();
       } else {
-        const a = await api.analyzeFile(${JSON.stringify(trace)}, { mode: 'write-around', kernel: 'freebsd' });
+        const a = await api.analyzeFile(${JSON.stringify(trace)}, { mode: 'write-around', kernel: 'freebsd', threads: ${threads} });
         events = a.eventCount;
         findings = a.findings.length;
       }
@@ -101,11 +104,14 @@ function median(xs) {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
+const KINDS = [['parse', 'parse', 1], ['parse+replay', 'parse+replay', 1], ['2 threads', 'parse+replay', 2]];
+const runsOf = Object.fromEntries(KINDS.map(([name]) => [name, []]));
+// Interleaved, so that a slow spell of the machine does not land on one kind only.
+for (let i = 0; i < RUNS; i++) for (const [name, kind, threads] of KINDS) runsOf[name].push(measure(kind, trace, threads));
 const results = {};
-for (const kind of ['parse', 'parse+replay']) {
-  const runs = [];
-  for (let i = 0; i < RUNS; i++) runs.push(measure(kind, trace));
-  results[kind] = {
+for (const [name] of KINDS) {
+  const runs = runsOf[name];
+  results[name] = {
     mbps: median(runs.map((r) => mb / (r.ms / 1000))),
     linesPerSec: median(runs.map((r) => LINES / (r.ms / 1000))),
     ms: median(runs.map((r) => r.ms)),
@@ -115,9 +121,12 @@ for (const kind of ['parse', 'parse+replay']) {
     all: runs.map((r) => (mb / (r.ms / 1000)).toFixed(1)),
   };
 }
+if (results['2 threads'].events !== results['parse+replay'].events || results['2 threads'].findings !== results['parse+replay'].findings) {
+  throw new Error('one thread and two threads disagree: a bug in the two-thread path');
+}
 
-const longRuns = [];
-for (let i = 0; i < RUNS; i++) longRuns.push(measure('parse+replay', longTrace));
+const longRuns = { 1: [], 2: [] };
+for (let i = 0; i < RUNS; i++) for (const t of [1, 2]) longRuns[t].push(measure('parse+replay', longTrace, t));
 
 const floor = calibrate();
 const fmt = (n, d = 1) => n.toFixed(d);
@@ -126,9 +135,13 @@ console.log('stage           MB/s    lines/s      median ms   peak RSS MB   runs
 for (const [k, r] of Object.entries(results)) {
   console.log(`${k.padEnd(14)} ${fmt(r.mbps).padStart(6)} ${Math.round(r.linesPerSec).toLocaleString('en-US').padStart(11)} ${fmt(r.ms, 0).padStart(12)} ${fmt(r.rssMB, 0).padStart(12)}   ${r.all.join(' ')}`);
 }
-const longMbps = median(longRuns.map((r) => longMB / (r.ms / 1000)));
-console.log(`${'-s 1000 trace'.padEnd(14)} ${fmt(longMbps).padStart(6)} ${Math.round(median(longRuns.map((r) => LONG_LINES / (r.ms / 1000)))).toLocaleString('en-US').padStart(11)} ${fmt(median(longRuns.map((r) => r.ms)), 0).padStart(12)} ${fmt(Math.max(...longRuns.map((r) => r.rss)) / 1e6, 0).padStart(12)}   ${longRuns.map((r) => (longMB / (r.ms / 1000)).toFixed(1)).join(' ')}   (parse+replay, ${LONG_LINES.toLocaleString('en-US')} lines, ${fmt(longMB)} MB)`);
-const pr = results['parse+replay'];
-console.log(`events: ${pr.events.toLocaleString('en-US')}, findings (freebsd write-around): ${pr.findings}`);
-console.log(`calibration: a bare charCodeAt loop over the same text runs at ${fmt(floor, 0)} MB/s on this machine now; parse = 1/${fmt(floor / results.parse.mbps)} of it, parse+replay = 1/${fmt(floor / pr.mbps)} (the 50 MB/s target would be 1/${fmt(floor / TARGET_MBPS)})`);
-console.log(`ratios: parse+replay / target ${TARGET_MBPS} MB/s = ${fmt(pr.mbps / TARGET_MBPS, 2)}; replay share of time = ${fmt(1 - results.parse.ms / pr.ms, 2)}; lines/s vs TraceWhy's 1.4 M = ${fmt(pr.linesPerSec / TRACEWHY_LINES_PER_SEC, 2)}; peak memory ${fmt(pr.rssMB, 0)} MB of the 1024 MB budget`);
+for (const t of [1, 2]) {
+  const lr = longRuns[t];
+  const label = `-s 1000${t === 2 ? ', 2 thr' : ''}`;
+  console.log(`${label.padEnd(14)} ${fmt(median(lr.map((r) => longMB / (r.ms / 1000)))).padStart(6)} ${Math.round(median(lr.map((r) => LONG_LINES / (r.ms / 1000)))).toLocaleString('en-US').padStart(11)} ${fmt(median(lr.map((r) => r.ms)), 0).padStart(12)} ${fmt(Math.max(...lr.map((r) => r.rss)) / 1e6, 0).padStart(12)}   ${lr.map((r) => (longMB / (r.ms / 1000)).toFixed(1)).join(' ')}   (parse+replay, ${LONG_LINES.toLocaleString('en-US')} lines, ${fmt(longMB)} MB)`);
+}
+const one = results['parse+replay'];
+const two = results['2 threads'];
+console.log(`events: ${one.events.toLocaleString('en-US')}, findings (freebsd write-around): ${one.findings}, the same in one thread and in two`);
+console.log(`calibration: a bare charCodeAt loop over the same text runs at ${fmt(floor, 0)} MB/s on this machine now; parse = 1/${fmt(floor / results.parse.mbps)} of it, parse+replay = 1/${fmt(floor / one.mbps)} in one thread, 1/${fmt(floor / two.mbps)} in two (the 50 MB/s target would be 1/${fmt(floor / TARGET_MBPS)})`);
+console.log(`ratios: two threads / one = ${fmt(two.mbps / one.mbps, 2)}; parse+replay / target ${TARGET_MBPS} MB/s = ${fmt(two.mbps / TARGET_MBPS, 2)} (two threads), ${fmt(one.mbps / TARGET_MBPS, 2)} (one); replay share of one thread's time = ${fmt(1 - results.parse.ms / one.ms, 2)}; lines/s vs TraceWhy's 1.4 M = ${fmt(two.linesPerSec / TRACEWHY_LINES_PER_SEC, 2)}; peak memory ${fmt(Math.max(one.rssMB, two.rssMB), 0)} MB of the 1024 MB budget`);

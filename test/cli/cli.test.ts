@@ -236,5 +236,28 @@ describe('cachereplay on bad input: one clear message, exit 2, no stack trace', 
     r = run('check', REPRO, '--page-size', '1000');
     assert.equal(r.code, 2);
     assert.match(r.stderr, /power of two/);
+    r = run('check', REPRO, '--threads', '4');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--threads must be 1, 2 or auto/);
+  });
+
+  it('--threads 2 reports what --threads 1 reports, merged runs and daemon logs included', () => {
+    const ff = sample('bug237588', 'ff', 'mmap_fork_pwrite.20114');
+    const log = sample('bug237588', 'ff', 'mmap_fork_pwrite.fuselog');
+    for (const args of [['check', REPRO, '--mode', 'write-around'], ['check', '--merge', ff, '--fuse-log', log, '--mode', 'write-around'], ['compare', REPRO]]) {
+      const one = run(...args, '--threads', '1', '--output', 'json');
+      const two = run(...args, '--threads', '2', '--output', 'json');
+      assert.equal(two.code, one.code);
+      assert.deepEqual(JSON.parse(two.stdout), JSON.parse(one.stdout));
+      assert.ok(one.stdout.includes('mmap-dirty-invalidated'), args.join(' '));
+    }
+  });
+
+  it('a reader that stops early (| head) ends the output quietly', () => {
+    // Enough output (300 reports) to outgrow the pipe's buffer, so that the CLI is still writing when head exits.
+    const files = Array(300).fill(`"${REPRO}"`).join(' ');
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" check ${files} --mode write-around --output json | head -c 10`], { encoding: 'utf8' });
+    assert.equal(r.stdout.length, 10);
+    assert.doesNotMatch(r.stderr, /EPIPE|\n\s+at /);
   });
 });

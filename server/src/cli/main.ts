@@ -40,6 +40,8 @@ Options:
   --merge              replay the FILEs as one run, their calls interleaved by time: the per-process
                        files of strace -ff (NAME.PID), whose hazards across processes no single file shows
                        (needs timestamps: -tt or -ttt); one NAME.PID stands for all NAME.* beside it
+  --threads N          1 | 2 | auto: parse in a second thread while the replay runs (default auto: for
+                       files of 4 MiB or more, on a machine with more than one core; the result is the same)
   --evidence LEVEL     possible | definite: the least evidence a finding needs to be shown (default possible)
   --output FORMAT      text | json | sarif (default text)
   --fail-on SEVERITY   error | warning | information | never (default error)
@@ -72,6 +74,8 @@ interface Parsed {
   showPossible: boolean;
   /** Replay the files as one run (strace -ff). */
   merge: boolean;
+  /** Parse in a second thread (see ReadTraceOptions.threads). */
+  threads: 1 | 2 | 'auto';
   color: boolean;
 }
 
@@ -93,6 +97,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
       'fail-on': { type: 'string' },
       'fuse-log': { type: 'string' },
       merge: { type: 'boolean' },
+      threads: { type: 'string' },
       'no-color': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'V' },
@@ -122,6 +127,8 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
   if (granularity !== undefined && granularity !== 'page' && granularity !== 'block') throw new UsageError(`--granularity must be page or block; got "${granularity}"`);
   const pageSize = num('page-size', values['page-size'], 4096);
   const blockSize = num('block-size', values['block-size'], 65536);
+  const threads = values.threads ?? 'auto';
+  if (threads !== '1' && threads !== '2' && threads !== 'auto') throw new UsageError(`--threads must be 1, 2 or auto; got "${threads}"`);
   if (blockSize < pageSize) throw new UsageError('--block-size must be at least the page size');
   return {
     command, files,
@@ -130,6 +137,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
     format: format as TraceFormat | undefined,
     fsxMsync: fsxMsync === 'auto' ? undefined : fsxMsync === 'yes',
     output, failOn: failOn as Severity | 'never', showPossible: evidence === 'possible', merge: values.merge === true,
+    threads: threads === 'auto' ? 'auto' : threads === '2' ? 2 : 1,
     color: !values['no-color'] && process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
   };
 }
@@ -195,7 +203,7 @@ function hintMerge(files: string[]): void {
 /** How every file is read: the run's options, and what the command line says of the files' format. */
 function readOptions(p: Parsed, merge: boolean): ReadTraceOptions {
   // Merged, each file is only read; the run is replayed once all are.
-  return { ...p.options, format: p.format, fsxMsync: p.fsxMsync, keepEvents: merge, parseOnly: merge };
+  return { ...p.options, format: p.format, fsxMsync: p.fsxMsync, keepEvents: merge, parseOnly: merge, threads: p.threads };
 }
 
 /** The files read only, for a merged replay. */

@@ -7,6 +7,26 @@ import { findingsOf, type Finding } from './rules/findings.js';
 import type { EventSink } from './syntax/parser-api.js';
 import { TraceReader, type ReaderOptions } from './trace-reader.js';
 
+/** What the reader knows of the text: the state a reader in another thread reports when it is done. */
+export interface ReaderState {
+  format: TraceFormat | undefined;
+  error: string | undefined;
+  lineCount: number;
+}
+
+/** Stands for a reader that runs in another thread: its events arrive through `event()`, its state at the end. */
+class ReaderElsewhere implements ReaderState {
+  format: TraceFormat | undefined = undefined;
+  error: string | undefined = undefined;
+  lineCount = 0;
+
+  push(): void {
+    throw new Error('this analysis reads its text in another thread');
+  }
+
+  end(): void {}
+}
+
 export { MAX_LINE, pidFromFileName, unreadableReason } from './trace-reader.js';
 
 export interface AnalyzeOptions extends Partial<ReplayOptions>, ReaderOptions {
@@ -52,12 +72,21 @@ export class TraceAnalysis implements EventSink {
   readonly events: TraceEvent[] = [];
   readonly diagnostics: ParseDiagnostic[] = [];
   private seq = 0;
-  private readonly reader: TraceReader;
+  private readonly reader: TraceReader | ReaderElsewhere;
   private readonly replay: Replay;
 
-  constructor(private readonly options: AnalyzeOptions = {}) {
+  /** `readsElsewhere`: the events are parsed in another thread and given to `event()`; see `readerDone`. */
+  constructor(private readonly options: AnalyzeOptions = {}, readsElsewhere = false) {
     this.replay = new Replay(replayOptions(options));
-    this.reader = new TraceReader(this, options);
+    this.reader = readsElsewhere ? new ReaderElsewhere() : new TraceReader(this, options);
+  }
+
+  /** For an analysis that reads elsewhere: that reader's state, once it has read everything. */
+  readerDone(state: ReaderState): void {
+    if (!(this.reader instanceof ReaderElsewhere)) throw new Error('this analysis reads its own text');
+    this.reader.format = state.format;
+    this.reader.error = state.error;
+    this.reader.lineCount = state.lineCount;
   }
 
   get format(): TraceFormat | undefined {

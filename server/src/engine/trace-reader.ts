@@ -1,6 +1,6 @@
 // Text → events, for any format: decides the format from the first chunk, refuses what is not a trace, skips
 // lines no format prints, and contains a bug of ours to the chunk it hit. It knows nothing of the replay.
-import type { TraceFormat } from './events.js';
+import type { ParseDiagnostic, TraceFormat } from './events.js';
 import { detectFormat, formatSpec } from './syntax/formats.js';
 import type { EventSink, TraceParser } from './syntax/parser-api.js';
 import { looksBinary } from './syntax/text.js';
@@ -45,6 +45,16 @@ export function unreadableReason(head: string): string | undefined {
   if (utf16) return `the file looks like UTF-16 text without a byte order mark; convert it to UTF-8 (iconv -f ${utf16} -t UTF-8)`;
   if (looksBinary(head)) return 'the file is binary, not a text trace (ktrace.out must go through kdump first; strace -o writes text)';
   return undefined;
+}
+
+/** The error a bug of ours met on lines [fromLine, toLine) gets: what to report, and that findings there may be missing. */
+export function internalErrorAt(e: unknown, fromLine: number, toLine: number): ParseDiagnostic {
+  const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  const lines = toLine - fromLine > 1 ? `lines ${fromLine + 1}–${toLine}` : `line ${fromLine + 1}`;
+  return {
+    span: { line: fromLine, start: 0, end: 0 }, severity: 'error',
+    message: `internal error of cachereplay while reading ${lines} (${what}); findings on those lines may be missing. Please report this trace.`,
+  };
 }
 
 /** Reads a trace's newline-aligned chunks into events and diagnostics for `sink`. */
@@ -115,12 +125,7 @@ export class TraceReader {
    * error on the lines it cost, with the message to report, and the rest of the trace is still analysed.
    */
   private internalError(e: unknown, fromLine: number, toLine: number): void {
-    const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    const lines = toLine - fromLine > 1 ? `lines ${fromLine + 1}–${toLine}` : `line ${fromLine + 1}`;
-    this.sink.diagnostic({
-      span: { line: fromLine, start: 0, end: 0 }, severity: 'error',
-      message: `internal error of cachereplay while reading ${lines} (${what}); findings on those lines may be missing. Please report this trace.`,
-    });
+    this.sink.diagnostic(internalErrorAt(e, fromLine, toLine));
   }
 
   private dropLongLines(chunk: string, firstLine: number): string {

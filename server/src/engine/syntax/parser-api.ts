@@ -1,10 +1,17 @@
 // The contract between the engine and every format's parser. Parsers never throw on bad input: they emit
 // events and diagnostics (an `unparsed` event plus a diagnostic for a line they cannot read) and go on.
-import type { EventDraft, ParseDiagnostic, TraceFormat } from '../events.js';
+import type { EventBase, EventDraft, ParseDiagnostic, TraceFormat } from '../events.js';
 
 export interface EventSink {
   event(e: EventDraft): void;
   diagnostic(d: ParseDiagnostic): void;
+  /**
+   * Optional, for a sink in another thread than the replay: takes a finished one-line strace call (most lines of
+   * a trace) whose event `buildLineCall` then builds in the replaying thread, so that the two threads share the
+   * parse's work. text[open + 1, close) are the arguments, split at the `commaCount` offsets at
+   * COMMAS.at[commaFrom...]; text[retAt, retAt + retLength) is the return value.
+   */
+  defer?(text: string, name: string, open: number, close: number, commaFrom: number, commaCount: number, retAt: number, retLength: number, b: Omit<EventBase, 'seq'>): void;
 }
 
 export interface ParserOptions {

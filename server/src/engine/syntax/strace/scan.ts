@@ -548,6 +548,8 @@ function fraction(text: string, i: number): number {
 /** What the Result token read from `= RET [ERRNO] [(aux)...] [<unavailable>] [<secs>]`. */
 export interface ResultInfo {
   ret: string;
+  /** Where `ret` starts in the text. */
+  retAt: number;
   err: string | undefined;
   aux: string[] | undefined;
   duration: number | undefined;
@@ -557,7 +559,7 @@ export interface ResultInfo {
 }
 
 export function newResultInfo(): ResultInfo {
-  return { ret: '', err: undefined, aux: undefined, duration: undefined, unavailable: false, end: 0 };
+  return { ret: '', retAt: 0, err: undefined, aux: undefined, duration: undefined, unavailable: false, end: 0 };
 }
 
 /** Scans a whole result tail starting at '='; undefined when there is none. Fills `into` when given (no allocation). */
@@ -568,6 +570,7 @@ export function scanResult(text: string, start: number, into?: ResultInfo): Resu
   if (r === i) return undefined;
   const info = into ?? newResultInfo();
   info.ret = text.slice(i, r);
+  info.retAt = i;
   info.err = info.aux = info.duration = undefined;
   info.unavailable = false;
   i = skipBlanks(text, r);

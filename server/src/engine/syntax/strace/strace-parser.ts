@@ -3,7 +3,7 @@
 // and reports what it cannot read without stopping.
 import type { IToken, Lexer } from 'chevrotain';
 import { detach } from '../../detach.js';
-import type { Span } from '../../events.js';
+import type { EventDraft, Span } from '../../events.js';
 import { excerpt, unparsed, type EventSink, type ParserOptions, type TraceParser } from '../parser-api.js';
 import { lineTokenRange } from '../line-grammar.js';
 import { lineAt, lineStartsOf, stripAnsi } from '../text.js';
@@ -339,7 +339,9 @@ export class StraceParser implements TraceParser {
     const span: Span = { line, start: s.nameStart - lineStart, end: textEnd - lineStart };
     const res = s.result;
     const b = baseOf(res, false, name, span, wrapEnd, pid, s.time);
-    this.sink.event(buildCallEvent(callInfo(name, ARGS.split(text, s.open + 1, s.close, s.commaFrom, s.commaCount), res), b));
+    const sink = this.sink;
+    if (sink.defer !== undefined && wrapEnd === undefined) sink.defer(text, name, s.open, s.close, s.commaFrom, s.commaCount, res.retAt, res.ret.length, b);
+    else sink.event(buildLineCall(text, name, s.open, s.close, s.commaFrom, s.commaCount, res.ret, b));
   }
 
   /** An unfinished call that the fast lane read (`[leader] name(args <unfinished ...>`, or its resumption). */
@@ -396,7 +398,7 @@ export class StraceParser implements TraceParser {
       this.sink.event({ ...b, kind: 'generic', ok: b.ok && !r.detached });
       return;
     }
-    this.sink.event(buildCallEvent(callInfo(name, allArgs, res), b));
+    this.sink.event(buildCallEvent(callInfo(name, allArgs, res?.ret), b));
   }
 
   private flushPending(pid: number, p: PendingCall): void {
@@ -446,9 +448,16 @@ function baseOf(res: ResultInfo | undefined, unfinished: boolean, name: string, 
   return { span, endSpan, pid, tid: undefined, time, name, ok, errno, durationSec: res?.duration, fdPath: undefined };
 }
 
+/**
+ * The event of a finished one-line call: text[open + 1, close) are its arguments, split at the `commaCount`
+ * offsets at COMMAS.at[commaFrom...]. Built by the parser, or by the thread that replays (EventSink.defer).
+ */
+export function buildLineCall(text: string, name: string, open: number, close: number, commaFrom: number, commaCount: number, ret: string, b: Base): EventDraft {
+  return buildCallEvent(callInfo(name, ARGS.split(text, open + 1, close, commaFrom, commaCount), ret), b);
+}
+
 /** What a handler needs of a finished call; a `?` (or missing) result has no value. */
-function callInfo(name: string, args: ArgList | string, res: ResultInfo | undefined): CallInfo {
-  const ret = res?.ret;
+function callInfo(name: string, args: ArgList | string, ret: string | undefined): CallInfo {
   return ret === undefined || ret.charCodeAt(0) === 63 /* ? */ ? { name, args, ret: undefined, retText: undefined } : { name, args, ret: argInt(ret), retText: ret };
 }
 

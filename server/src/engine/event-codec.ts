@@ -1,0 +1,321 @@
+// Events as numbers, for a batch crossing from the thread that parses to the thread that replays. A structured
+// clone of the event objects costs more than parsing them did; here each kind has a fixed layout of Float64 slots
+// (strings by index into the batch's own table, nested objects such as open flags cloned beside it), and the
+// encoder and decoder of each kind are generated from the field table below, so every property access in them is
+// a plain monomorphic load or store. The table is checked against the event types: a field added to an event
+// without a line here does not compile.
+import type { EventBase, EventDraft, EventKind, TraceEvent } from './events.js';
+import { withRoom } from './typed-arrays.js';
+
+/** num: a number; str: a string (by index); bool: 0/1; span: three slots; any: a structured-cloned value. */
+type FieldType = 'num' | 'str' | 'bool' | 'span' | 'any';
+
+type Fields<T> = { [F in Exclude<keyof T, keyof EventBase | 'kind'>]-?: FieldType };
+
+const BASE_FIELDS: { [F in Exclude<keyof EventBase, 'seq'>]-?: FieldType } = {
+  span: 'span', endSpan: 'span', pid: 'num', tid: 'num', time: 'num', durationSec: 'num', name: 'str', ok: 'bool', errno: 'str', fdPath: 'str',
+};
+
+const KIND_FIELDS: { [K in EventKind]: Fields<Extract<TraceEvent, { kind: K }>> } = {
+  open: { fd: 'num', target: 'any', resolvedPath: 'str', flags: 'any' },
+  close: { fd: 'num' },
+  dup: { fd: 'num', newfd: 'num', cloexec: 'bool' },
+  setfl: { fd: 'num', direct: 'bool', append: 'bool' },
+  setfd: { fd: 'num', cloexec: 'bool' },
+  fork: { child: 'num', shareFiles: 'bool', shareVm: 'bool', thread: 'bool' },
+  exec: { path: 'str' },
+  exit: { code: 'num', signal: 'str', threadOnly: 'bool' },
+  mmap: { addr: 'num', length: 'num', prot: 'any', shared: 'bool', anonymous: 'bool', fd: 'num', offset: 'num', storesKnown: 'bool' },
+  munmap: { addr: 'num', length: 'num' },
+  mremap: { oldAddr: 'num', oldLength: 'num', newAddr: 'num', newLength: 'num' },
+  mprotect: { addr: 'num', length: 'num', prot: 'any' },
+  msync: { addr: 'num', length: 'num', sync: 'bool', async: 'bool', invalidate: 'bool' },
+  store: { evidence: 'str', addr: 'num', fd: 'num', path: 'str', offset: 'num', length: 'num', source: 'str', wholePage: 'bool' },
+  verify: { path: 'str', offset: 'num', length: 'num', badOffset: 'num', suspectOp: 'num', detail: 'str' },
+  write: { fd: 'num', offset: 'num', length: 'num', direct: 'bool' },
+  read: { fd: 'num', offset: 'num', length: 'num' },
+  lseek: { fd: 'num', result: 'num', offset: 'num', whence: 'str' },
+  truncate: { fd: 'num', path: 'str', size: 'num' },
+  sync: { fd: 'num', range: 'any', how: 'str' },
+  space: { fd: 'num', offset: 'num', length: 'num', op: 'str', keepSize: 'bool', srcFd: 'num', srcOffset: 'num' },
+  advise: { fd: 'num', addr: 'num', offset: 'num', length: 'num', advice: 'str' },
+  chdir: { path: 'str', fd: 'num' },
+  rename: { from: 'str', to: 'str' },
+  unlink: { path: 'str' },
+  stat: { fd: 'num', path: 'str', size: 'num' },
+  signal: { signal: 'str' },
+  'fuse-request': {
+    unique: 'num', opcode: 'str', nodeid: 'num', requester: 'num', offset: 'num', size: 'num', path: 'str', fh: 'num', writepage: 'bool', flags: 'num',
+  },
+  'fuse-reply': { unique: 'num', opcode: 'str', error: 'num', size: 'num', nodeid: 'num', attrSize: 'num', requestSeq: 'num' },
+  generic: {},
+  unparsed: {},
+};
+
+/** What the generated coders are given: the batch's slots, its strings and its cloned values. */
+export interface BatchWriter {
+  f: Float64Array;
+  str(s: string): number;
+  obj(v: unknown): number;
+}
+
+type Encoder = (ev: EventDraft, w: BatchWriter, at: number) => void;
+type Decoder = (f: Float64Array, at: number, strs: readonly string[], objs: readonly unknown[]) => EventDraft;
+
+interface KindCoder {
+  id: number;
+  /** Slots per event of this kind: the kind, the bitmask of defined fields, then the fields'. */
+  size: number;
+  encode: Encoder;
+  decode: Decoder;
+}
+
+const SLOTS: Record<FieldType, number> = { num: 1, str: 1, bool: 1, span: 3, any: 1 };
+
+/** Generates the coders of one kind (fields undefined or absent on the way in are undefined on the way out). */
+function coderOf(kind: string, id: number, fields: Array<[string, FieldType]>): KindCoder {
+  if (fields.length > 31) throw new Error(`event kind ${kind} has more fields than a bitmask holds`);
+  const enc: string[] = ['let m = 0, v;', 'const f = w.f;'];
+  const dec: string[] = ['const m = f[at + 1];', `return { kind: ${JSON.stringify(kind)}`];
+  let slot = 2;
+  fields.forEach(([name, type], bit) => {
+    const key = JSON.stringify(name);
+    const s = `at + ${slot}`;
+    const has = `(m & ${1 << bit}) !== 0`;
+    enc.push(`v = ev[${key}];`, `if (v !== undefined) { m |= ${1 << bit};`);
+    switch (type) {
+      case 'num':
+        enc.push(`f[${s}] = v; }`);
+        dec.push(`, ${key}: ${has} ? f[${s}] : undefined`);
+        break;
+      case 'str':
+        enc.push(`f[${s}] = w.str(v); }`);
+        dec.push(`, ${key}: ${has} ? strs[f[${s}]] : undefined`);
+        break;
+      case 'bool':
+        enc.push(`f[${s}] = v ? 1 : 0; }`);
+        dec.push(`, ${key}: ${has} ? f[${s}] === 1 : undefined`);
+        break;
+      case 'span':
+        enc.push(`f[${s}] = v.line; f[${s} + 1] = v.start; f[${s} + 2] = v.end; }`);
+        dec.push(`, ${key}: ${has} ? { line: f[${s}], start: f[${s} + 1], end: f[${s} + 2] } : undefined`);
+        break;
+      case 'any':
+        enc.push(`f[${s}] = w.obj(v); }`);
+        dec.push(`, ${key}: ${has} ? objs[f[${s}]] : undefined`);
+        break;
+    }
+    slot += SLOTS[type];
+  });
+  enc.push(`f[at] = ${id};`, 'f[at + 1] = m;');
+  dec.push('};');
+  return {
+    id, size: slot,
+    encode: new Function('ev', 'w', 'at', enc.join('\n')) as Encoder,
+    decode: new Function('f', 'at', 'strs', 'objs', dec.join('\n')) as Decoder,
+  };
+}
+
+const BY_KIND = new Map<string, KindCoder>();
+const BY_ID: KindCoder[] = [];
+for (const [kind, own] of Object.entries(KIND_FIELDS)) {
+  const coder = coderOf(kind, BY_ID.length, [...Object.entries(BASE_FIELDS), ...Object.entries(own)] as Array<[string, FieldType]>);
+  BY_KIND.set(kind, coder);
+  BY_ID.push(coder);
+}
+/** A kind without a layout (none today) crosses whole, cloned. */
+const CLONED = BY_ID.length;
+/** A one-line call whose event the receiving thread builds (EventSink.defer). */
+const DEFERRED = CLONED + 1;
+/** Slots of a deferred call before its commas. */
+const DEFERRED_SLOTS = 17;
+const MAX_SLOTS = Math.max(DEFERRED_SLOTS, ...BY_ID.map((c) => c.size));
+
+/** One batch as it crosses: `slots` is transferable. */
+export interface EventBatch {
+  count: number;
+  slots: Float64Array;
+  strs: string[];
+  objs: unknown[];
+  /** The texts deferred calls were read from. */
+  texts: string[];
+  /** Syscall names seen for the first time: they extend the receiver's name table. */
+  names: string[];
+}
+
+/** A deferred call as the receiver gets it (one record, refilled for each call). */
+export interface DeferredCall {
+  text: string;
+  name: string;
+  open: number;
+  close: number;
+  /** The comma offsets: `commaCount` values at commas[commaAt...]. */
+  commas: Float64Array;
+  commaAt: number;
+  commaCount: number;
+  retAt: number;
+  retLength: number;
+  base: Base;
+}
+
+type Base = Omit<EventBase, 'seq'>;
+
+/** Names are few and repeat on every line: they cross once per thread, not once per batch. */
+const MAX_NAMES = 1 << 16;
+
+/** Collects events into a batch. */
+export class BatchEncoder implements BatchWriter {
+  f: Float64Array;
+  count = 0;
+  private at = 0;
+  private strs: string[] = [];
+  private lastStr: string | undefined = undefined;
+  private lastId = 0;
+  private objs: unknown[] = [];
+  private texts: string[] = [];
+  private lastText: string | undefined = undefined;
+  private names: string[] = [];
+  private readonly nameIds = new Map<string, number>();
+
+  constructor(private readonly capacity: number) {
+    this.f = new Float64Array(capacity * MAX_SLOTS);
+  }
+
+  get full(): boolean {
+    return this.count >= this.capacity;
+  }
+
+  str(s: string): number {
+    // The same string as last time (an errno, a run of calls on one fd) costs a compare.
+    if (s === this.lastStr) return this.lastId;
+    this.lastStr = s;
+    return (this.lastId = this.strs.push(s) - 1);
+  }
+
+  obj(v: unknown): number {
+    return this.objs.push(v) - 1;
+  }
+
+  add(ev: EventDraft): void {
+    const c = BY_KIND.get(ev.kind);
+    this.room(MAX_SLOTS);
+    if (c === undefined) {
+      this.f[this.at] = CLONED;
+      this.f[this.at + 1] = this.obj(ev);
+      this.at += 2;
+    } else {
+      c.encode(ev, this, this.at);
+      this.at += c.size;
+    }
+    this.count++;
+  }
+
+  /**
+   * Adds a one-line call for the receiver to build (EventSink.defer's arguments; the commas are read from
+   * `commas` now). False when the name table is full: the caller then builds the event itself.
+   */
+  defer(text: string, name: string, open: number, close: number, commas: Int32Array, commaFrom: number, commaCount: number, retAt: number, retLength: number, b: Base): boolean {
+    let nameId = this.nameIds.get(name);
+    if (nameId === undefined) {
+      if (this.nameIds.size >= MAX_NAMES) return false;
+      nameId = this.nameIds.size;
+      this.nameIds.set(name, nameId);
+      this.names.push(name);
+    }
+    if (text !== this.lastText) {
+      this.lastText = text;
+      this.texts.push(text);
+    }
+    this.room(DEFERRED_SLOTS + commaCount);
+    const f = this.f;
+    const at = this.at;
+    f[at] = DEFERRED;
+    f[at + 1] = this.texts.length - 1;
+    f[at + 2] = nameId;
+    f[at + 3] = open;
+    f[at + 4] = close;
+    f[at + 5] = retAt;
+    f[at + 6] = retLength;
+    f[at + 7] = b.span.line;
+    f[at + 8] = b.span.start;
+    f[at + 9] = b.span.end;
+    let m = 0;
+    if (b.pid !== undefined) (m |= 1), (f[at + 10] = b.pid);
+    if (b.time !== undefined) (m |= 2), (f[at + 11] = b.time);
+    if (b.durationSec !== undefined) (m |= 4), (f[at + 12] = b.durationSec);
+    if (b.errno !== undefined) (m |= 8), (f[at + 13] = this.str(b.errno));
+    if (b.ok) m |= 16;
+    f[at + 14] = m;
+    f[at + 15] = commaCount;
+    f[at + 16] = 0;
+    for (let k = 0; k < commaCount; k++) f[at + DEFERRED_SLOTS + k] = commas[commaFrom + k];
+    this.at = at + DEFERRED_SLOTS + commaCount;
+    this.count++;
+    return true;
+  }
+
+  private room(slots: number): void {
+    if (this.at + slots > this.f.length) this.f = withRoom(this.f, this.at + slots);
+  }
+
+  /** The batch so far; the encoder starts a new one. */
+  take(): EventBatch {
+    const batch = { count: this.count, slots: this.f.slice(0, this.at), strs: this.strs, objs: this.objs, texts: this.texts, names: this.names };
+    this.count = 0;
+    this.at = 0;
+    this.strs = [];
+    this.lastStr = undefined;
+    this.objs = [];
+    this.texts = [];
+    this.lastText = undefined;
+    this.names = [];
+    return batch;
+  }
+}
+
+/** Reads the batches of one BatchEncoder, in order. */
+export class BatchDecoder {
+  private readonly names: string[] = [];
+  private readonly call: DeferredCall = {
+    text: '', name: '', open: 0, close: 0, commas: new Float64Array(0), commaAt: 0, commaCount: 0, retAt: 0, retLength: 0, base: undefined as unknown as Base,
+  };
+
+  /** Calls `event` with every event of the batch and `deferred` with every deferred call, in order. */
+  decode(b: EventBatch, event: (ev: EventDraft) => void, deferred: (c: DeferredCall) => void): void {
+    for (const n of b.names) this.names.push(n);
+    const f = b.slots;
+    const c = this.call;
+    c.commas = f;
+    let at = 0;
+    for (let k = 0; k < b.count; k++) {
+      const id = f[at];
+      if (id === DEFERRED) {
+        const m = f[at + 14];
+        c.text = b.texts[f[at + 1]];
+        c.name = this.names[f[at + 2]];
+        c.open = f[at + 3];
+        c.close = f[at + 4];
+        c.retAt = f[at + 5];
+        c.retLength = f[at + 6];
+        c.commaCount = f[at + 15];
+        c.commaAt = at + DEFERRED_SLOTS;
+        // The fields and their order of the parser's own base (baseOf), so that events keep one shape.
+        c.base = {
+          span: { line: f[at + 7], start: f[at + 8], end: f[at + 9] }, endSpan: undefined,
+          pid: (m & 1) !== 0 ? f[at + 10] : undefined, tid: undefined, time: (m & 2) !== 0 ? f[at + 11] : undefined,
+          name: c.name, ok: (m & 16) !== 0, errno: (m & 8) !== 0 ? b.strs[f[at + 13]] : undefined,
+          durationSec: (m & 4) !== 0 ? f[at + 12] : undefined, fdPath: undefined,
+        };
+        deferred(c);
+        at += DEFERRED_SLOTS + c.commaCount;
+      } else if (id === CLONED) {
+        event(b.objs[f[at + 1]] as EventDraft);
+        at += 2;
+      } else {
+        const coder = BY_ID[id];
+        event(coder.decode(f, at, b.strs, b.objs));
+        at += coder.size;
+      }
+    }
+  }
+}

@@ -1,0 +1,73 @@
+// The parsing side of a two-thread analysis, free of any thread: reads and parses a trace file and hands its
+// events over in batches (event-codec.ts). Most lines are only read here; their events are built where they are
+// replayed (EventSink.defer), which evens out the two threads' work. parse-worker.ts runs it in a thread.
+import { BatchEncoder, type EventBatch } from '../engine/event-codec.js';
+import type { EventDraft, ParseDiagnostic } from '../engine/events.js';
+import type { ReaderState } from '../engine/analyze.js';
+import type { EventSink } from '../engine/syntax/parser-api.js';
+import { COMMAS } from '../engine/syntax/strace/scan.js';
+import { buildLineCall } from '../engine/syntax/strace/strace-parser.js';
+import { TraceReader, type ReaderOptions } from '../engine/trace-reader.js';
+import { readChunks, type ChunkTarget } from './read-trace.js';
+
+/** What the parsing side is given. */
+export interface ParseJob {
+  path: string;
+  total: number;
+  options: ReaderOptions & { chunkSize?: number };
+}
+
+/** What it hands over: batches, then one end (or an error, which the transport reports). */
+export type ParsedPart =
+  | { type: 'batch'; batch: EventBatch; diagnostics: ParseDiagnostic[]; bytes: number }
+  | { type: 'end'; reader: ReaderState };
+
+/** Events per batch: big enough that a message's cost is spread thin, small enough to start the replay early. */
+const BATCH_EVENTS = 8192;
+
+/**
+ * Parses the job's file into `send`. `between` runs after each read of the file: the transport waits there when
+ * the replay is behind. Throws InputError (or Cancelled) as analyzeFile does.
+ */
+export async function parseInBatches(job: ParseJob, send: (part: ParsedPart) => void, between: () => Promise<void> | void): Promise<void> {
+  const encoder = new BatchEncoder(BATCH_EVENTS);
+  let diagnostics: ParseDiagnostic[] = [];
+  let bytes = 0;
+  const flush = (): void => {
+    if (encoder.count === 0 && diagnostics.length === 0) return;
+    send({ type: 'batch', batch: encoder.take(), diagnostics, bytes });
+    diagnostics = [];
+  };
+  const sink: EventSink = {
+    event(e: EventDraft): void {
+      encoder.add(e);
+      if (encoder.full) flush();
+    },
+    diagnostic(d: ParseDiagnostic): void {
+      diagnostics.push(d);
+    },
+    defer(text, name, open, close, commaFrom, commaCount, retAt, retLength, b): void {
+      if (!encoder.defer(text, name, open, close, COMMAS.at, commaFrom, commaCount, retAt, retLength, b)) {
+        sink.event(buildLineCall(text, name, open, close, commaFrom, commaCount, text.slice(retAt, retAt + retLength), b));
+      } else if (encoder.full) flush();
+    },
+  };
+  const reader = new TraceReader(sink, job.options);
+  const target: ChunkTarget = {
+    push: (chunk) => reader.push(chunk),
+    diagnostic: (d) => sink.diagnostic(d),
+    get lineCount() {
+      return reader.lineCount;
+    },
+    get error() {
+      return reader.error;
+    },
+  };
+  await readChunks(job.path, job.total, target, job.options, (b) => {
+    bytes = b;
+    return between();
+  });
+  reader.end();
+  flush();
+  send({ type: 'end', reader: { format: reader.format, error: reader.error, lineCount: reader.lineCount } });
+}

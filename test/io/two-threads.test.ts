@@ -1,0 +1,179 @@
+// Parsing in a second thread changes the time, not the result: every sample and fixture of every format, a
+// generated trace and the odd inputs (gzip, cut gzip, UTF-16, overlong lines, binary, empty) give the same
+// analysis, events included, read in one thread or in two.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { after, describe, it } from 'node:test';
+import { TraceAnalysis, type Analysis } from '../../server/src/engine/analyze.js';
+import { BatchDecoder, BatchEncoder } from '../../server/src/engine/event-codec.js';
+import type { EventDraft } from '../../server/src/engine/events.js';
+import { finished } from '../../server/src/io/input-errors.js';
+import { parseInBatches, type ParsedPart } from '../../server/src/io/parse-batches.js';
+import { analyzeFile, Cancelled, sizeOf, type ReadTraceOptions } from '../../server/src/io/read-trace.js';
+import { ReplayOfBatches, twoThreads, TWO_THREADS_FROM } from '../../server/src/io/two-threads.js';
+import { read, ROOT, sample } from '../helpers.js';
+
+/** Every key whose value is undefined dropped (an absent field and an undefined one mean the same to the engine). */
+function defined(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(defined);
+  if (v === null || typeof v !== 'object') return v;
+  return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, defined(x)]));
+}
+
+const summary = (a: Analysis) => ({
+  format: a.format, lines: a.lineCount, events: a.eventCount, diagnostics: a.diagnostics,
+  findings: defined(a.findings), eventList: defined(a.events),
+});
+
+/**
+ * What the two-thread path computes, run in this thread: the parsing side's batches, then their replay. (A real
+ * thread loads every module anew, which under the compiled tests costs most of a second per file.)
+ */
+async function viaBatches(path: string, options: ReadTraceOptions): Promise<Analysis> {
+  const total = await sizeOf(path);
+  const analysis = new TraceAnalysis({ ...options, fileName: path }, true);
+  const parts: ParsedPart[] = [];
+  await parseInBatches({ path, total, options: { fileName: path } }, (p) => parts.push(p), () => undefined);
+  const replay = new ReplayOfBatches(analysis);
+  for (const p of parts) replay.take(p);
+  return finished(path, analysis.finish());
+}
+
+/** The analysis in one thread and the two-thread one (in a real thread, or `viaBatches`), or the error each gave. */
+async function both(path: string, how: 'thread' | 'batches' = 'thread'): Promise<[unknown, unknown]> {
+  const options: ReadTraceOptions = { mode: 'write-around', kernel: 'freebsd', keepEvents: true };
+  const run = async (threads: 1 | 2) => {
+    try {
+      if (threads === 2 && how === 'batches') return summary(await viaBatches(path, options));
+      return summary(await analyzeFile(path, { ...options, threads }));
+    } catch (e) {
+      return { error: (e as Error).constructor.name, message: (e as Error).message };
+    }
+  };
+  return [await run(1), await run(2)];
+}
+
+/** The trace files under `dir`, recursively (C sources, READMEs and scripts left out). */
+function tracesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return tracesUnder(p);
+    return /\.(c|md|sh|json|d)$/.test(e.name) ? [] : [p];
+  });
+}
+
+describe('two threads give the analysis one thread gives', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cachereplay-threads-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const files = [...tracesUnder(join(ROOT, 'samples')), ...tracesUnder(join(ROOT, 'test', 'fixtures'))];
+  it('there are traces of every format to compare', () => {
+    assert.ok(files.length > 60, `${files.length} files`);
+    for (const ext of ['.strace', '.fuselog', '.fsxlog', '.dtruss', '.txt']) assert.ok(files.some((f) => f.endsWith(ext)), ext);
+  });
+
+  for (const f of files) {
+    it(f.slice(ROOT.length + 1), async () => {
+      const [one, two] = await both(f, 'batches');
+      assert.deepStrictEqual(two, one);
+    });
+  }
+
+  // One trace of each format through a real thread.
+  for (const f of ['bug237588/mmap_pwrite.strace', 'bug237588/ff/mmap_fork_pwrite.20114', 'bug237588/mmap_pwrite.fuselog', 'fsx/freebsd-U.fsxlog', 'dtrace/mmap_pwrite.dtruss', 'kdump/mmap_pwrite.kdump']) {
+    it(`${f}, parsed in a real second thread`, async () => {
+      const [one, two] = await both(sample(...f.split('/')));
+      assert.deepStrictEqual(two, one);
+    });
+  }
+
+  it('a generated trace of 40,000 lines (fds, mappings, forks, unfinished calls): the same events and findings', async () => {
+    const p = join(dir, 'generated.strace');
+    const { generate } = (await import(pathToFileURL(join(ROOT, 'scripts', 'gen-strace.mjs')).href)) as { generate: (path: string, lines: number, seed: number) => Promise<void> };
+    await generate(p, 40_000, 7);
+    const [one, two] = await both(p);
+    assert.ok((one as { findings: unknown[] }).findings.length > 5, 'the trace has hazards to find');
+    assert.deepStrictEqual(two, one);
+  });
+
+  const repro = read(sample('bug237588', 'mmap_pwrite.strace'));
+  const odd: Array<[string, Buffer]> = [
+    ['gzipped', gzipSync(repro)],
+    ['gzip cut short', gzipSync(Buffer.from(repro.repeat(200))).subarray(0, 3000)],
+    ['UTF-16LE with a BOM', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(repro, 'utf16le')])],
+    ['a line longer than any format prints', Buffer.from(repro.replace('\n', `\n${'x'.repeat((1 << 20) + 10)}\n`))],
+    ['binary', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 1, 2, 3, 0, 0, 0, 0, 0, 0])],
+    ['empty', Buffer.alloc(0)],
+    ['not a trace', Buffer.from('hello\nworld\n')],
+  ];
+  for (const [name, bytes] of odd) {
+    it(`${name}: the same result or the same error`, async () => {
+      const p = join(dir, `${name.replace(/\W+/g, '-')}.strace`);
+      writeFileSync(p, bytes);
+      const [one, two] = await both(p);
+      assert.deepStrictEqual(two, one);
+    });
+  }
+
+  it('a missing file is the same InputError', async () => {
+    const [one, two] = await both(join(dir, 'no-such.strace'));
+    assert.deepStrictEqual(two, one);
+    assert.equal((one as { error: string }).error, 'InputError');
+  });
+
+  it('progress is reported as the batches arrive, and cancelling stops the parsing thread', async () => {
+    const p = join(dir, 'progress.strace');
+    const { generate } = (await import(pathToFileURL(join(ROOT, 'scripts', 'gen-strace.mjs')).href)) as { generate: (path: string, lines: number, seed: number) => Promise<void> };
+    await generate(p, 60_000, 3);
+    const seen: number[] = [];
+    await analyzeFile(p, { threads: 2, onProgress: (r) => seen.push(r.bytes) });
+    assert.ok(seen.length >= 2, `${seen.length} progress reports`);
+    assert.equal(seen.at(-1), statSync(p).size);
+    let calls = 0;
+    await assert.rejects(analyzeFile(p, { threads: 2, isCancelled: () => ++calls > 1 }), Cancelled);
+  });
+
+  it('auto uses two threads only for big files on a machine with more than one core', () => {
+    assert.equal(twoThreads(undefined, 1 << 30), false);
+    assert.equal(twoThreads(1, 1 << 30), false);
+    assert.equal(twoThreads(2, 10), true);
+    assert.equal(twoThreads('auto', TWO_THREADS_FROM - 1), false);
+  });
+});
+
+describe('the event codec', () => {
+  it('carries every kind of event with every field, and calls left to build, in order', () => {
+    const events: EventDraft[] = [
+      { kind: 'open', span: { line: 1, start: 0, end: 9 }, name: 'openat', ok: true, pid: 7, time: 1.5, fd: 3, target: { path: 'a', dirfd: -100 }, resolvedPath: '/m/a', flags: { read: true, write: true, direct: false, trunc: false, append: false, cloexec: true, creat: true, directory: false } },
+      { kind: 'write', span: { line: 2, start: 1, end: 2 }, endSpan: { line: 3, start: 0, end: 4 }, name: 'pwrite64', ok: true, fd: 3, offset: 2 ** 40, length: 5, direct: true, fdPath: '/m/a', durationSec: 0.25 },
+      { kind: 'read', span: { line: 4, start: 0, end: 1 }, name: 'read', ok: false, errno: 'EIO', fd: 3, length: 1, offset: undefined },
+      { kind: 'fuse-request', span: { line: 5, start: 0, end: 1 }, name: 'WRITE', ok: true, unique: 9, opcode: 'WRITE', nodeid: 2, writepage: true, flags: 0x8002, time: Number.NaN },
+      { kind: 'generic', span: { line: 6, start: 0, end: 0 }, name: 'futex', ok: true, tid: 12 },
+    ];
+    const enc = new BatchEncoder(4);
+    enc.add(events[0]);
+    enc.add(events[1]);
+    const commas = Int32Array.from([0, 0, 7, 12]);
+    const base = { span: { line: 9, start: 0, end: 30 }, endSpan: undefined, pid: 4101, tid: undefined, time: 3600.25, name: 'lseek', ok: true, errno: undefined, durationSec: 1e-6, fdPath: undefined };
+    assert.ok(enc.defer('lseek(3, 100, SEEK_SET) = 100', 'lseek', 5, 22, commas, 2, 2, 26, 3, base));
+    enc.add(events[2]);
+    const first = enc.take();
+    enc.add(events[3]);
+    enc.add(events[4]);
+    const second = enc.take();
+    const dec = new BatchDecoder();
+    const out: unknown[] = [];
+    for (const b of [first, second]) {
+      dec.decode(b, (ev) => out.push(defined(ev)), (c) => out.push({ text: c.text.slice(c.open + 1, c.close), commas: [...c.commas.subarray(c.commaAt, c.commaAt + c.commaCount)], ret: c.text.slice(c.retAt, c.retAt + c.retLength), base: c.base }));
+    }
+    assert.deepStrictEqual(out, [
+      defined(events[0]), defined(events[1]),
+      { text: '3, 100, SEEK_SET', commas: [7, 12], ret: '100', base },
+      defined(events[2]), defined(events[3]), defined(events[4]),
+    ]);
+  });
+});
