@@ -42,4 +42,12 @@ describe('architecture', () => {
     const bad = sources(cli).flatMap((f) => imports(f).filter((m) => /vscode-languageserver|\/lsp\//.test(m)).map((m) => `${relative(cli, f)} imports ${m}`));
     assert.deepEqual(bad, []);
   });
+
+  it('the packaged extension ships every bundle the language server starts (the parsing thread)', () => {
+    const server = readFileSync(resolveRoot('server', 'out', 'server.cjs'), 'utf8');
+    const started = [...new Set([...server.matchAll(/["']([a-z-]+\.cjs)["']/g)].map((m) => m[1]))];
+    assert.ok(started.includes('parse-worker.cjs'), started.join(', '));
+    const shipped = readFileSync(resolveRoot('.vscodeignore'), 'utf8').split('\n').filter((l) => l.startsWith('!')).map((l) => l.slice(1));
+    for (const b of started) assert.ok(shipped.includes(`server/out/${b}`), `.vscodeignore does not ship server/out/${b}`);
+  });
 });

@@ -1,9 +1,14 @@
 // The bundled language server over stdio with a real JSON-RPC client, on the bug 237588 samples.
 import assert from 'node:assert/strict';
+import { rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { CodeLens, Diagnostic, DocumentSymbol, FoldingRange, Hover, Location } from 'vscode-languageserver-protocol';
-import { read, sample } from '../helpers.js';
+import { analyzeFile } from '../../server/src/io/read-trace.js';
+import { TWO_THREADS_FROM } from '../../server/src/io/two-threads.js';
+import { read, resolveRoot, sample } from '../helpers.js';
 import { startClient, type TestClient } from './lsp-client.js';
 
 const reproPath = sample('bug237588', 'mmap_pwrite.strace');
@@ -236,6 +241,27 @@ describe('language server, pull diagnostics (VS Code)', () => {
     assert.ok(c.requests.includes('window/workDoneProgress/create'));
     const missing = await c.conn.sendRequest<{ error?: string }>('cachereplay/analyzeFile', { uri: 'file:///nonexistent/trace.strace' });
     assert.match(missing.error ?? '', /no such file/);
+  });
+
+  it('Analyze Trace File on a file of several MB parses it in a second thread and finds what one thread finds', async () => {
+    const big = join(tmpdir(), `cachereplay-lsp-big-${process.pid}.strace`);
+    const mode = c.settings.cacheMode;
+    const { generate } = (await import(pathToFileURL(resolveRoot('scripts', 'gen-strace.mjs')).href)) as { generate: (path: string, lines: number, seed: number) => Promise<void> };
+    await generate(big, 45_000, 11);
+    try {
+      assert.ok(statSync(big).size >= TWO_THREADS_FROM, 'big enough for two threads');
+      c.settings.cacheMode = 'write-around';
+      await c.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+      const alone = await analyzeFile(big, { threads: 1, mode: 'write-around', kernel: 'freebsd' });
+      const res = await c.conn.sendRequest<{ events: number; lines: number; counts: { error: number; warning: number }; error?: string }>('cachereplay/analyzeFile', { uri: pathToFileURL(big).href });
+      assert.equal(res.error, undefined);
+      assert.deepEqual([res.lines, res.events, res.counts.warning + res.counts.error], [alone.lineCount, alone.eventCount, alone.findings.length]);
+      assert.ok(alone.findings.length > 0);
+    } finally {
+      c.settings.cacheMode = mode;
+      await c.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+      rmSync(big, { force: true });
+    }
   });
 
   it('Analyze strace -ff Run replays the per-process files as one: the child’s file gets the loss, related to the parent’s mmap', async () => {

@@ -160,6 +160,9 @@ export interface DeferredCall {
 
 type Base = Omit<EventBase, 'seq'>;
 
+/** The text a batch may carry before it is sent: sixteen 64 KiB chunks. */
+const MAX_TEXT_CHARS = 1 << 20;
+
 /** Names are few and repeat on every line: they cross once per thread, not once per batch. */
 const MAX_NAMES = 1 << 16;
 
@@ -174,6 +177,7 @@ export class BatchEncoder implements BatchWriter {
   private objs: unknown[] = [];
   private texts: string[] = [];
   private lastText: string | undefined = undefined;
+  private textChars = 0;
   private names: string[] = [];
   private readonly nameIds = new Map<string, number>();
 
@@ -181,8 +185,9 @@ export class BatchEncoder implements BatchWriter {
     this.f = new Float64Array(capacity * MAX_SLOTS);
   }
 
+  /** Whether to send the batch: it has `capacity` events, or texts enough that waiting costs memory (long lines). */
   get full(): boolean {
-    return this.count >= this.capacity;
+    return this.count >= this.capacity || this.textChars >= MAX_TEXT_CHARS;
   }
 
   str(s: string): number {
@@ -225,6 +230,7 @@ export class BatchEncoder implements BatchWriter {
     if (text !== this.lastText) {
       this.lastText = text;
       this.texts.push(text);
+      this.textChars += text.length;
     }
     this.room(DEFERRED_SLOTS + commaCount);
     const f = this.f;
@@ -268,6 +274,7 @@ export class BatchEncoder implements BatchWriter {
     this.objs = [];
     this.texts = [];
     this.lastText = undefined;
+    this.textChars = 0;
     this.names = [];
     return batch;
   }

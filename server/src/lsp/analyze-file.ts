@@ -35,6 +35,8 @@ export async function analyzeTraceFile(
   try {
     const a = await analyzeFile(path, {
       ...analyzeOptions(settings, undefined),
+      // A file too big for the editor is parsed in a second thread while this one replays.
+      threads: 'auto',
       // Yield between chunks so that the cancel request itself can be received.
       isCancelled: () => token.isCancellationRequested || progressCancelled(),
       onProgress: (p) => {
