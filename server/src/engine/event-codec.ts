@@ -181,8 +181,12 @@ export class BatchEncoder implements BatchWriter {
   private names: string[] = [];
   private readonly nameIds = new Map<string, number>();
 
-  constructor(private readonly capacity: number) {
-    this.f = new Float64Array(capacity * MAX_SLOTS);
+  /** Events the current batch may hold: the first batches are small, so that the receiver starts early. */
+  private capacity: number;
+
+  constructor(private readonly maxCapacity: number) {
+    this.capacity = Math.min(maxCapacity, 512);
+    this.f = new Float64Array(maxCapacity * MAX_SLOTS);
   }
 
   /** Whether to send the batch: it has `capacity` events, or texts enough that waiting costs memory (long lines). */
@@ -267,6 +271,7 @@ export class BatchEncoder implements BatchWriter {
   /** The batch so far; the encoder starts a new one. */
   take(): EventBatch {
     const batch = { count: this.count, slots: this.f.slice(0, this.at), strs: this.strs, objs: this.objs, texts: this.texts, names: this.names };
+    this.capacity = Math.min(this.maxCapacity, this.capacity * 2);
     this.count = 0;
     this.at = 0;
     this.strs = [];
