@@ -140,6 +140,11 @@ export class TraceReader {
     return lines.join('\n');
   }
 
+  /** A diagnostic about the input that is not the parser's (a gzip file cut short): it goes with the parser's. */
+  diagnostic(d: ParseDiagnostic): void {
+    this.sink.diagnostic(d);
+  }
+
   /** End of input: what the parser still holds (unfinished calls) is emitted. */
   end(): void {
     try {

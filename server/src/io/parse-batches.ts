@@ -8,7 +8,7 @@ import type { EventSink } from '../engine/syntax/parser-api.js';
 import { COMMAS } from '../engine/syntax/strace/scan.js';
 import { buildLineCall } from '../engine/syntax/strace/strace-parser.js';
 import { TraceReader, type ReaderOptions } from '../engine/trace-reader.js';
-import { readChunks, type ChunkTarget } from './read-trace.js';
+import { readChunks } from './read-trace.js';
 
 /** What the parsing side is given. */
 export interface ParseJob {
@@ -53,17 +53,7 @@ export async function parseInBatches(job: ParseJob, send: (part: ParsedPart) => 
     },
   };
   const reader = new TraceReader(sink, job.options);
-  const target: ChunkTarget = {
-    push: (chunk) => reader.push(chunk),
-    diagnostic: (d) => sink.diagnostic(d),
-    get lineCount() {
-      return reader.lineCount;
-    },
-    get error() {
-      return reader.error;
-    },
-  };
-  await readChunks(job.path, job.total, target, job.options, (b) => {
+  await readChunks(job.path, job.total, reader, job.options, (b) => {
     bytes = b;
     return between();
   });
