@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { resolveRoot, sample } from '../helpers.js';
 
 const CLI = resolveRoot('server', 'out', 'cli.cjs');
@@ -82,6 +83,20 @@ describe('cachereplay check', () => {
     assert.match(r.stdout, /write-around +warning line 33 mmap-dirty-invalidated \(3996 bytes\)/);
     assert.match(r.stdout, /write-through +no data loss/);
     assert.match(r.stdout, /writeback +no data loss/);
+  });
+
+  it('compare sums up a mode with many findings per rule, with the first lines; json still lists them all', async () => {
+    const path = join(tmp, 'many.strace');
+    const { generate } = (await import(pathToFileURL(resolveRoot('scripts', 'gen-strace.mjs')).href)) as { generate: (path: string, lines: number, seed: number) => Promise<void> };
+    await generate(path, 30_000, 5);
+    const json = JSON.parse(run('compare', path, '--output', 'json').stdout) as { modes: Array<{ mode: string; findings: Array<{ rule: string; line: number; severity: string }> }> };
+    const around = json.modes.find((m) => m.mode === 'write-around')!.findings;
+    assert.ok(around.length > 5, `${around.length} findings`);
+    const line = run('compare', path).stdout.split('\n').find((l) => l.trim().startsWith('write-around'))!;
+    const warnings = around.filter((f) => f.severity === 'warning').length;
+    assert.match(line, new RegExp(`write-around +${around.length} findings \\(${warnings} warnings?[,)]`));
+    for (const rule of new Set(around.map((f) => f.rule))) assert.match(line, new RegExp(`${rule} ×${around.filter((f) => f.rule === rule).length} \\([\\d,]+ bytes\\)`));
+    assert.ok(line.includes(`first at lines ${around.slice(0, 5).map((f) => f.line).join(', ')} (--output json lists them all)`), line);
   });
 });
 

@@ -239,13 +239,28 @@ async function compare(p: Parsed): Promise<number> {
     } else {
       process.stdout.write(`${path} (${format}, kernel ${p.options.kernel})\n`);
       for (const r of rows) {
-        const summary = r.findings.length === 0 ? 'no data loss' : r.findings.map((f) => `${f.severity} line ${f.span.line + 1} ${f.rule} (${f.lostBytes} bytes)`).join('; ');
-        process.stdout.write(`  ${r.mode.padEnd(14)} ${summary}\n`);
+        process.stdout.write(`  ${r.mode.padEnd(14)} ${modeSummary(r.findings)}\n`);
       }
     }
     for (const r of rows) for (const f of r.findings) if (p.failOn !== 'never') worst = Math.max(worst, SEVERITY_RANK[f.severity] >= SEVERITY_RANK[p.failOn] ? 1 : 0);
   }
   return worst;
+}
+
+/** Findings listed one by one up to this many per mode; beyond, a summary per rule (a big trace has thousands). */
+const LISTED = 5;
+
+/** What `compare` says of one mode: each finding, or for many a count per severity and rule and the first lines. */
+function modeSummary(findings: Finding[]): string {
+  if (findings.length === 0) return 'no data loss';
+  if (findings.length <= LISTED) return findings.map((f) => `${f.severity} line ${f.span.line + 1} ${f.rule} (${f.lostBytes} bytes)`).join('; ');
+  const count = (xs: string[]) => [...xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<string, number>())];
+  const bytes = new Map<string, number>();
+  for (const f of findings) bytes.set(f.rule, (bytes.get(f.rule) ?? 0) + f.lostBytes);
+  const severities = count(findings.map((f) => f.severity)).map(([sev, n]) => `${n} ${sev}${n === 1 ? '' : 's'}`).join(', ');
+  const rules = count(findings.map((f) => f.rule)).map(([rule, n]) => `${rule} ×${n} (${bytes.get(rule)!.toLocaleString('en-US')} bytes)`).join(', ');
+  const first = findings.slice(0, LISTED).map((f) => f.span.line + 1).join(', ');
+  return `${findings.length} findings (${severities}): ${rules}; first at lines ${first} (--output json lists them all)`;
 }
 
 export async function main(argv: string[]): Promise<number> {
