@@ -2,7 +2,7 @@
 // alike; neither knows how a format is parsed or how the cache is modelled.
 import type { EventDraft, ParseDiagnostic, TraceEvent, TraceFormat } from './events.js';
 import { Replay, type ReplayResult } from './model/replay.js';
-import { DEFAULT_OPTIONS, type ReplayOptions } from './model/profiles.js';
+import { DEFAULT_OPTIONS, type CacheMode, type ReplayOptions } from './model/profiles.js';
 import { findingsOf, type Finding } from './rules/findings.js';
 import type { EventSink } from './syntax/parser-api.js';
 import { TraceReader, type ReaderOptions } from './trace-reader.js';
@@ -34,6 +34,11 @@ export interface AnalyzeOptions extends Partial<ReplayOptions>, ReaderOptions {
   keepEvents?: boolean;
   /** Read only, do not replay (the events are replayed elsewhere, e.g. merged with other traces of the run). */
   parseOnly?: boolean;
+  /**
+   * Replay under each of these cache modes too, as the events go by (`Analysis.findingsByMode`): comparing modes
+   * then needs no copy of the events, so its memory does not grow with the trace.
+   */
+  modes?: readonly CacheMode[];
 }
 
 export interface Analysis {
@@ -46,6 +51,8 @@ export interface Analysis {
   diagnostics: ParseDiagnostic[];
   findings: Finding[];
   replay: ReplayResult | undefined;
+  /** With `modes`: the findings under each of them. */
+  findingsByMode?: Partial<Record<CacheMode, Finding[]>>;
   /** Set on a snapshot taken while the analysis is still running: what the lines read so far show. */
   partial?: boolean;
 }
@@ -74,10 +81,14 @@ export class TraceAnalysis implements EventSink {
   private seq = 0;
   private readonly reader: TraceReader | ReaderElsewhere;
   private readonly replay: Replay;
+  /** The replays under the other modes of `options.modes`. */
+  private readonly others: Array<[CacheMode, Replay]>;
 
   /** `readsElsewhere`: the events are parsed in another thread and given to `event()`; see `readerDone`. */
   constructor(private readonly options: AnalyzeOptions = {}, readsElsewhere = false) {
-    this.replay = new Replay(replayOptions(options));
+    const primary = replayOptions(options);
+    this.replay = new Replay(primary);
+    this.others = (options.modes ?? []).filter((m) => m !== primary.mode).map((mode) => [mode, new Replay({ ...primary, mode })]);
     this.reader = readsElsewhere ? new ReaderElsewhere() : new TraceReader(this, options);
   }
 
@@ -106,7 +117,9 @@ export class TraceAnalysis implements EventSink {
     const ev = e as TraceEvent;
     ev.seq = ++this.seq;
     if (this.options.keepEvents) this.events.push(ev);
-    if (!this.options.parseOnly) this.replay.apply(ev);
+    if (this.options.parseOnly) return;
+    this.replay.apply(ev);
+    for (const [, r] of this.others) r.apply(ev);
   }
 
   diagnostic(d: ParseDiagnostic): void {
@@ -138,10 +151,17 @@ export class TraceAnalysis implements EventSink {
       return { format: undefined, error: this.error, events: [], eventCount: 0, lineCount: this.lineCount, diagnostics: [], findings: [], replay: undefined };
     }
     const result = this.replay.finish();
-    return {
+    const findings = findingsOf(result);
+    const analysis: Analysis = {
       format: this.format, events: this.events, eventCount: this.seq, lineCount: this.lineCount,
-      diagnostics: this.diagnostics, findings: findingsOf(result), replay: result,
+      diagnostics: this.diagnostics, findings, replay: result,
     };
+    if (this.options.modes) {
+      const byMode: Partial<Record<CacheMode, Finding[]>> = {};
+      for (const mode of this.options.modes) byMode[mode] = mode === result.options.mode ? findings : findingsOf(this.others.find(([m]) => m === mode)![1].finish());
+      analysis.findingsByMode = byMode;
+    }
+    return analysis;
   }
 }
 

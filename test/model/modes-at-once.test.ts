@@ -1,0 +1,53 @@
+// Comparing cache modes replays every mode as the events go by (`modes`), without keeping the events. That must
+// find, per mode, exactly what replaying the kept events under that mode finds: on every sample and the iocc
+// fixtures, under every kernel, and on a generated trace with thousands of findings.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, describe, it } from 'node:test';
+import { analyzeText, replayEvents } from '../../server/src/engine/analyze.js';
+import { CACHE_MODES, KERNEL_PROFILES } from '../../server/src/engine/model/profiles.js';
+import { ROOT } from '../helpers.js';
+
+/** Every mode at once, and each mode replayed from the kept events, as plain data. */
+function bothWays(text: string, kernel: (typeof KERNEL_PROFILES)[number]): [unknown, unknown] {
+  const once = analyzeText(text, { kernel, modes: CACHE_MODES });
+  assert.equal(once.events.length, 0, 'no events are kept');
+  const kept = analyzeText(text, { kernel, keepEvents: true });
+  const atOnce = CACHE_MODES.map((mode) => JSON.stringify(once.findingsByMode?.[mode]));
+  const oneByOne = CACHE_MODES.map((mode) => JSON.stringify(replayEvents(kept.events, { kernel, mode }).findings));
+  return [atOnce, oneByOne];
+}
+
+const traces = (dir: string, ext: RegExp) => readdirSync(dir).filter((f) => ext.test(f)).map((f) => join(dir, f));
+
+describe('every cache mode replayed at once', () => {
+  const files = [
+    ...traces(join(ROOT, 'samples', 'bug237588'), /\.(strace|fuselog)$/),
+    ...traces(join(ROOT, 'samples', 'fsx'), /\.fsxlog$/),
+    ...traces(join(ROOT, 'samples', 'kdump'), /\.kdump$/),
+    ...traces(join(ROOT, 'test', 'fixtures', 'iocc'), /\.strace$/),
+  ];
+  for (const f of files) {
+    it(f.slice(ROOT.length + 1), () => {
+      for (const kernel of KERNEL_PROFILES) {
+        const [atOnce, oneByOne] = bothWays(readFileSync(f, 'utf8'), kernel);
+        assert.deepStrictEqual(atOnce, oneByOne, kernel);
+      }
+    });
+  }
+
+  const dir = mkdtempSync(join(tmpdir(), 'cachereplay-modes-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  it('a generated trace of 30,000 lines, with findings under several modes', async () => {
+    const { generate } = (await import(pathToFileURL(join(ROOT, 'scripts', 'gen-strace.mjs')).href)) as { generate: (path: string, lines: number, seed: number) => Promise<void> };
+    const p = join(dir, 'g.strace');
+    await generate(p, 30_000, 9);
+    const text = readFileSync(p, 'utf8');
+    const [atOnce, oneByOne] = bothWays(text, 'freebsd');
+    assert.deepStrictEqual(atOnce, oneByOne);
+    assert.ok((atOnce as string[]).filter((f) => f !== '[]').length >= 2, 'findings under at least two modes');
+  });
+});
