@@ -268,6 +268,19 @@ describe('cachereplay on bad input: one clear message, exit 2, no stack trace', 
     }
   });
 
+  it('--progress says on stderr how far each file has been read; stdout stays the report; --no-progress is silent', async () => {
+    const path = join(tmp, 'progress.strace');
+    const { generate } = (await import(pathToFileURL(resolveRoot('scripts', 'gen-strace.mjs')).href)) as { generate: (path: string, lines: number, seed: number) => Promise<void> };
+    await generate(path, 20_000, 6);
+    const r = run('check', path, '--mode', 'write-around', '--output', 'json', '--progress');
+    const pcts = [...r.stderr.matchAll(/^cachereplay: reading .*progress\.strace: (\d+)% \([\d.]+ of [\d.]+ MB\)$/gm)].map((m) => Number(m[1]));
+    assert.ok(pcts.length >= 3, r.stderr);
+    assert.deepEqual(pcts, [...pcts].sort((a, b) => a - b), 'it only goes forward');
+    assert.equal(pcts.at(-1), 100);
+    assert.ok(JSON.parse(r.stdout).files[0].findings.length > 0);
+    assert.equal(run('check', path, '--no-progress').stderr, '');
+  });
+
   it('a reader that stops early (| head) ends the output quietly', () => {
     // Enough output (300 reports) to outgrow the pipe's buffer, so that the CLI is still writing when head exits.
     const files = Array(300).fill(`"${REPRO}"`).join(' ');

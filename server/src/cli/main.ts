@@ -11,7 +11,7 @@ import { unreadableReason } from '../engine/analyze.js';
 import { readDaemonLog } from '../engine/correlate.js';
 import { mergeRun, type RunPart } from '../engine/merge.js';
 import { ffRunOf } from '../io/ff-run.js';
-import { analyzeFile, InputError, type ReadTraceOptions } from '../io/read-trace.js';
+import { analyzeFile, InputError, type ReadProgress, type ReadTraceOptions } from '../io/read-trace.js';
 import { renderJson, renderSarif, renderText } from './output.js';
 import { reportOf, SEVERITY_RANK, type FileReport, type RunInfo } from './report.js';
 
@@ -42,6 +42,8 @@ Options:
                        (needs timestamps: -tt or -ttt); one NAME.PID stands for all NAME.* beside it
   --threads N          1 | 2 | auto: parse in a second thread while the replay runs (default auto: for
                        files of 4 MiB or more, on a machine with more than one core; the result is the same)
+  --progress           say on stderr how far each file has been read (default: when stderr is a terminal;
+                       --no-progress never)
   --evidence LEVEL     possible | definite: the least evidence a finding needs to be shown (default possible)
   --output FORMAT      text | json | sarif (default text)
   --fail-on SEVERITY   error | warning | information | never (default error)
@@ -76,6 +78,8 @@ interface Parsed {
   merge: boolean;
   /** Parse in a second thread (see ReadTraceOptions.threads). */
   threads: 1 | 2 | 'auto';
+  /** Say on stderr how far the reading of each file is (on by default when stderr is a terminal). */
+  progress: boolean;
   color: boolean;
 }
 
@@ -99,6 +103,8 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
       merge: { type: 'boolean' },
       threads: { type: 'string' },
       'no-color': { type: 'boolean' },
+      progress: { type: 'boolean' },
+      'no-progress': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'V' },
     },
@@ -139,6 +145,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
     output, failOn: failOn as Severity | 'never', showPossible: evidence === 'possible', merge: values.merge === true,
     threads: threads === 'auto' ? 'auto' : threads === '2' ? 2 : 1,
     color: !values['no-color'] && process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
+    progress: values['no-progress'] ? false : (values.progress ?? process.stderr.isTTY === true),
   };
 }
 
@@ -167,7 +174,7 @@ async function check(p: Parsed): Promise<{ reports: FileReport[]; unreadable: bo
   let unreadable = false;
   for (const path of p.files) {
     try {
-      const a = await analyzeFile(path, readOptions(p, p.merge));
+      const a = await analyzeFile(path, readOptions(p, p.merge, path));
       if (p.merge) parts.push({ name: path, analysis: a });
       else reports.push(reportOf(path, a, p.showPossible));
     } catch (e) {
@@ -201,15 +208,41 @@ function hintMerge(files: string[]): void {
 }
 
 /** How every file is read: the run's options, and what the command line says of the files' format. */
-function readOptions(p: Parsed, merge: boolean): ReadTraceOptions {
+function readOptions(p: Parsed, merge: boolean, path: string): ReadTraceOptions {
   // Merged, each file is only read; the run is replayed once all are.
-  return { ...p.options, format: p.format, fsxMsync: p.fsxMsync, keepEvents: merge, parseOnly: merge, threads: p.threads };
+  const o: ReadTraceOptions = { ...p.options, format: p.format, fsxMsync: p.fsxMsync, keepEvents: merge, parseOnly: merge, threads: p.threads };
+  if (p.progress) o.onProgress = progressLine(path);
+  return o;
+}
+
+/**
+ * Reports how far `path` has been read, on stderr (stdout may be JSON for a script): in place on a terminal, at
+ * most five times a second; elsewhere a line per tenth.
+ */
+function progressLine(path: string): (r: ReadProgress) => void {
+  const tty = process.stderr.isTTY === true;
+  let last = 0;
+  let lastAt = 0;
+  return (r) => {
+    const pct = r.total > 0 ? Math.floor((r.bytes / r.total) * 100) : 100;
+    const done = r.bytes >= r.total;
+    if (tty) {
+      const now = Date.now();
+      if (pct === last || (!done && now - lastAt < 200)) return;
+      lastAt = now;
+      process.stderr.write(done ? '\r\x1b[K' : `\rcachereplay: reading ${path}: ${pct}% (${(r.bytes / 1e6).toFixed(0)} of ${(r.total / 1e6).toFixed(0)} MB)\x1b[K`);
+    } else {
+      if (Math.floor(pct / 10) === Math.floor(last / 10)) return;
+      process.stderr.write(`cachereplay: reading ${path}: ${pct}% (${(r.bytes / 1e6).toFixed(1)} of ${(r.total / 1e6).toFixed(1)} MB)\n`);
+    }
+    last = pct;
+  };
 }
 
 /** The files read only, for a merged replay. */
 async function runParts(p: Parsed): Promise<RunPart[]> {
   const parts: RunPart[] = [];
-  for (const path of p.files) parts.push({ name: path, analysis: await analyzeFile(path, readOptions(p, true)) });
+  for (const path of p.files) parts.push({ name: path, analysis: await analyzeFile(path, readOptions(p, true, path)) });
   return parts;
 }
 
@@ -230,7 +263,7 @@ async function compare(p: Parsed): Promise<number> {
   } else {
     for (const path of p.files) {
       // Every mode replays as the events go by: none is kept, so a trace of any size compares in bounded memory.
-      const a = await analyzeFile(path, { ...readOptions(p, false), modes: CACHE_MODES });
+      const a = await analyzeFile(path, { ...readOptions(p, false, path), modes: CACHE_MODES });
       files.push({ path, format: a.format, rows: CACHE_MODES.map((mode) => ({ mode, findings: shown(a.findingsByMode?.[mode] ?? []) })) });
     }
   }
