@@ -1,7 +1,6 @@
 // cachereplay: the command-line front end (design.md section 5). A thin adapter: it reads files, calls the
 // engine and renders reports. Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or unreadable input.
 import { parseArgs } from 'node:util';
-import type { Analysis } from '../engine/analyze.js';
 import { TRACE_FORMATS, type TraceFormat } from '../engine/events.js';
 import { CACHE_MODES, isKernel, isMode, KERNEL_PROFILES, MODE_DESCRIPTIONS, type CacheMode, type ReplayOptions } from '../engine/model/profiles.js';
 import type { Finding } from '../engine/rules/findings.js';
@@ -9,8 +8,8 @@ import type { Severity } from '../engine/rules/rules.js';
 import { readFile } from 'node:fs/promises';
 import { unreadableReason } from '../engine/analyze.js';
 import { readDaemonLog } from '../engine/correlate.js';
-import { mergeRun, type RunPart } from '../engine/merge.js';
 import { ffRunOf } from '../io/ff-run.js';
+import { mergeFiles } from '../io/merge-files.js';
 import { analyzeFile, InputError, type ReadProgress, type ReadTraceOptions } from '../io/read-trace.js';
 import { renderJson, renderSarif, renderText } from './output.js';
 import { reportOf, SEVERITY_RANK, type FileReport, type RunInfo } from './report.js';
@@ -170,24 +169,27 @@ async function withDaemonLog(p: Parsed): Promise<void> {
 
 async function check(p: Parsed): Promise<{ reports: FileReport[]; unreadable: boolean }> {
   const reports: FileReport[] = [];
-  const parts: RunPart[] = [];
   let unreadable = false;
-  for (const path of p.files) {
-    try {
-      const a = await analyzeFile(path, readOptions(p, p.merge, path));
-      if (p.merge) parts.push({ name: path, analysis: a });
-      else reports.push(reportOf(path, a, p.showPossible));
-    } catch (e) {
-      if (!(e instanceof InputError)) throw e;
-      unreadable = true;
-      process.stderr.write(`cachereplay: ${e.message}\n`);
-      reports.push({ path, events: 0, lines: 0, findings: [], error: e.message.startsWith(`${path}: `) ? e.message.slice(path.length + 2) : e.message });
-    }
-  }
-  if (p.merge && parts.length > 0) {
-    merged(parts, p.options).forEach((a, k) => reports.push(reportOf(parts[k].name, a, p.showPossible)));
+  const cannotRead = (path: string, message: string): void => {
+    unreadable = true;
+    process.stderr.write(`cachereplay: ${message}\n`);
+    reports.push({ path, events: 0, lines: 0, findings: [], error: message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message });
+  };
+  if (p.merge) {
+    const run = await mergeFiles(p.files, [p.options.mode], (path) => readOptions(p, path));
+    for (const u of run.unreadable) cannotRead(u.path, u.message);
+    for (const part of run.parts) reports.push(reportOf(part.path, part.byMode.get(p.options.mode)!, p.showPossible));
     // The files in the order given, unreadable ones included.
     reports.sort((x, y) => p.files.indexOf(x.path) - p.files.indexOf(y.path));
+    return { reports, unreadable };
+  }
+  for (const path of p.files) {
+    try {
+      reports.push(reportOf(path, await analyzeFile(path, readOptions(p, path)), p.showPossible));
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      cannotRead(path, e.message);
+    }
   }
   return { reports, unreadable };
 }
@@ -208,9 +210,8 @@ function hintMerge(files: string[]): void {
 }
 
 /** How every file is read: the run's options, and what the command line says of the files' format. */
-function readOptions(p: Parsed, merge: boolean, path: string): ReadTraceOptions {
-  // Merged, each file is only read; the run is replayed once all are.
-  const o: ReadTraceOptions = { ...p.options, format: p.format, fsxMsync: p.fsxMsync, keepEvents: merge, parseOnly: merge, threads: p.threads };
+function readOptions(p: Parsed, path: string): ReadTraceOptions {
+  const o: ReadTraceOptions = { ...p.options, format: p.format, fsxMsync: p.fsxMsync, threads: p.threads };
   if (p.progress) o.onProgress = progressLine(path);
   return o;
 }
@@ -239,31 +240,20 @@ function progressLine(path: string): (r: ReadProgress) => void {
   };
 }
 
-/** The files read only, for a merged replay. */
-async function runParts(p: Parsed): Promise<RunPart[]> {
-  const parts: RunPart[] = [];
-  for (const path of p.files) parts.push({ name: path, analysis: await analyzeFile(path, readOptions(p, true, path)) });
-  return parts;
-}
-
-function merged(parts: RunPart[], options: ReplayOptions): Analysis[] {
-  const run = mergeRun(parts, options);
-  if (run.error !== undefined) throw new InputError(`--merge: ${run.error}`);
-  return run.parts;
-}
-
 async function compare(p: Parsed): Promise<number> {
   let worst = 0;
   const shown = (findings: Finding[]) => findings.filter((f) => p.showPossible || f.evidence === 'definite');
   const files: Array<{ path: string; format: TraceFormat | undefined; rows: Array<{ mode: CacheMode; findings: Finding[] }> }> = [];
   if (p.merge) {
-    const parts = await runParts(p);
-    const byMode = CACHE_MODES.map((mode) => merged(parts, { ...p.options, mode }));
-    parts.forEach((part, k) => files.push({ path: part.name, format: part.analysis.format, rows: CACHE_MODES.map((mode, m) => ({ mode, findings: shown(byMode[m][k].findings) })) }));
+    const run = await mergeFiles(p.files, CACHE_MODES, (path) => readOptions(p, path));
+    if (run.unreadable.length > 0) throw new InputError(run.unreadable[0].message);
+    for (const part of run.parts) {
+      files.push({ path: part.path, format: part.byMode.get(CACHE_MODES[0])!.format, rows: CACHE_MODES.map((mode) => ({ mode, findings: shown(part.byMode.get(mode)!.findings) })) });
+    }
   } else {
     for (const path of p.files) {
       // Every mode replays as the events go by: none is kept, so a trace of any size compares in bounded memory.
-      const a = await analyzeFile(path, { ...readOptions(p, false, path), modes: CACHE_MODES });
+      const a = await analyzeFile(path, { ...readOptions(p, path), modes: CACHE_MODES });
       files.push({ path, format: a.format, rows: CACHE_MODES.map((mode) => ({ mode, findings: shown(a.findingsByMode?.[mode] ?? []) })) });
     }
   }

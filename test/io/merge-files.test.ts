@@ -1,0 +1,122 @@
+// Merging the files of an strace -ff run as they are read (mergeFiles, what `check --merge` and `compare --merge`
+// do) gives what merging the files read whole gives (mergeRun): on the real -ff sample under every kernel and mode,
+// on a generated four-process run split into its per-process files (in either order, and across midnight), and
+// with the same refusals. It keeps no events.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, describe, it } from 'node:test';
+import { analyzeText, type Analysis } from '../../server/src/engine/analyze.js';
+import { mergeRun } from '../../server/src/engine/merge.js';
+import { CACHE_MODES, KERNEL_PROFILES, type CacheMode, type KernelProfile } from '../../server/src/engine/model/profiles.js';
+import { mergeFiles } from '../../server/src/io/merge-files.js';
+import { read, ROOT, sample } from '../helpers.js';
+
+const PARENT = sample('bug237588', 'ff', 'mmap_fork_pwrite.20114');
+const CHILD = sample('bug237588', 'ff', 'mmap_fork_pwrite.20115');
+
+/** What a report shows of a part: its counts, its parse diagnostics and its findings. */
+const gist = (a: Analysis) => ({ format: a.format, lines: a.lineCount, events: a.eventCount, diagnostics: a.diagnostics, findings: JSON.parse(JSON.stringify(a.findings)) as unknown });
+
+/** The run merged from whole files, per mode: one gist per file. */
+function whole(paths: string[], modes: readonly CacheMode[], kernel: KernelProfile): Map<CacheMode, unknown[]> {
+  const parts = paths.map((p) => ({ name: p, analysis: analyzeText(readFileSync(p, 'utf8'), { fileName: p, keepEvents: true, parseOnly: true }) }));
+  return new Map(modes.map((mode) => {
+    const run = mergeRun(parts, { mode, kernel });
+    assert.ok(run.parts, run.error);
+    return [mode, run.parts.map(gist)];
+  }));
+}
+
+async function streamed(paths: string[], modes: readonly CacheMode[], kernel: KernelProfile): Promise<Map<CacheMode, unknown[]>> {
+  const run = await mergeFiles(paths, modes, () => ({ kernel }));
+  assert.deepEqual(run.unreadable, []);
+  for (const p of run.parts) for (const a of p.byMode.values()) assert.equal(a.events.length, 0, 'no events are kept');
+  return new Map(modes.map((mode) => [mode, run.parts.map((p) => gist(p.byMode.get(mode)!))]));
+}
+
+describe('strace -ff files merged as they are read', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cachereplay-mergefiles-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('the real -ff sample: the same findings as mergeRun under every kernel and mode, in either order', async () => {
+    for (const kernel of KERNEL_PROFILES) {
+      for (const order of [[PARENT, CHILD], [CHILD, PARENT]]) assert.deepStrictEqual(await streamed(order, CACHE_MODES, kernel), whole(order, CACHE_MODES, kernel), kernel);
+    }
+    const wa = await streamed([PARENT, CHILD], ['write-around'], 'freebsd');
+    assert.equal((wa.get('write-around')![1] as { findings: unknown[] }).findings.length, 1, 'the child’s pwrite loses the parent’s stores');
+  });
+
+  it('a generated four-process run split into its files (unfinished calls, many chunks, thousands of calls): the same', async () => {
+    const { generate } = (await import(pathToFileURL(join(ROOT, 'scripts', 'gen-strace.mjs')).href)) as { generate: (path: string, lines: number, seed: number) => Promise<void> };
+    const all = join(dir, 'all.strace');
+    await generate(all, 40_000, 21);
+    // strace -ff: a file per pid, the pid prefix gone.
+    const byPid = new Map<string, string[]>();
+    for (const line of read(all).split('\n')) {
+      const m = /^(\d+) +(.*)$/.exec(line);
+      if (m) byPid.set(m[1], [...(byPid.get(m[1]) ?? []), m[2]]);
+    }
+    assert.equal(byPid.size, 4);
+    const paths = [...byPid].map(([pid, lines]) => {
+      const p = join(dir, `run.${pid}`);
+      writeFileSync(p, `${lines.join('\n')}\n`);
+      return p;
+    });
+    const modes = ['write-around', 'uncached'] as const;
+    const expected = whole(paths, modes, 'freebsd');
+    assert.ok((expected.get('write-around') as Array<{ findings: unknown[] }>).some((g) => g.findings.length > 0), 'the run has hazards to find');
+    assert.deepStrictEqual(await streamed(paths, modes, 'freebsd'), expected);
+    const reversed = [...paths].reverse();
+    assert.deepStrictEqual(await streamed(reversed, modes, 'freebsd'), whole(reversed, modes, 'freebsd'));
+  });
+
+  it('a run across midnight keeps its order', async () => {
+    const shift = (text: string) => text.replace(/^(\d\d):(\d\d):(\d\d\.\d+)/gm, (_m, h: string, m: string, sec: string) => {
+      const t = (Number(h) * 3600 + Number(m) * 60 + Number(sec) + 86400.0005 - 77256.619737) % 86400;
+      const whole = Math.floor(t);
+      const pad = (n: number) => String(n).padStart(2, '0');
+      return `${pad(Math.floor(whole / 3600))}:${pad(Math.floor((whole % 3600) / 60))}:${pad(whole % 60)}.${String(Math.round((t - whole) * 1e6)).padStart(6, '0')}`;
+    });
+    const p = join(dir, 'night.20114');
+    const c = join(dir, 'night.20115');
+    writeFileSync(p, shift(read(PARENT)));
+    writeFileSync(c, shift(read(CHILD)));
+    for (const order of [[p, c], [c, p]]) assert.deepStrictEqual(await streamed(order, ['write-around'], 'freebsd'), whole(order, ['write-around'], 'freebsd'));
+  });
+
+  it('equal times keep the order of the files as given, then of each file', async () => {
+    // Every call of both files at the same instant: only the order given decides whether the child's pwrite
+    // comes after the parent's stores.
+    const same = (text: string) => text.replace(/^\d\d:\d\d:\d\d\.\d+ /gm, '10:00:00.000000 ');
+    const p = join(dir, 'same.20114');
+    const c = join(dir, 'same.20115');
+    writeFileSync(p, same(read(PARENT)));
+    writeFileSync(c, same(read(CHILD)));
+    const results: unknown[] = [];
+    for (const order of [[p, c], [c, p]]) {
+      const got = await streamed(order, ['write-around'], 'freebsd');
+      assert.deepStrictEqual(got, whole(order, ['write-around'], 'freebsd'));
+      results.push((got.get('write-around') as Array<{ findings: unknown[] }>).map((g) => g.findings.length));
+    }
+    assert.deepEqual(results, [[0, 1], [0, 0]], 'parent first: the loss; child first: its pwrite comes before the stores');
+  });
+
+  it('refuses a daemon log and a file without timestamps as mergeRun does; an unreadable file is set aside', async () => {
+    const log = sample('bug237588', 'ff', 'mmap_fork_pwrite.fuselog');
+    await assert.rejects(mergeFiles([PARENT, log], ['write-around'], () => ({})), /--merge: \S+mmap_fork_pwrite\.fuselog is a FUSE daemon's log/);
+    const bare = join(dir, 'bare.20115');
+    writeFileSync(bare, read(CHILD).replace(/^\d\d:\d\d:\d\d\.\d+ /gm, ''));
+    await assert.rejects(mergeFiles([PARENT, bare], ['write-around'], () => ({})), /--merge: \S+bare\.20115: its lines have no timestamps/);
+    const binary = join(dir, 'binary.20116');
+    writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 1, 2, 3, 0, 0]));
+    const run = await mergeFiles([PARENT, join(dir, 'missing.20117'), CHILD, binary], ['write-around'], () => ({}));
+    assert.deepEqual(run.parts.map((x) => x.path), [PARENT, CHILD]);
+    assert.deepEqual(run.unreadable.map((u) => u.path), [join(dir, 'missing.20117'), binary]);
+    assert.match(run.unreadable[0].message, /no such file/);
+    assert.match(run.unreadable[1].message, /binary/);
+    assert.equal(run.parts[1].byMode.get('write-around')!.findings.length, 1);
+  });
+});
