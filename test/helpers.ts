@@ -103,3 +103,16 @@ export function seededRandom(seed: number): (n: number) => number {
     return s % n;
   };
 }
+
+/**
+ * The -ff sample's stamps shifted so that the child's first line comes just after midnight and the parent's fork just
+ * before (-tt stamps start again at 00:00): a run across midnight.
+ */
+export function acrossMidnight(text: string): string {
+  return text.replace(/^(\d\d):(\d\d):(\d\d\.\d+)/gm, (_m, h: string, m: string, sec: string) => {
+    const t = (Number(h) * 3600 + Number(m) * 60 + Number(sec) + 86400.0005 - 77256.619737) % 86400;
+    const whole = Math.floor(t);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    return `${pad(Math.floor(whole / 3600))}:${pad(Math.floor((whole % 3600) / 60))}:${pad(whole % 60)}.${String(Math.round((t - whole) * 1e6)).padStart(6, '0')}`;
+  });
+}

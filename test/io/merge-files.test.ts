@@ -12,7 +12,7 @@ import { analyzeText, type Analysis } from '../../server/src/engine/analyze.js';
 import { mergeRun } from '../../server/src/engine/merge.js';
 import { CACHE_MODES, KERNEL_PROFILES, type CacheMode, type KernelProfile } from '../../server/src/engine/model/profiles.js';
 import { mergeFiles } from '../../server/src/io/merge-files.js';
-import { read, ROOT, sample } from '../helpers.js';
+import { acrossMidnight, read, ROOT, sample } from '../helpers.js';
 
 const PARENT = sample('bug237588', 'ff', 'mmap_fork_pwrite.20114');
 const CHILD = sample('bug237588', 'ff', 'mmap_fork_pwrite.20115');
@@ -74,16 +74,10 @@ describe('strace -ff files merged as they are read', () => {
   });
 
   it('a run across midnight keeps its order', async () => {
-    const shift = (text: string) => text.replace(/^(\d\d):(\d\d):(\d\d\.\d+)/gm, (_m, h: string, m: string, sec: string) => {
-      const t = (Number(h) * 3600 + Number(m) * 60 + Number(sec) + 86400.0005 - 77256.619737) % 86400;
-      const whole = Math.floor(t);
-      const pad = (n: number) => String(n).padStart(2, '0');
-      return `${pad(Math.floor(whole / 3600))}:${pad(Math.floor((whole % 3600) / 60))}:${pad(whole % 60)}.${String(Math.round((t - whole) * 1e6)).padStart(6, '0')}`;
-    });
     const p = join(dir, 'night.20114');
     const c = join(dir, 'night.20115');
-    writeFileSync(p, shift(read(PARENT)));
-    writeFileSync(c, shift(read(CHILD)));
+    writeFileSync(p, acrossMidnight(read(PARENT)));
+    writeFileSync(c, acrossMidnight(read(CHILD)));
     for (const order of [[p, c], [c, p]]) assert.deepStrictEqual(await streamed(order, ['write-around'], 'freebsd'), whole(order, ['write-around'], 'freebsd'));
   });
 

@@ -7,7 +7,7 @@ import { analyzeText, type Analysis } from '../../server/src/engine/analyze.js';
 import { CACHE_MODES, KERNEL_PROFILES } from '../../server/src/engine/model/profiles.js';
 import { mergeRun, type RunPart } from '../../server/src/engine/merge.js';
 import type { Finding } from '../../server/src/engine/rules/findings.js';
-import { read, sample } from '../helpers.js';
+import { acrossMidnight, read, sample } from '../helpers.js';
 
 const PARENT = sample('bug237588', 'ff', 'mmap_fork_pwrite.20114');
 const CHILD = sample('bug237588', 'ff', 'mmap_fork_pwrite.20115');
@@ -77,15 +77,8 @@ describe('strace -ff files replayed as one run', () => {
   });
 
   it('a run across midnight (-tt stamps start again at 00:00) keeps its order', () => {
-    // Shift both files so that the child's first line comes just after midnight, the parent's fork just before.
-    const shift = (text: string) => text.replace(/^(\d\d):(\d\d):(\d\d\.\d+)/gm, (_m, h: string, m: string, sec: string) => {
-      const t = (Number(h) * 3600 + Number(m) * 60 + Number(sec) + 86400.0005 - 77256.619737) % 86400;
-      const whole = Math.floor(t);
-      const pad = (n: number) => String(n).padStart(2, '0');
-      return `${pad(Math.floor(whole / 3600))}:${pad(Math.floor((whole % 3600) / 60))}:${pad(whole % 60)}.${String(Math.round((t - whole) * 1e6)).padStart(6, '0')}`;
-    });
-    const parent = shift(read(PARENT));
-    const child = shift(read(CHILD));
+    const parent = acrossMidnight(read(PARENT));
+    const child = acrossMidnight(read(CHILD));
     assert.match(parent, /^23:59:59\.\d+ mmap\(NULL, 8192, PROT_READ\|PROT_WRITE, MAP_SHARED/m);
     assert.match(child, /^00:00:00\.\d+ pwrite64/m);
     const expected = merged([part(PARENT), part(CHILD)], 'write-around', 'freebsd').map((a) => a.findings.map(gist));
