@@ -30,8 +30,8 @@ function whole(paths: string[], modes: readonly CacheMode[], kernel: KernelProfi
   }));
 }
 
-async function streamed(paths: string[], modes: readonly CacheMode[], kernel: KernelProfile): Promise<Map<CacheMode, unknown[]>> {
-  const run = await mergeFiles(paths, modes, () => ({ kernel }));
+async function streamed(paths: string[], modes: readonly CacheMode[], kernel: KernelProfile, maxStreamed?: number): Promise<Map<CacheMode, unknown[]>> {
+  const run = await mergeFiles(paths, modes, () => ({ kernel }), maxStreamed);
   assert.deepEqual(run.unreadable, []);
   for (const p of run.parts) for (const a of p.byMode.values()) assert.equal(a.events.length, 0, 'no events are kept');
   return new Map(modes.map((mode) => [mode, run.parts.map((p) => gist(p.byMode.get(mode)!))]));
@@ -71,6 +71,8 @@ describe('strace -ff files merged as they are read', () => {
     assert.deepStrictEqual(await streamed(paths, modes, 'freebsd'), expected);
     const reversed = [...paths].reverse();
     assert.deepStrictEqual(await streamed(reversed, modes, 'freebsd'), whole(reversed, modes, 'freebsd'));
+    // A run of more files than stay open is read whole, one file at a time: the same report.
+    assert.deepStrictEqual(await streamed(paths, modes, 'freebsd', 2), expected);
   });
 
   it('a run across midnight keeps its order', async () => {
@@ -106,11 +108,14 @@ describe('strace -ff files merged as they are read', () => {
     await assert.rejects(mergeFiles([PARENT, bare], ['write-around'], () => ({})), /--merge: \S+bare\.20115: its lines have no timestamps/);
     const binary = join(dir, 'binary.20116');
     writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 1, 2, 3, 0, 0]));
-    const run = await mergeFiles([PARENT, join(dir, 'missing.20117'), CHILD, binary], ['write-around'], () => ({}));
-    assert.deepEqual(run.parts.map((x) => x.path), [PARENT, CHILD]);
-    assert.deepEqual(run.unreadable.map((u) => u.path), [join(dir, 'missing.20117'), binary]);
-    assert.match(run.unreadable[0].message, /no such file/);
-    assert.match(run.unreadable[1].message, /binary/);
-    assert.equal(run.parts[1].byMode.get('write-around')!.findings.length, 1);
+    for (const maxStreamed of [undefined, 1]) {
+      const run = await mergeFiles([PARENT, join(dir, 'missing.20117'), CHILD, binary], ['write-around'], () => ({}), maxStreamed);
+      assert.deepEqual(run.parts.map((x) => x.path), [PARENT, CHILD]);
+      assert.deepEqual(run.unreadable.map((u) => u.path), [join(dir, 'missing.20117'), binary]);
+      assert.match(run.unreadable[0].message, /no such file/);
+      assert.match(run.unreadable[1].message, /binary/);
+      assert.equal(run.parts[1].byMode.get('write-around')!.findings.length, 1);
+    }
+    await assert.rejects(mergeFiles([PARENT, bare], ['write-around'], () => ({}), 1), /--merge: \S+bare\.20115: its lines have no timestamps/);
   });
 });

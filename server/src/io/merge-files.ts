@@ -4,13 +4,13 @@
 // puts calls in order, and equal times keep the order of the files as given, then of each file.
 import { replayOptions, type Analysis } from '../engine/analyze.js';
 import type { EventDraft, ParseDiagnostic, TraceEvent } from '../engine/events.js';
-import { findingsByPart, isTime, notAPart, RunClock } from '../engine/merge.js';
+import { findingsByPart, isTime, mergeRun, notAPart, RunClock, type RunPart } from '../engine/merge.js';
 import type { CacheMode } from '../engine/model/profiles.js';
 import { Replay } from '../engine/model/replay.js';
 import { TraceReader } from '../engine/trace-reader.js';
 import { withRoom } from '../engine/typed-arrays.js';
 import { InputError } from './input-errors.js';
-import { readChunks, sizeOf, type ReadTraceOptions } from './read-trace.js';
+import { analyzeFile, readChunks, sizeOf, type ReadTraceOptions } from './read-trace.js';
 
 /** One file of the run: its reader runs ahead by one chunk, then waits until the merge has taken those calls. */
 class PartReader {
@@ -106,7 +106,8 @@ export interface MergedFiles {
  * Replays the files as one run under each of `modes`, reading them as they merge. Throws InputError when a file is
  * a daemon's log or has calls but no timestamps (as mergeRun refuses them).
  */
-export async function mergeFiles(paths: string[], modes: readonly CacheMode[], optionsOf: (path: string) => ReadTraceOptions): Promise<MergedFiles> {
+export async function mergeFiles(paths: string[], modes: readonly CacheMode[], optionsOf: (path: string) => ReadTraceOptions, maxStreamed = MAX_STREAMED): Promise<MergedFiles> {
+  if (paths.length > maxStreamed) return mergeWhole(paths, modes, optionsOf);
   const all = paths.map((p) => new PartReader(p, optionsOf(p)));
   const unreadable: MergedFiles['unreadable'] = [];
   const parts: PartReader[] = [];
@@ -165,5 +166,36 @@ export async function mergeFiles(paths: string[], modes: readonly CacheMode[], o
         diagnostics: part.diagnostics, findings: own[m][k], replay: results[m],
       }])),
     })),
+  };
+}
+
+/**
+ * Files merged as they are read stay open until the merge is done: past this many (a build's run can have
+ * thousands of processes, each a small file), they are read whole, one at a time, so as not to run out of file
+ * descriptors.
+ */
+const MAX_STREAMED = 128;
+
+/** The files read whole, then merged (mergeRun): for runs of more files than can stay open. */
+async function mergeWhole(paths: string[], modes: readonly CacheMode[], optionsOf: (path: string) => ReadTraceOptions): Promise<MergedFiles> {
+  const unreadable: MergedFiles['unreadable'] = [];
+  const parts: RunPart[] = [];
+  for (const path of paths) {
+    try {
+      parts.push({ name: path, analysis: await analyzeFile(path, { ...optionsOf(path), keepEvents: true, parseOnly: true }) });
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      unreadable.push({ path, message: e.message });
+    }
+  }
+  const base = optionsOf(paths[0] ?? '');
+  const byMode = modes.map((mode) => {
+    const run = mergeRun(parts, { ...base, mode });
+    if (run.error !== undefined) throw new InputError(`--merge: ${run.error}`);
+    return run.parts;
+  });
+  return {
+    unreadable,
+    parts: parts.map((part, k) => ({ path: part.name, byMode: new Map(modes.map((mode, m) => [mode, { ...byMode[m][k], events: [] }])) })),
   };
 }
