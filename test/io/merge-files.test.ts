@@ -11,7 +11,7 @@ import { after, describe, it } from 'node:test';
 import { analyzeText, type Analysis } from '../../server/src/engine/analyze.js';
 import { mergeRun } from '../../server/src/engine/merge.js';
 import { CACHE_MODES, KERNEL_PROFILES, type CacheMode, type KernelProfile } from '../../server/src/engine/model/profiles.js';
-import { mergeFiles } from '../../server/src/io/merge-files.js';
+import { mergeFiles, MergeRefused } from '../../server/src/io/merge-files.js';
 import { acrossMidnight, read, ROOT, sample } from '../helpers.js';
 
 const PARENT = sample('bug237588', 'ff', 'mmap_fork_pwrite.20114');
@@ -31,11 +31,14 @@ function whole(paths: string[], modes: readonly CacheMode[], kernel: KernelProfi
 }
 
 async function streamed(paths: string[], modes: readonly CacheMode[], kernel: KernelProfile, maxStreamed?: number): Promise<Map<CacheMode, unknown[]>> {
-  const run = await mergeFiles(paths, modes, () => ({ kernel }), maxStreamed);
+  const run = await mergeFiles(paths, modes, () => ({ kernel }), undefined, maxStreamed);
   assert.deepEqual(run.unreadable, []);
   for (const p of run.parts) for (const a of p.byMode.values()) assert.equal(a.events.length, 0, 'no events are kept');
   return new Map(modes.map((mode) => [mode, run.parts.map((p) => gist(p.byMode.get(mode)!))]));
 }
+
+/** A MergeRefused whose message (without the CLI's `--merge: `) matches `re`. */
+const refused = (re: RegExp) => (e: unknown) => e instanceof MergeRefused && re.test(e.message);
 
 describe('strace -ff files merged as they are read', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cachereplay-mergefiles-'));
@@ -102,20 +105,20 @@ describe('strace -ff files merged as they are read', () => {
 
   it('refuses a daemon log and a file without timestamps as mergeRun does; an unreadable file is set aside', async () => {
     const log = sample('bug237588', 'ff', 'mmap_fork_pwrite.fuselog');
-    await assert.rejects(mergeFiles([PARENT, log], ['write-around'], () => ({})), /--merge: \S+mmap_fork_pwrite\.fuselog is a FUSE daemon's log/);
+    await assert.rejects(mergeFiles([PARENT, log], ['write-around'], () => ({})), refused(/^\S+mmap_fork_pwrite\.fuselog is a FUSE daemon's log/));
     const bare = join(dir, 'bare.20115');
     writeFileSync(bare, read(CHILD).replace(/^\d\d:\d\d:\d\d\.\d+ /gm, ''));
-    await assert.rejects(mergeFiles([PARENT, bare], ['write-around'], () => ({})), /--merge: \S+bare\.20115: its lines have no timestamps/);
+    await assert.rejects(mergeFiles([PARENT, bare], ['write-around'], () => ({})), refused(/^\S+bare\.20115: its lines have no timestamps/));
     const binary = join(dir, 'binary.20116');
     writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 1, 2, 3, 0, 0]));
     for (const maxStreamed of [undefined, 1]) {
-      const run = await mergeFiles([PARENT, join(dir, 'missing.20117'), CHILD, binary], ['write-around'], () => ({}), maxStreamed);
+      const run = await mergeFiles([PARENT, join(dir, 'missing.20117'), CHILD, binary], ['write-around'], () => ({}), undefined, maxStreamed);
       assert.deepEqual(run.parts.map((x) => x.path), [PARENT, CHILD]);
       assert.deepEqual(run.unreadable.map((u) => u.path), [join(dir, 'missing.20117'), binary]);
       assert.match(run.unreadable[0].message, /no such file/);
       assert.match(run.unreadable[1].message, /binary/);
       assert.equal(run.parts[1].byMode.get('write-around')!.findings.length, 1);
     }
-    await assert.rejects(mergeFiles([PARENT, bare], ['write-around'], () => ({}), 1), /--merge: \S+bare\.20115: its lines have no timestamps/);
+    await assert.rejects(mergeFiles([PARENT, bare], ['write-around'], () => ({}), undefined, 1), refused(/^\S+bare\.20115: its lines have no timestamps/));
   });
 });

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { unreadableReason } from '../engine/analyze.js';
 import { readDaemonLog } from '../engine/correlate.js';
 import { ffRunOf } from '../io/ff-run.js';
-import { mergeFiles } from '../io/merge-files.js';
+import { mergeFiles, MergeRefused, type MergedFiles } from '../io/merge-files.js';
 import { analyzeFile, InputError, type ReadProgress, type ReadTraceOptions } from '../io/read-trace.js';
 import { renderJson, renderSarif, renderText } from './output.js';
 import { reportOf, SEVERITY_RANK, type FileReport, type RunInfo } from './report.js';
@@ -176,7 +176,7 @@ async function check(p: Parsed): Promise<{ reports: FileReport[]; unreadable: bo
     reports.push({ path, events: 0, lines: 0, findings: [], error: message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message });
   };
   if (p.merge) {
-    const run = await mergeFiles(p.files, [p.options.mode], (path) => readOptions(p, path));
+    const run = await mergeRunFiles(p, [p.options.mode]);
     for (const u of run.unreadable) cannotRead(u.path, u.message);
     for (const part of run.parts) reports.push(reportOf(part.path, part.byMode.get(p.options.mode)!, p.showPossible));
     // The files in the order given, unreadable ones included.
@@ -206,6 +206,16 @@ function hintMerge(files: string[]): void {
   }
   for (const [stem, n] of stems) {
     if (n > 1) process.stderr.write(`cachereplay: ${n} files look like one strace -ff run (${stem}.PID); checked one by one they miss what crosses processes: --merge replays them as one run\n`);
+  }
+}
+
+/** The command line's files replayed as one run (--merge) under `modes`; a refusal is a usage-level error. */
+async function mergeRunFiles(p: Parsed, modes: readonly CacheMode[]): Promise<MergedFiles> {
+  try {
+    return await mergeFiles(p.files, modes, (path) => readOptions(p, path));
+  } catch (e) {
+    if (e instanceof MergeRefused) throw new InputError(`--merge: ${e.message}`);
+    throw e;
   }
 }
 
@@ -245,7 +255,7 @@ async function compare(p: Parsed): Promise<number> {
   const shown = (findings: Finding[]) => findings.filter((f) => p.showPossible || f.evidence === 'definite');
   const files: Array<{ path: string; format: TraceFormat | undefined; rows: Array<{ mode: CacheMode; findings: Finding[] }> }> = [];
   if (p.merge) {
-    const run = await mergeFiles(p.files, CACHE_MODES, (path) => readOptions(p, path));
+    const run = await mergeRunFiles(p, CACHE_MODES);
     if (run.unreadable.length > 0) throw new InputError(run.unreadable[0].message);
     for (const part of run.parts) {
       files.push({ path: part.path, format: part.byMode.get(CACHE_MODES[0])!.format, rows: CACHE_MODES.map((mode) => ({ mode, findings: shown(part.byMode.get(mode)!.findings) })) });

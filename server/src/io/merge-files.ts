@@ -6,11 +6,15 @@ import { replayOptions, type Analysis } from '../engine/analyze.js';
 import type { EventDraft, ParseDiagnostic, TraceEvent } from '../engine/events.js';
 import { findingsByPart, isTime, mergeRun, notAPart, RunClock, type RunPart } from '../engine/merge.js';
 import type { CacheMode } from '../engine/model/profiles.js';
+import type { TraceRef } from '../engine/rules/findings.js';
 import { Replay } from '../engine/model/replay.js';
 import { TraceReader } from '../engine/trace-reader.js';
 import { withRoom } from '../engine/typed-arrays.js';
 import { InputError } from './input-errors.js';
 import { analyzeFile, readChunks, sizeOf, type ReadTraceOptions } from './read-trace.js';
+
+/** A file that cannot be a part of a run (a daemon's log, a file without timestamps): the whole merge is refused. */
+export class MergeRefused extends InputError {}
 
 /** One file of the run: its reader runs ahead by one chunk, then waits until the merge has taken those calls. */
 class PartReader {
@@ -103,11 +107,12 @@ export interface MergedFiles {
 }
 
 /**
- * Replays the files as one run under each of `modes`, reading them as they merge. Throws InputError when a file is
- * a daemon's log or has calls but no timestamps (as mergeRun refuses them).
+ * Replays the files as one run under each of `modes`, reading them as they merge. `nameOf` says how messages name a
+ * file and what its related locations carry (the editor gives URIs). Throws MergeRefused when a file is a daemon's
+ * log or has calls but no timestamps (as mergeRun refuses them).
  */
-export async function mergeFiles(paths: string[], modes: readonly CacheMode[], optionsOf: (path: string) => ReadTraceOptions, maxStreamed = MAX_STREAMED): Promise<MergedFiles> {
-  if (paths.length > maxStreamed) return mergeWhole(paths, modes, optionsOf);
+export async function mergeFiles(paths: string[], modes: readonly CacheMode[], optionsOf: (path: string) => ReadTraceOptions, nameOf: (path: string) => TraceRef = (path) => ({ name: path, location: path }), maxStreamed = MAX_STREAMED): Promise<MergedFiles> {
+  if (paths.length > maxStreamed) return mergeWhole(paths, modes, optionsOf, nameOf);
   const all = paths.map((p) => new PartReader(p, optionsOf(p)));
   const unreadable: MergedFiles['unreadable'] = [];
   const parts: PartReader[] = [];
@@ -117,7 +122,7 @@ export async function mergeFiles(paths: string[], modes: readonly CacheMode[], o
     else unreadable.push({ path: part.path, message });
   }
   const log = parts.find((p) => p.reader.format === 'fuse');
-  if (log) throw new InputError(`--merge: ${notAPart.daemonLog(log.path)}`);
+  if (log) throw new MergeRefused(notAPart.daemonLog(nameOf(log.path).name));
   // Every file's first stamp decides whether it begins a day later than the others.
   const firsts: Array<number | undefined> = [];
   for (const part of parts) {
@@ -127,7 +132,7 @@ export async function mergeFiles(paths: string[], modes: readonly CacheMode[], o
       if (ev === undefined) break;
       if (isTime(ev.time)) first = ev.time;
     }
-    if (first === undefined && (await part.peek()) !== undefined) throw new InputError(`--merge: ${notAPart.untimed(part.path)}`);
+    if (first === undefined && (await part.peek()) !== undefined) throw new MergeRefused(notAPart.untimed(nameOf(part.path).name));
     firsts.push(first);
   }
   const latestFirst = Math.max(...firsts.map((f) => f ?? Number.NEGATIVE_INFINITY));
@@ -156,7 +161,7 @@ export async function mergeFiles(paths: string[], modes: readonly CacheMode[], o
     for (const r of replays) r.apply(ev);
   }
   const results = replays.map((r) => r.finish());
-  const own = results.map((result) => findingsByPart(result, parts.map((p) => ({ name: p.path })), partOf));
+  const own = results.map((result) => findingsByPart(result, parts.map((p) => nameOf(p.path)), partOf));
   return {
     unreadable,
     parts: parts.map((part, k) => ({
@@ -177,12 +182,14 @@ export async function mergeFiles(paths: string[], modes: readonly CacheMode[], o
 const MAX_STREAMED = 128;
 
 /** The files read whole, then merged (mergeRun): for runs of more files than can stay open. */
-async function mergeWhole(paths: string[], modes: readonly CacheMode[], optionsOf: (path: string) => ReadTraceOptions): Promise<MergedFiles> {
+async function mergeWhole(paths: string[], modes: readonly CacheMode[], optionsOf: (path: string) => ReadTraceOptions, nameOf: (path: string) => TraceRef): Promise<MergedFiles> {
   const unreadable: MergedFiles['unreadable'] = [];
   const parts: RunPart[] = [];
+  const readable: string[] = [];
   for (const path of paths) {
     try {
-      parts.push({ name: path, analysis: await analyzeFile(path, { ...optionsOf(path), keepEvents: true, parseOnly: true }) });
+      parts.push({ ...nameOf(path), analysis: await analyzeFile(path, { ...optionsOf(path), keepEvents: true, parseOnly: true }) });
+      readable.push(path);
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       unreadable.push({ path, message: e.message });
@@ -191,11 +198,11 @@ async function mergeWhole(paths: string[], modes: readonly CacheMode[], optionsO
   const base = optionsOf(paths[0] ?? '');
   const byMode = modes.map((mode) => {
     const run = mergeRun(parts, { ...base, mode });
-    if (run.error !== undefined) throw new InputError(`--merge: ${run.error}`);
+    if (run.error !== undefined) throw new MergeRefused(run.error);
     return run.parts;
   });
   return {
     unreadable,
-    parts: parts.map((part, k) => ({ path: part.name, byMode: new Map(modes.map((mode, m) => [mode, { ...byMode[m][k], events: [] }])) })),
+    parts: readable.map((path, k) => ({ path, byMode: new Map(modes.map((mode, m) => [mode, { ...byMode[m][k], events: [] }])) })),
   };
 }
