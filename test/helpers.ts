@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { EventDraft, ParseDiagnostic, TraceEvent, TraceFormat } from '../server/src/engine/events.js';
 import { formatSpec } from '../server/src/engine/syntax/formats.js';
 import type { EventSink, TraceParser } from '../server/src/engine/syntax/parser-api.js';
@@ -115,4 +115,10 @@ export function acrossMidnight(text: string): string {
     const pad = (n: number) => String(n).padStart(2, '0');
     return `${pad(Math.floor(whole / 3600))}:${pad(Math.floor((whole % 3600) / 60))}:${pad(whole % 60)}.${String(Math.round((t - whole) * 1e6)).padStart(6, '0')}`;
   });
+}
+
+/** Writes the benchmark's generated strace trace (scripts/gen-strace.mjs) of `lines` lines to `path`. */
+export async function generateTrace(path: string, lines: number, seed = 42): Promise<void> {
+  const { generate } = (await import(pathToFileURL(join(ROOT, 'scripts', 'gen-strace.mjs')).href)) as { generate: (path: string, lines: number, seed: number) => Promise<unknown> };
+  await generate(path, lines, seed);
 }

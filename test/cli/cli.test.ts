@@ -5,8 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
-import { resolveRoot, sample } from '../helpers.js';
+import { generateTrace, resolveRoot, sample } from '../helpers.js';
 
 const CLI = resolveRoot('server', 'out', 'cli.cjs');
 const REPRO = sample('bug237588', 'mmap_pwrite.strace');
@@ -87,8 +86,7 @@ describe('cachereplay check', () => {
 
   it('compare sums up a mode with many findings per rule, with the first lines; json still lists them all', async () => {
     const path = join(tmp, 'many.strace');
-    const { generate } = (await import(pathToFileURL(resolveRoot('scripts', 'gen-strace.mjs')).href)) as { generate: (path: string, lines: number, seed: number) => Promise<void> };
-    await generate(path, 30_000, 5);
+    await generateTrace(path, 30_000, 5);
     const json = JSON.parse(run('compare', path, '--output', 'json').stdout) as { modes: Array<{ mode: string; findings: Array<{ rule: string; line: number; severity: string }> }> };
     const around = json.modes.find((m) => m.mode === 'write-around')!.findings;
     assert.ok(around.length > 5, `${around.length} findings`);
@@ -270,8 +268,7 @@ describe('cachereplay on bad input: one clear message, exit 2, no stack trace', 
 
   it('--progress says on stderr how far each file has been read; stdout stays the report; --no-progress is silent', async () => {
     const path = join(tmp, 'progress.strace');
-    const { generate } = (await import(pathToFileURL(resolveRoot('scripts', 'gen-strace.mjs')).href)) as { generate: (path: string, lines: number, seed: number) => Promise<void> };
-    await generate(path, 20_000, 6);
+    await generateTrace(path, 20_000, 6);
     const r = run('check', path, '--mode', 'write-around', '--output', 'json', '--progress');
     const pcts = [...r.stderr.matchAll(/^cachereplay: reading .*progress\.strace: (\d+)% \([\d.]+ of [\d.]+ MB\)$/gm)].map((m) => Number(m[1]));
     assert.ok(pcts.length >= 3, r.stderr);

@@ -6,13 +6,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { analyzeText, type Analysis } from '../../server/src/engine/analyze.js';
 import { mergeRun } from '../../server/src/engine/merge.js';
 import { CACHE_MODES, KERNEL_PROFILES, type CacheMode, type KernelProfile } from '../../server/src/engine/model/profiles.js';
 import { mergeFiles, MergeRefused } from '../../server/src/io/merge-files.js';
-import { acrossMidnight, read, ROOT, sample } from '../helpers.js';
+import { acrossMidnight, generateTrace, read, sample } from '../helpers.js';
 
 const PARENT = sample('bug237588', 'ff', 'mmap_fork_pwrite.20114');
 const CHILD = sample('bug237588', 'ff', 'mmap_fork_pwrite.20115');
@@ -53,9 +52,8 @@ describe('strace -ff files merged as they are read', () => {
   });
 
   it('a generated four-process run split into its files (unfinished calls, many chunks, thousands of calls): the same', async () => {
-    const { generate } = (await import(pathToFileURL(join(ROOT, 'scripts', 'gen-strace.mjs')).href)) as { generate: (path: string, lines: number, seed: number) => Promise<void> };
     const all = join(dir, 'all.strace');
-    await generate(all, 40_000, 21);
+    await generateTrace(all, 40_000, 21);
     // strace -ff: a file per pid, the pid prefix gone.
     const byPid = new Map<string, string[]>();
     for (const line of read(all).split('\n')) {

@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { after, describe, it } from 'node:test';
 import { TraceAnalysis, type Analysis } from '../../server/src/engine/analyze.js';
@@ -15,7 +14,7 @@ import { finished } from '../../server/src/io/input-errors.js';
 import { parseInBatches, type ParsedPart } from '../../server/src/io/parse-batches.js';
 import { analyzeFile, Cancelled, sizeOf, type ReadTraceOptions } from '../../server/src/io/read-trace.js';
 import { ReplayOfBatches, twoThreads, TWO_THREADS_FROM } from '../../server/src/io/two-threads.js';
-import { read, ROOT, sample } from '../helpers.js';
+import { generateTrace, read, ROOT, sample } from '../helpers.js';
 
 /** Every key whose value is undefined dropped (an absent field and an undefined one mean the same to the engine). */
 function defined(v: unknown): unknown {
@@ -93,8 +92,7 @@ describe('two threads give the analysis one thread gives', () => {
 
   it('a generated trace of 40,000 lines (fds, mappings, forks, unfinished calls): the same events and findings', async () => {
     const p = join(dir, 'generated.strace');
-    const { generate } = (await import(pathToFileURL(join(ROOT, 'scripts', 'gen-strace.mjs')).href)) as { generate: (path: string, lines: number, seed: number) => Promise<void> };
-    await generate(p, 40_000, 7);
+    await generateTrace(p, 40_000, 7);
     const [one, two] = await both(p);
     assert.ok((one as { findings: unknown[] }).findings.length > 5, 'the trace has hazards to find');
     assert.deepStrictEqual(two, one);
@@ -127,8 +125,7 @@ describe('two threads give the analysis one thread gives', () => {
 
   it('progress is reported as the batches arrive, and cancelling stops the parsing thread', async () => {
     const p = join(dir, 'progress.strace');
-    const { generate } = (await import(pathToFileURL(join(ROOT, 'scripts', 'gen-strace.mjs')).href)) as { generate: (path: string, lines: number, seed: number) => Promise<void> };
-    await generate(p, 60_000, 3);
+    await generateTrace(p, 60_000, 3);
     const seen: number[] = [];
     await analyzeFile(p, { threads: 2, onProgress: (r) => seen.push(r.bytes) });
     assert.ok(seen.length >= 2, `${seen.length} progress reports`);

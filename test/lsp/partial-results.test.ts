@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { analyzeText } from '../../server/src/engine/analyze.js';
-import { ROOT } from '../helpers.js';
+import { generateTrace } from '../helpers.js';
 import { startClient } from './lsp-client.js';
 
 const key = (d: Diagnostic) => `${d.range.start.line}:${d.code}:${d.message}`;
@@ -22,8 +22,7 @@ describe('partial results of a long analysis', () => {
   let text = '';
   let expected = 0;
   before(async () => {
-    const { generate } = (await import(pathToFileURL(join(ROOT, 'scripts', 'gen-strace.mjs')).href)) as { generate(p: string, lines: number): Promise<void> };
-    await generate(path, 20_000);
+    await generateTrace(path, 20_000);
     text = readFileSync(path, 'utf8');
     expected = analyzeText(text, { mode: 'write-around', kernel: 'freebsd' }).findings.length;
     assert.ok(expected > 5, `the generated trace has findings (${expected})`);

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { CodeLens, Diagnostic, DocumentSymbol, FoldingRange, Hover, Location } from 'vscode-languageserver-protocol';
 import { analyzeFile } from '../../server/src/io/read-trace.js';
 import { TWO_THREADS_FROM } from '../../server/src/io/two-threads.js';
-import { read, resolveRoot, sample } from '../helpers.js';
+import { generateTrace, read, sample } from '../helpers.js';
 import { startClient, type TestClient } from './lsp-client.js';
 
 const reproPath = sample('bug237588', 'mmap_pwrite.strace');
@@ -246,8 +246,7 @@ describe('language server, pull diagnostics (VS Code)', () => {
   it('Analyze Trace File on a file of several MB parses it in a second thread and finds what one thread finds', async () => {
     const big = join(tmpdir(), `cachereplay-lsp-big-${process.pid}.strace`);
     const mode = c.settings.cacheMode;
-    const { generate } = (await import(pathToFileURL(resolveRoot('scripts', 'gen-strace.mjs')).href)) as { generate: (path: string, lines: number, seed: number) => Promise<void> };
-    await generate(big, 45_000, 11);
+    await generateTrace(big, 45_000, 11);
     try {
       assert.ok(statSync(big).size >= TWO_THREADS_FROM, 'big enough for two threads');
       c.settings.cacheMode = 'write-around';

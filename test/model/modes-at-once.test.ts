@@ -5,11 +5,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { analyzeText, replayEvents } from '../../server/src/engine/analyze.js';
 import { CACHE_MODES, KERNEL_PROFILES } from '../../server/src/engine/model/profiles.js';
-import { ROOT } from '../helpers.js';
+import { generateTrace, ROOT } from '../helpers.js';
 
 /** Every mode at once, and each mode replayed from the kept events, as plain data. */
 function bothWays(text: string, kernel: (typeof KERNEL_PROFILES)[number]): [unknown, unknown] {
@@ -42,9 +41,8 @@ describe('every cache mode replayed at once', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cachereplay-modes-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
   it('a generated trace of 30,000 lines, with findings under several modes', async () => {
-    const { generate } = (await import(pathToFileURL(join(ROOT, 'scripts', 'gen-strace.mjs')).href)) as { generate: (path: string, lines: number, seed: number) => Promise<void> };
     const p = join(dir, 'g.strace');
-    await generate(p, 30_000, 9);
+    await generateTrace(p, 30_000, 9);
     const text = readFileSync(p, 'utf8');
     const [atOnce, oneByOne] = bothWays(text, 'freebsd');
     assert.deepStrictEqual(atOnce, oneByOne);

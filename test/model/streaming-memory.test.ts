@@ -6,11 +6,10 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { analyzeFile } from '../../server/src/io/read-trace.js';
-import { ROOT } from '../helpers.js';
+import { generateTrace } from '../helpers.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -20,13 +19,10 @@ describe('streaming memory', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('a streamed 16 MB trace leaves less than three quarters of its size reachable (the model, not the text)', async () => {
-    const { generate } = (await import(pathToFileURL(join(ROOT, 'scripts', 'gen-strace.mjs')).href)) as {
-      generate: (path: string, lines: number, seed: number) => Promise<number>;
-    };
     const warm = join(dir, 'warm.strace');
-    await generate(warm, 20_000, 1);
+    await generateTrace(warm, 20_000, 1);
     const path = join(dir, 'big.strace');
-    await generate(path, 150_000, 2);
+    await generateTrace(path, 150_000, 2);
     const bytes = statSync(path).size;
     // Another trace of the same shape first compiles the engine's code (bytecode and feedback are heap too).
     await analyzeFile(warm, { mode: 'write-around', kernel: 'freebsd' });

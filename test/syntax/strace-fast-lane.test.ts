@@ -7,9 +7,8 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import { StraceParser } from '../../server/src/engine/syntax/strace/strace-parser.js';
-import { fixture, parseWith, read, ROOT, sample, verbatim, type Parsed } from '../helpers.js';
+import { fixture, generateTrace, parseWith, read, sample, type Parsed, verbatim } from '../helpers.js';
 
 function parse(text: string, tokensOnly: boolean, chunk = 1 << 16): Parsed {
   return parseWith('strace', text, { chunk, create: (sink) => new StraceParser(sink, { tokensOnly }) });
@@ -38,9 +37,8 @@ describe('strace fast lane', () => {
   });
 
   it('gives the same on a generated trace that interleaves finished, unfinished and resumed calls, fed in small chunks', async () => {
-    const { generate } = (await import(pathToFileURL(join(ROOT, 'scripts', 'gen-strace.mjs')).href)) as { generate(p: string, lines: number, seed: number): Promise<number> };
     const path = join(mkdtempSync(join(tmpdir(), 'cachereplay-fast-')), 'gen.strace');
-    await generate(path, 5000, 7);
+    await generateTrace(path, 5000, 7);
     const text = read(path);
     const unfinished = text.split('\n').filter((l) => l.includes('<unfinished ...>')).length;
     assert.ok(unfinished > 50, `the trace has ${unfinished} unfinished calls`);

@@ -10,7 +10,7 @@ import type { TraceRef } from '../engine/rules/findings.js';
 import { Replay } from '../engine/model/replay.js';
 import { TraceReader } from '../engine/trace-reader.js';
 import { withRoom } from '../engine/typed-arrays.js';
-import { InputError } from './input-errors.js';
+import { InputError, notATrace } from './input-errors.js';
 import { analyzeFile, readChunks, sizeOf, type ReadTraceOptions } from './read-trace.js';
 
 /** A file that cannot be a part of a run (a daemon's log, a file without timestamps): the whole merge is refused. */
@@ -95,7 +95,7 @@ class PartReader {
       if (e instanceof InputError) return e.message;
       throw e;
     }
-    return this.reader.error === undefined ? undefined : `${this.path}: ${this.reader.error}`;
+    return this.reader.error === undefined ? undefined : notATrace(this.path, this.reader.error).message;
   }
 }
 

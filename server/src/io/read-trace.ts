@@ -5,7 +5,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { TraceAnalysis, unreadableReason, type Analysis, type AnalyzeOptions } from '../engine/analyze.js';
 import type { ParseDiagnostic } from '../engine/events.js';
-import { Cancelled, finished, InputError } from './input-errors.js';
+import { Cancelled, finished, InputError, notATrace } from './input-errors.js';
 import { analyzeInTwoThreads, twoThreads } from './two-threads.js';
 
 export { Cancelled, InputError };
@@ -88,7 +88,7 @@ export async function readChunks(path: string, total: number, target: ChunkTarge
         if (utf16) decoder = utf16Decoder(utf16);
         else {
           const reason = unreadableReason(buf.subarray(0, 4096).toString('latin1'));
-          if (reason) throw new InputError(`${path}: ${reason}`);
+          if (reason) throw notATrace(path, reason);
         }
       }
       const piece = decoder.write(buf);
