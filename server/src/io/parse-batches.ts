@@ -7,6 +7,7 @@ import type { ReaderState } from '../engine/analyze.js';
 import type { EventSink } from '../engine/syntax/parser-api.js';
 import { COMMAS } from '../engine/syntax/strace/scan.js';
 import { buildLineCall } from '../engine/syntax/strace/strace-parser.js';
+import { isGenericCall } from '../engine/syntax/strace/syscalls.js';
 import { TraceReader, type ReaderOptions } from '../engine/trace-reader.js';
 import { readChunks } from './read-trace.js';
 
@@ -47,8 +48,10 @@ export async function parseInBatches(job: ParseJob, send: (part: ParsedPart) => 
       diagnostics.push(d);
     },
     defer(text, name, open, close, commaFrom, commaCount, retAt, retLength, b): void {
-      if (!encoder.defer(text, name, open, close, COMMAS.at, commaFrom, commaCount, retAt, retLength, b)) {
-        sink.event(buildLineCall(text, name, open, close, commaFrom, commaCount, text.slice(retAt, retAt + retLength), b));
+      // The arguments of a call whose event is generic are never read: its commas need not cross.
+      const commas = isGenericCall(name, b.ok) ? 0 : commaCount;
+      if (!encoder.defer(text, name, open, close, COMMAS.at, commaFrom, commas, retAt, retLength, b)) {
+        sink.event(buildLineCall(text, name, open, close, commaFrom, commaCount, retAt, retLength, b));
       } else if (encoder.full) flush();
     },
   };

@@ -100,7 +100,7 @@ export class ReplayOfBatches {
       const from = COMMAS.n;
       if (from + c.commaCount > COMMAS.at.length) COMMAS.at = withRoom(COMMAS.at, from + c.commaCount);
       for (let k = 0; k < c.commaCount; k++) COMMAS.at[from + k] = c.commas[c.commaAt + k];
-      ev = buildLineCall(c.text, c.name, c.open, c.close, from, c.commaCount, c.text.slice(c.retAt, c.retAt + c.retLength), c.base);
+      ev = buildLineCall(c.text, c.name, c.open, c.close, from, c.commaCount, c.retAt, c.retLength, c.base);
     } catch (e) {
       this.analysis.diagnostic(internalErrorAt(e, c.base.span.line, c.base.span.line + 1));
       return;

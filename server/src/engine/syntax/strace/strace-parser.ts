@@ -13,7 +13,7 @@ import {
   ArgList, COMMAS, lineEnd, newCallLineScan, newSplitLineScan, scanCallLine, scanSplitLine, type CallLineScan, type LeaderInfo, type ResultInfo,
   type SplitLineScan,
 } from './scan.js';
-import { buildCallEvent, type Base, type CallInfo } from './syscalls.js';
+import { buildCallEvent, genericEvent, isGenericCall, type Base, type CallInfo } from './syscalls.js';
 import { createStraceLexer, Newline } from './tokens.js';
 
 let sharedLexer: Lexer | undefined;
@@ -341,7 +341,7 @@ export class StraceParser implements TraceParser {
     const b = baseOf(res, false, name, span, wrapEnd, pid, s.time);
     const sink = this.sink;
     if (sink.defer !== undefined && wrapEnd === undefined) sink.defer(text, name, s.open, s.close, s.commaFrom, s.commaCount, res.retAt, res.ret.length, b);
-    else sink.event(buildLineCall(text, name, s.open, s.close, s.commaFrom, s.commaCount, res.ret, b));
+    else sink.event(buildLineCall(text, name, s.open, s.close, s.commaFrom, s.commaCount, res.retAt, res.ret.length, b));
   }
 
   /** An unfinished call that the fast lane read (`[leader] name(args <unfinished ...>`, or its resumption). */
@@ -452,8 +452,10 @@ function baseOf(res: ResultInfo | undefined, unfinished: boolean, name: string, 
  * The event of a finished one-line call: text[open + 1, close) are its arguments, split at the `commaCount`
  * offsets at COMMAS.at[commaFrom...]. Built by the parser, or by the thread that replays (EventSink.defer).
  */
-export function buildLineCall(text: string, name: string, open: number, close: number, commaFrom: number, commaCount: number, ret: string, b: Base): EventDraft {
-  return buildCallEvent(callInfo(name, ARGS.split(text, open + 1, close, commaFrom, commaCount), ret), b);
+export function buildLineCall(text: string, name: string, open: number, close: number, commaFrom: number, commaCount: number, retAt: number, retLength: number, b: Base): EventDraft {
+  // A quarter of the lines of a busy trace (futex, brk, clock_gettime...) are calls the model does not know.
+  if (isGenericCall(name, b.ok)) return genericEvent(b);
+  return buildCallEvent(callInfo(name, ARGS.split(text, open + 1, close, commaFrom, commaCount), text.slice(retAt, retAt + retLength)), b);
 }
 
 /** What a handler needs of a finished call; a `?` (or missing) result has no value. */

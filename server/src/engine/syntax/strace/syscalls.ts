@@ -310,6 +310,19 @@ export function buildCallEvent(c: CallInfo, b: Base): EventDraft {
   return ev(b, 'generic', {});
 }
 
+/**
+ * Whether the call's event is generic whatever its arguments and result say: a call the model does not know,
+ * or a failed one (only exits matter when they fail). Its arguments need not be split or read at all.
+ */
+export function isGenericCall(name: string, ok: boolean): boolean {
+  return handlers[name] === undefined || (!ok && name !== 'exit' && name !== 'exit_group');
+}
+
+/** The generic event of a call (see isGenericCall). */
+export function genericEvent(b: Base): EventDraft {
+  return ev(b, 'generic', {});
+}
+
 export function isModelled(name: string): boolean {
   return name in handlers;
 }
