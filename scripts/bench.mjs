@@ -6,7 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generate } from './gen-strace.mjs';
+import { generate, generateRandomWrites } from './gen-strace.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
@@ -17,11 +17,11 @@ const TRACEWHY_LINES_PER_SEC = 1.4e6;
 if (!existsSync(join(root, 'server/out/api.cjs'))) execFileSync(process.execPath, [join(root, 'esbuild.mjs')], { stdio: 'inherit' });
 
 /** The generated trace of `lines` lines with strings cut at `maxString` (made once, kept in the temp folder). */
-async function traceOf(lines, maxString) {
-  const path = join(tmpdir(), `cachereplay-bench-${lines}${maxString === 32 ? '' : `-s${maxString}`}.strace`);
+async function traceOf(lines, maxString, workload = 'mixed') {
+  const path = join(tmpdir(), `cachereplay-bench-${lines}${maxString === 32 ? '' : `-s${maxString}`}${workload === 'mixed' ? '' : `-${workload}`}.strace`);
   if (!existsSync(path)) {
-    process.stdout.write(`generating ${lines.toLocaleString('en-US')} lines (-s ${maxString}) to ${path} ... `);
-    await generate(path, lines, 42, maxString);
+    process.stdout.write(`generating ${lines.toLocaleString('en-US')} lines (${workload}, -s ${maxString}) to ${path} ... `);
+    await (workload === 'random-writes' ? generateRandomWrites(path, lines, 42) : generate(path, lines, 42, maxString));
     process.stdout.write('done\n');
   }
   return path;
@@ -33,6 +33,9 @@ const mb = statSync(trace).size / 1e6;
 const LONG_LINES = Math.max(1, Math.round(LINES / 10));
 const longTrace = await traceOf(LONG_LINES, 1000);
 const longMB = statSync(longTrace).size / 1e6;
+// A database's pattern: random 4 KiB writes all over one 1 GiB file, whose provenance map fragments the most.
+const dbTrace = await traceOf(LINES, 32, 'random-writes');
+const dbMB = statSync(dbTrace).size / 1e6;
 
 /**
  * Runs one measurement in a child process; it prints JSON {ms, rss, events, findings}. `threads` 2: parsed in a
@@ -127,6 +130,8 @@ if (results['2 threads'].events !== results['parse+replay'].events || results['2
 
 const longRuns = { 1: [], 2: [] };
 for (let i = 0; i < RUNS; i++) for (const t of [1, 2]) longRuns[t].push(measure('parse+replay', longTrace, t));
+const dbRuns = { 1: [], 2: [] };
+for (let i = 0; i < RUNS; i++) for (const t of [1, 2]) dbRuns[t].push(measure('parse+replay', dbTrace, t));
 
 const floor = calibrate();
 const fmt = (n, d = 1) => n.toFixed(d);
@@ -135,11 +140,13 @@ console.log('stage           MB/s    lines/s      median ms   peak RSS MB   runs
 for (const [k, r] of Object.entries(results)) {
   console.log(`${k.padEnd(14)} ${fmt(r.mbps).padStart(6)} ${Math.round(r.linesPerSec).toLocaleString('en-US').padStart(11)} ${fmt(r.ms, 0).padStart(12)} ${fmt(r.rssMB, 0).padStart(12)}   ${r.all.join(' ')}`);
 }
-for (const t of [1, 2]) {
-  const lr = longRuns[t];
-  const label = `-s 1000${t === 2 ? ', 2 thr' : ''}`;
-  console.log(`${label.padEnd(14)} ${fmt(median(lr.map((r) => longMB / (r.ms / 1000)))).padStart(6)} ${Math.round(median(lr.map((r) => LONG_LINES / (r.ms / 1000)))).toLocaleString('en-US').padStart(11)} ${fmt(median(lr.map((r) => r.ms)), 0).padStart(12)} ${fmt(Math.max(...lr.map((r) => r.rss)) / 1e6, 0).padStart(12)}   ${lr.map((r) => (longMB / (r.ms / 1000)).toFixed(1)).join(' ')}   (parse+replay, ${LONG_LINES.toLocaleString('en-US')} lines, ${fmt(longMB)} MB)`);
-}
+/** One row for the runs of a trace other than the main one. */
+const row = (label, runs, traceMB, lines, what) => {
+  const mbps = runs.map((r) => traceMB / (r.ms / 1000));
+  console.log(`${label.padEnd(14)} ${fmt(median(mbps)).padStart(6)} ${Math.round(median(runs.map((r) => lines / (r.ms / 1000)))).toLocaleString('en-US').padStart(11)} ${fmt(median(runs.map((r) => r.ms)), 0).padStart(12)} ${fmt(Math.max(...runs.map((r) => r.rss)) / 1e6, 0).padStart(12)}   ${mbps.map((x) => x.toFixed(1)).join(' ')}   (parse+replay, ${what}, ${fmt(traceMB)} MB)`);
+};
+for (const t of [1, 2]) row(`-s 1000${t === 2 ? ', 2 thr' : ''}`, longRuns[t], longMB, LONG_LINES, `${LONG_LINES.toLocaleString('en-US')} lines`);
+for (const t of [1, 2]) row(`random 4K${t === 2 ? ', 2 thr' : ''}`, dbRuns[t], dbMB, LINES, 'random 4 KiB writes over a 1 GiB file');
 const one = results['parse+replay'];
 const two = results['2 threads'];
 console.log(`events: ${one.events.toLocaleString('en-US')}, findings (freebsd write-around): ${one.findings}, the same in one thread and in two`);

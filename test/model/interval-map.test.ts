@@ -67,3 +67,67 @@ describe('IntervalMap', () => {
     assert.equal(m.get(1998), 999);
   });
 });
+
+describe('IntervalMap across leaves', () => {
+  for (const leafSize of [4, 5, 64]) {
+    it(`agrees with a byte array under random sets, clears and truncations with leaves of ${leafSize}`, () => {
+      const rnd = seededRandom(leafSize);
+      const size = 2000;
+      const ref: Array<number | undefined> = new Array(size).fill(undefined);
+      const m = new IntervalMap(leafSize);
+      const updates: string[] = [];
+      m.observer = { update: (target, start, end, value) => updates.push(`${target}:${start}-${end}=${value}`) };
+      for (let step = 0; step < 30_000; step++) {
+        const a = rnd(size);
+        // Mostly short ranges (many fragments, many leaves), now and then a long one that spans leaves.
+        const b = Math.min(size, a + 1 + (rnd(20) === 0 ? rnd(size) : rnd(12)));
+        const op = rnd(40);
+        if (op === 0) {
+          m.truncate(a);
+          for (let i = a; i < size; i++) ref[i] = undefined;
+        } else if (op < 10) {
+          m.clear(a, b);
+          for (let i = a; i < b; i++) ref[i] = undefined;
+        } else {
+          // Few values, so that neighbours often agree and merge, across leaf boundaries too.
+          const v = 1 + rnd(3);
+          m.set(a, b, v);
+          for (let i = a; i < b; i++) ref[i] = v;
+        }
+        if (step % 101 === 0) {
+          const runs = runsOf(ref);
+          assert.deepEqual(m.segments(0, size), runs, `after step ${step}`);
+          assert.equal(m.size, runs.length);
+          assert.equal(m.extent(), runs.length === 0 ? 0 : runs[runs.length - 1].end);
+        }
+      }
+      const runs = runsOf(ref);
+      assert.deepEqual(m.toArray(), runs);
+      for (let i = 0; i < size; i++) assert.equal(m.get(i), ref[i], `byte ${i}`);
+      for (let i = 0; i < 500; i++) {
+        const a = rnd(size);
+        const b = a + rnd(50);
+        const want = ref.slice(a, b).some((x) => x !== undefined);
+        assert.equal(m.intersects(a, b), want, `intersects(${a}, ${b})`);
+        assert.deepEqual(m.segments(a, b), runsOf(ref.map((x, k) => (k >= a && k < b ? x : undefined))), `segments(${a}, ${b})`);
+      }
+      const copy = m.clone();
+      copy.set(0, size, 9);
+      assert.deepEqual(m.toArray(), runs, 'a clone is independent');
+      assert.ok(updates.length > 20_000, 'the observer hears of every update');
+    });
+  }
+
+  it('stays exact after 100,000 random 4 KiB writes over 1 GiB (tens of thousands of fragments, many leaves)', () => {
+    const rnd = seededRandom(11);
+    const m = new IntervalMap();
+    for (let k = 1; k <= 100_000; k++) {
+      const off = rnd(262_144) * 4096;
+      m.set(off, off + 4096, k);
+    }
+    assert.ok(m.size > 80_000, `${m.size} fragments`);
+    // The map still answers exactly.
+    const segs = m.toArray();
+    for (let i = 1; i < segs.length; i++) assert.ok(segs[i - 1].end <= segs[i].start);
+  });
+});

@@ -1,7 +1,8 @@
 // A byte-range map: disjoint, sorted half-open ranges [start, end) each carrying a number (an event seq, or 1 for
-// plain membership). Adjacent ranges with the same value are merged. Three parallel Float64Arrays hold the
-// ranges: a lookup is a binary search and an update shifts the tail with one memmove (copyWithin), which stays
-// cheap for the thousands of fragments a file of random writes accumulates.
+// plain membership). Adjacent ranges with the same value are merged. The ranges live in leaves of at most 64,
+// each three parallel Float64Arrays: a lookup is two binary searches (over the leaves, then in one), and an
+// update moves at most one leaf's tail. A flat array would move half the map per update: a trace of random 4 KiB
+// writes to a 1 GiB file makes a quarter of a million fragments, and each write would then copy megabytes.
 import { withRoom } from '../typed-arrays.js';
 
 export interface Segment {
@@ -10,6 +11,10 @@ export interface Segment {
   value: number;
 }
 
+/** Ranges per leaf: big enough that the leaves are few, small enough that moving a leaf's tail costs little. */
+const LEAF_SIZE = 512;
+
+/** Up to three replacement ranges (left remnant, new range, right remnant) as triples. */
 const SCRATCH = new Float64Array(9);
 
 /** Appends [a, b) = val to the n triples in R, merging with the last one when they touch and agree; the new n. */
@@ -30,34 +35,26 @@ export interface MapObserver {
   update(target: number, start: number, end: number, value: number | undefined): void;
 }
 
-export class IntervalMap {
-  /** Set to keep a history of this map; `target` says which map it is to the observer. */
-  observer: MapObserver | undefined;
-  target = 0;
-  private s = new Float64Array(4);
-  private e = new Float64Array(4);
-  private v = new Float64Array(4);
-  private n = 0;
+/** Up to LEAF_SIZE consecutive ranges; never empty while it is in a map. Its arrays grow as it fills. */
+class Leaf {
+  constructor(public s: Float64Array, public e: Float64Array, public v: Float64Array, public n: number) {}
 
-  get size(): number {
-    return this.n;
+  static empty(room: number): Leaf {
+    return new Leaf(new Float64Array(room), new Float64Array(room), new Float64Array(room), 0);
   }
 
-  isEmpty(): boolean {
-    return this.n === 0;
+  copy(): Leaf {
+    return new Leaf(this.s.slice(), this.e.slice(), this.v.slice(), this.n);
   }
 
-  clone(): IntervalMap {
-    const m = new IntervalMap();
-    m.s = this.s.slice();
-    m.e = this.e.slice();
-    m.v = this.v.slice();
-    m.n = this.n;
-    return m;
+  room(min: number): void {
+    this.s = withRoom(this.s, min);
+    this.e = withRoom(this.e, min);
+    this.v = withRoom(this.v, min);
   }
 
-  /** Index of the first range whose end is > pos. */
-  private firstEndingAfter(pos: number): number {
+  /** Index of the first range whose end is > pos (n when none). */
+  firstEndingAfter(pos: number): number {
     let lo = 0;
     let hi = this.n;
     const e = this.e;
@@ -68,10 +65,58 @@ export class IntervalMap {
     }
     return lo;
   }
+}
+
+/** Where a leaf-wise rebuild gathers its ranges (at most two leaves and three new ranges). */
+const GATHER = { s: new Float64Array(2 * LEAF_SIZE + 3), e: new Float64Array(2 * LEAF_SIZE + 3), v: new Float64Array(2 * LEAF_SIZE + 3) };
+
+export class IntervalMap {
+  /** Set to keep a history of this map; `target` says which map it is to the observer. */
+  observer: MapObserver | undefined;
+  target = 0;
+  private leaves: Leaf[] = [];
+  private count = 0;
+
+  /** `leafSize` is for tests, which use tiny leaves to exercise updates across leaves. */
+  constructor(private readonly leafSize = LEAF_SIZE) {
+    if (leafSize < 4 || leafSize > LEAF_SIZE) throw new RangeError(`leaf size ${leafSize} is not within 4..${LEAF_SIZE}`);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  isEmpty(): boolean {
+    return this.count === 0;
+  }
+
+  clone(): IntervalMap {
+    const m = new IntervalMap(this.leafSize);
+    m.leaves = this.leaves.map((l) => l.copy());
+    m.count = this.count;
+    return m;
+  }
+
+  /** Index of the leaf holding the first range whose end is > pos, or the number of leaves. */
+  private leafEndingAfter(pos: number): number {
+    const L = this.leaves;
+    let lo = 0;
+    let hi = L.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const l = L[mid];
+      if (l.e[l.n - 1] > pos) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
 
   get(pos: number): number | undefined {
-    const i = this.firstEndingAfter(pos);
-    return i < this.n && this.s[i] <= pos ? this.v[i] : undefined;
+    const k = this.leafEndingAfter(pos);
+    if (k === this.leaves.length) return undefined;
+    const l = this.leaves[k];
+    const i = l.firstEndingAfter(pos);
+    return l.s[i] <= pos ? l.v[i] : undefined;
   }
 
   set(start: number, end: number, value: number): void {
@@ -82,68 +127,159 @@ export class IntervalMap {
     this.splice(start, end, undefined);
   }
 
-  private grow(min: number): void {
-    this.s = withRoom(this.s, min);
-    this.e = withRoom(this.e, min);
-    this.v = withRoom(this.v, min);
-  }
-
   /** Replaces everything in [start, end) with `value` (or nothing). */
   private splice(start: number, end: number, value: number | undefined): void {
     if (end <= start) return;
-    let i = this.firstEndingAfter(start);
-    const len = this.n;
-    let { s, e, v } = this;
-    // ranges i..j-1 overlap [start, end)
+    const L = this.leaves;
+    // [(li, i), (lj, j)): the ranges overlapping [start, end). A position is a range, or (L.length, 0) past the end.
+    let li = this.leafEndingAfter(start);
+    let i = li < L.length ? L[li].firstEndingAfter(start) : 0;
+    let lj = li;
     let j = i;
-    while (j < len && s[j] < end) j++;
-    if (value === undefined && i === j) return;
+    while (lj < L.length) {
+      const l = L[lj];
+      if (l.s[l.n - 1] < end) {
+        lj++;
+        j = 0;
+        continue;
+      }
+      while (l.s[j] < end) j++;
+      break;
+    }
+    const overlaps = li !== lj || i !== j;
+    if (value === undefined && !overlaps) return;
     if (this.observer !== undefined) this.observer.update(this.target, start, end, value);
-    // Up to three replacement entries: left remnant, the new range, right remnant (merged when equal).
     const R = SCRATCH;
     let n = 0;
-    if (i < len && s[i] < start) n = addRange(R, n, s[i], start, v[i]);
+    if (overlaps) {
+      const first = L[li];
+      if (first.s[i] < start) n = addRange(R, n, first.s[i], start, first.v[i]);
+    }
     if (value !== undefined) n = addRange(R, n, start, end, value);
-    if (j > i && e[j - 1] > end) n = addRange(R, n, end, e[j - 1], v[j - 1]);
+    if (overlaps) {
+      const last = j > 0 ? L[lj] : L[lj - 1];
+      const k = j > 0 ? j - 1 : last.n - 1;
+      if (last.e[k] > end) n = addRange(R, n, end, last.e[k], last.v[k]);
+    }
     if (n > 0) {
-      // merge with neighbours holding the same value
-      if (i > 0 && e[i - 1] === R[0] && v[i - 1] === R[2]) {
-        R[0] = s[i - 1];
-        i--;
+      // merge with the neighbours holding the same value
+      const prevLeaf = i > 0 ? L[li] : li > 0 ? L[li - 1] : undefined;
+      if (prevLeaf !== undefined) {
+        const k = i > 0 ? i - 1 : prevLeaf.n - 1;
+        if (prevLeaf.e[k] === R[0] && prevLeaf.v[k] === R[2]) {
+          R[0] = prevLeaf.s[k];
+          if (i > 0) i--;
+          else (li--, (i = k));
+        }
       }
-      const last = (n - 1) * 3;
-      if (j < len && s[j] === R[last + 1] && v[j] === R[last + 2]) {
-        R[last + 1] = e[j];
-        j++;
+      if (lj < L.length) {
+        const next = L[lj];
+        const t = (n - 1) * 3;
+        if (next.s[j] === R[t + 1] && next.v[j] === R[t + 2]) {
+          R[t + 1] = next.e[j];
+          if (++j === next.n) (lj++, (j = 0));
+        }
       }
     }
-    const removed = j - i;
-    if (n !== removed) {
-      const newLen = len + n - removed;
-      if (newLen > s.length) {
-        this.grow(newLen);
-        ({ s, e, v } = this);
+    // A window that ends at the start of a leaf ends at the end of the one before; one past every leaf starts at
+    // the end of the last.
+    if (j === 0 && lj > li) j = L[--lj].n;
+    if (li === L.length) {
+      if (L.length === 0) {
+        if (n === 0) return;
+        // Most maps stay small (a file's valid pages, its dirty bytes): the first leaf starts small and grows.
+        L.push(Leaf.empty(4));
+        li = lj = 0;
+        i = j = 0;
+      } else {
+        li = lj = L.length - 1;
+        i = j = L[li].n;
       }
-      if (j < len) {
-        s.copyWithin(i + n, j, len);
-        e.copyWithin(i + n, j, len);
-        v.copyWithin(i + n, j, len);
+    }
+    if (li === lj) this.replaceInLeaf(li, i, j, n);
+    else this.rebuild(li, lj, L[li], i, L[lj], j, n);
+  }
+
+  /** Replaces ranges [i, j) of leaf `k` with the n triples of SCRATCH. */
+  private replaceInLeaf(k: number, i: number, j: number, n: number): void {
+    const l = this.leaves[k];
+    const newN = l.n - (j - i) + n;
+    if (newN > this.leafSize) {
+      this.rebuild(k, k, l, i, l, j, n);
+      return;
+    }
+    if (newN === 0) {
+      this.leaves.splice(k, 1);
+      this.count -= l.n;
+      return;
+    }
+    if (newN > l.s.length) l.room(newN);
+    const { s, e, v } = l;
+    if (n !== j - i && j < l.n) {
+      const shift = i + n - j;
+      if (l.n - j > 32) {
+        s.copyWithin(j + shift, j, l.n);
+        e.copyWithin(j + shift, j, l.n);
+        v.copyWithin(j + shift, j, l.n);
+      } else if (shift > 0) {
+        // A short tail: a loop beats three calls of copyWithin.
+        for (let t = l.n - 1; t >= j; t--) (s[t + shift] = s[t]), (e[t + shift] = e[t]), (v[t + shift] = v[t]);
+      } else {
+        for (let t = j; t < l.n; t++) (s[t + shift] = s[t]), (e[t + shift] = e[t]), (v[t + shift] = v[t]);
       }
-      this.n = newLen;
     }
-    for (let k = 0; k < n; k++) {
-      s[i + k] = R[k * 3];
-      e[i + k] = R[k * 3 + 1];
-      v[i + k] = R[k * 3 + 2];
+    const R = SCRATCH;
+    for (let t = 0; t < n; t++) (s[i + t] = R[t * 3]), (e[i + t] = R[t * 3 + 1]), (v[i + t] = R[t * 3 + 2]);
+    this.count += newN - l.n;
+    l.n = newN;
+  }
+
+  /**
+   * Replaces leaves li..lj with leaves holding left[0, i), the n triples of SCRATCH and right[j, right.n)
+   * (nothing of a side that is undefined), at most leafSize ranges each and as even as can be.
+   */
+  private rebuild(li: number, lj: number, left: Leaf | undefined, i: number, right: Leaf | undefined, j: number, n: number): void {
+    const G = GATHER;
+    let c = 0;
+    if (left !== undefined) for (let t = 0; t < i; t++, c++) (G.s[c] = left.s[t]), (G.e[c] = left.e[t]), (G.v[c] = left.v[t]);
+    const R = SCRATCH;
+    for (let t = 0; t < n; t++, c++) (G.s[c] = R[t * 3]), (G.e[c] = R[t * 3 + 1]), (G.v[c] = R[t * 3 + 2]);
+    if (right !== undefined) for (let t = j; t < right.n; t++, c++) (G.s[c] = right.s[t]), (G.e[c] = right.e[t]), (G.v[c] = right.v[t]);
+    const L = this.leaves;
+    let removed = 0;
+    for (let k = li; k <= lj; k++) removed += L[k].n;
+    // The leaves replaced are reused (a typed array costs far more to allocate than to fill); a leaf added by a
+    // split is made whole-size, since only a map that has filled a leaf splits.
+    const parts = Math.ceil(c / this.leafSize);
+    const made: Leaf[] = [];
+    for (let p = 0, from = 0; p < parts; p++) {
+      const to = Math.round(((p + 1) * c) / parts);
+      const l = li + p <= lj ? L[li + p] : Leaf.empty(this.leafSize);
+      if (to - from > l.s.length) l.room(to - from);
+      l.s.set(G.s.subarray(from, to));
+      l.e.set(G.e.subarray(from, to));
+      l.v.set(G.v.subarray(from, to));
+      l.n = to - from;
+      made.push(l);
+      from = to;
     }
+    if (made.length === lj - li + 1) for (let p = 0; p < made.length; p++) L[li + p] = made[p];
+    else L.splice(li, lj - li + 1, ...made);
+    this.count += c - removed;
   }
 
   /** Mapped segments intersecting [start, end), clipped to it. */
   segments(start = 0, end = Number.POSITIVE_INFINITY): Segment[] {
     const out: Segment[] = [];
     if (end <= start) return out;
-    for (let i = this.firstEndingAfter(start); i < this.n && this.s[i] < end; i++) {
-      out.push({ start: Math.max(start, this.s[i]), end: Math.min(end, this.e[i]), value: this.v[i] });
+    const L = this.leaves;
+    const first = this.leafEndingAfter(start);
+    for (let k = first; k < L.length; k++) {
+      const l = L[k];
+      for (let i = k === first ? l.firstEndingAfter(start) : 0; i < l.n; i++) {
+        if (l.s[i] >= end) return out;
+        out.push({ start: Math.max(start, l.s[i]), end: Math.min(end, l.e[i]), value: l.v[i] });
+      }
     }
     return out;
   }
@@ -151,8 +287,10 @@ export class IntervalMap {
   /** Whether any byte of [start, end) is mapped. */
   intersects(start: number, end: number): boolean {
     if (end <= start) return false;
-    const i = this.firstEndingAfter(start);
-    return i < this.n && this.s[i] < end;
+    const k = this.leafEndingAfter(start);
+    if (k === this.leaves.length) return false;
+    const l = this.leaves[k];
+    return l.s[l.firstEndingAfter(start)] < end;
   }
 
   /** Drops everything at or beyond `size`. */
@@ -162,7 +300,10 @@ export class IntervalMap {
 
   /** Last mapped byte + 1, or 0. */
   extent(): number {
-    return this.n === 0 ? 0 : this.e[this.n - 1];
+    const L = this.leaves;
+    if (L.length === 0) return 0;
+    const l = L[L.length - 1];
+    return l.e[l.n - 1];
   }
 
   toArray(): Segment[] {
