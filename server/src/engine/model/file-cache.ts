@@ -8,8 +8,9 @@
 //             reported as the program's view now following what survived. (One map fewer to update per write.)
 // Values are the seq of the event that last wrote each byte. Visible content is the cache on valid pages, else
 // the daemon's. When an invalidation drops dirty bytes the invalidating call did not rewrite, they are lost.
+// Only page views (hovers, the timeline) read `daemon` and `valid`: without them, neither is kept (UnkeptMap).
 import { FileHistory, Target, viewPages, type Clock, type PageView } from './file-history.js';
-import { alignOut, IntervalMap, subtract, type Segment } from './interval-map.js';
+import { alignOut, IntervalMap, subtract, UnkeptMap, type Segment } from './interval-map.js';
 
 export type { PageView };
 
@@ -42,6 +43,8 @@ export interface Divergence {
 export interface CacheContext {
   pageSize: number;
   blockSize: number;
+  /** Whether page states will be viewed (ReplayOptions record or history): only they show the daemon's map. */
+  pageViews: boolean;
   /** Whether `seq` is a write(2)-kind source (buffer-tracked dirty data) rather than an mmap store. */
   isWriteSource(seq: number): boolean;
   report(d: Divergence): void;
@@ -50,9 +53,11 @@ export interface CacheContext {
 
 export class FileCache {
   readonly dirty = new IntervalMap();
-  readonly daemon = new IntervalMap();
-  /** Valid page ranges (value 1). */
-  readonly valid = new IntervalMap();
+  /** Unkept (UnkeptMap) when no page states will be viewed: nothing else reads it. */
+  readonly daemon: IntervalMap;
+  /** Valid page ranges (value 1). Unkept like `daemon` without page views: a loss is dirty bytes dropped, and
+   * dirty bytes are always on valid pages, so findings never ask which pages are valid. */
+  readonly valid: IntervalMap;
   size = 0;
   sizeKnown = false;
   /** Open file descriptions referring to this file, and live mappings of it. */
@@ -60,7 +65,10 @@ export class FileCache {
   mapCount = 0;
   history: FileHistory | undefined;
 
-  constructor(readonly id: number, public name: string, private readonly ctx: CacheContext) {}
+  constructor(readonly id: number, public name: string, private readonly ctx: CacheContext) {
+    this.daemon = ctx.pageViews ? new IntervalMap() : new UnkeptMap();
+    this.valid = ctx.pageViews ? new IntervalMap() : new UnkeptMap();
+  }
 
   private pages(start: number, end: number): [number, number] {
     return alignOut(start, end, this.ctx.pageSize);

@@ -311,6 +311,17 @@ export class IntervalMap {
   }
 }
 
+/**
+ * A map that nobody will read, whose updates cost nothing: a file's daemon and valid-page maps when no page states
+ * are kept. Findings never read them (a loss is dirty bytes dropped, and dirty bytes have their own map); only
+ * page views (hovers, the timeline) show them. Each write would otherwise pay for two map updates it never uses.
+ */
+export class UnkeptMap extends IntervalMap {
+  override set(_start: number, _end: number, _value: number): void {}
+
+  override clear(_start: number, _end: number): void {}
+}
+
 /** Rounds a byte range out to `unit` boundaries. */
 export function alignOut(start: number, end: number, unit: number): [number, number] {
   return [Math.floor(start / unit) * unit, Math.ceil(end / unit) * unit];

@@ -158,6 +158,7 @@ export class Replay {
     this.cacheContext = {
       pageSize: options.pageSize,
       blockSize: options.blockSize,
+      pageViews: options.record === true || options.history === true,
       isWriteSource: (seq: number) => seq < this.writeSources.length && this.writeSources[seq] === 1,
       report: (d: Divergence) => this.divergences.push(d),
     };
