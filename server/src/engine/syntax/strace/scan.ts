@@ -482,7 +482,7 @@ export function scanLeader(text: string, start: number, info: LeaderInfo): numbe
       const sec = (text.charCodeAt(j + 4) - 48) * 10 + (text.charCodeAt(j + 5) - 48);
       j += 6;
       time = v * 3600 + m * 60 + sec + fraction(text, j);
-      if (text.charCodeAt(j) === 46) j = skipDigits(text, j + 1);
+      if (text.charCodeAt(j) === 46) j = skipDigits(text, FRACTION.end);
       i = j;
       while (text.charCodeAt(i) === 32) i++;
       c = text.charCodeAt(i);
@@ -532,6 +532,9 @@ function skipDigits(text: string, i: number): number {
   return i;
 }
 
+/** Where the digits fraction() read end. */
+const FRACTION = { end: 0 };
+
 /** The value of ".ddd" at `i` (0 when there is no fraction), without allocating a substring. */
 function fraction(text: string, i: number): number {
   if (text.charCodeAt(i) !== 46) return 0;
@@ -542,24 +545,31 @@ function fraction(text: string, i: number): number {
     v = v * 10 + (c - 48);
     scale *= 10;
   }
+  FRACTION.end = i;
   return v / scale;
 }
 
 /** What the Result token read from `= RET [ERRNO] [(aux)...] [<unavailable>] [<secs>]`. */
-export interface ResultInfo {
-  ret: string;
-  /** Where `ret` starts in the text. */
-  retAt: number;
-  err: string | undefined;
-  aux: string[] | undefined;
-  duration: number | undefined;
-  unavailable: boolean;
+export class ResultInfo {
+  text = '';
+  /** Where the return value starts in the text, and ends. */
+  retAt = 0;
+  retEnd = 0;
+  err: string | undefined = undefined;
+  aux: string[] | undefined = undefined;
+  duration: number | undefined = undefined;
+  unavailable = false;
   /** Where the result ends (after trailing blanks). */
-  end: number;
+  end = 0;
+
+  /** The return value's text, cut when asked: the fast lane hands on only where it is. */
+  get ret(): string {
+    return this.text.slice(this.retAt, this.retEnd);
+  }
 }
 
 export function newResultInfo(): ResultInfo {
-  return { ret: '', retAt: 0, err: undefined, aux: undefined, duration: undefined, unavailable: false, end: 0 };
+  return new ResultInfo();
 }
 
 /** Scans a whole result tail starting at '='; undefined when there is none. Fills `into` when given (no allocation). */
@@ -569,8 +579,9 @@ export function scanResult(text: string, start: number, into?: ResultInfo): Resu
   const r = scanRetVal(text, i);
   if (r === i) return undefined;
   const info = into ?? newResultInfo();
-  info.ret = text.slice(i, r);
+  info.text = text;
   info.retAt = i;
+  info.retEnd = r;
   info.err = info.aux = info.duration = undefined;
   info.unavailable = false;
   i = skipBlanks(text, r);
@@ -592,6 +603,13 @@ export function scanResult(text: string, start: number, into?: ResultInfo): Resu
     i = skipBlanks(text, i + 13);
   }
   if (text.charCodeAt(i) === LT && isDigit(text.charCodeAt(i + 1))) {
+    // `<0.000068>`, read in one pass; anything else (`<1e-05>`?) goes the careful way.
+    const secs = durationAt(text, i + 1);
+    if (secs >= 0) {
+      info.duration = DURATION.value;
+      info.end = skipBlanks(text, secs + 1);
+      return info;
+    }
     const close = indexOnLine(text, '>', i);
     if (close > 0) {
       info.duration = decimalAt(text, i + 1, close);
@@ -600,6 +618,30 @@ export function scanResult(text: string, start: number, into?: ResultInfo): Resu
   }
   info.end = i;
   return info;
+}
+
+/** What durationAt read. */
+const DURATION = { value: 0 };
+
+/** `SECS[.frac]>` at `i`: the offset of the '>' (the value in DURATION), or -1 when the text is anything else. */
+function durationAt(text: string, i: number): number {
+  let v = 0;
+  let c = text.charCodeAt(i);
+  const d0 = i;
+  for (; c >= 48 && c <= 57; c = text.charCodeAt(++i)) v = v * 10 + (c - 48);
+  if (i === d0 || i - d0 > 15) return -1;
+  if (c === 46) {
+    let f = 0;
+    let scale = 1;
+    for (c = text.charCodeAt(++i); c >= 48 && c <= 57 && scale < 1e15; c = text.charCodeAt(++i)) {
+      f = f * 10 + (c - 48);
+      scale *= 10;
+    }
+    v += f / scale;
+  }
+  if (c !== GT) return -1;
+  DURATION.value = v;
+  return i;
 }
 
 /** `SECS.frac` in text[i, end), read without cutting a substring (NaN-safe: falls back to Number()). */
@@ -633,6 +675,14 @@ export interface CallLineScan {
 
 /** A syscall name and its opening parenthesis (sticky: set lastIndex first). */
 export const CALL_NAME = /[A-Za-z_][A-Za-z0-9_]*\(/y;
+
+/** What CALL_NAME matches at `i`, read by hand (a regex call costs more than the few characters of a name): the offset of the '(', or -1. */
+function callOpenAt(text: string, i: number): number {
+  let c = text.charCodeAt(i);
+  if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95)) return -1;
+  for (c = text.charCodeAt(++i); (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || c === 95; c = text.charCodeAt(++i));
+  return c === 40 ? i : -1;
+}
 const LEAD: LeaderInfo = { pid: undefined, time: undefined };
 
 /**
@@ -657,10 +707,9 @@ export function scanCallLine(text: string, offset: number, into?: CallLineScan):
   if (i < 0) return undefined;
   const pid = LEAD.pid;
   const time = LEAD.time;
-  CALL_NAME.lastIndex = i;
-  if (!CALL_NAME.test(text)) return undefined;
+  const open = callOpenAt(text, i);
+  if (open < 0) return undefined;
   const nameStart = i;
-  const open = CALL_NAME.lastIndex - 1;
   const commaFrom = COMMAS.n;
   const close = scanArgs(text, open + 1);
   if (text.charCodeAt(close) !== 41) {
@@ -744,9 +793,8 @@ export function scanSplitLine(text: string, offset: number, into: SplitLineScan)
     into.argsEnd = argsEnd;
   } else {
     // `name(args <unfinished ...>`
-    CALL_NAME.lastIndex = i;
-    if (!CALL_NAME.test(text)) return undefined;
-    const open = CALL_NAME.lastIndex - 1;
+    const open = callOpenAt(text, i);
+    if (open < 0) return undefined;
     const argsEnd = scanArgs(text, open + 1);
     COMMAS.n = commas;
     if (!text.startsWith(UNFINISHED_MARK, argsEnd)) return undefined;

@@ -340,8 +340,8 @@ export class StraceParser implements TraceParser {
     const res = s.result;
     const b = baseOf(res, false, name, span, wrapEnd, pid, s.time);
     const sink = this.sink;
-    if (sink.defer !== undefined && wrapEnd === undefined) sink.defer(text, name, s.open, s.close, s.commaFrom, s.commaCount, res.retAt, res.ret.length, b);
-    else sink.event(buildLineCall(text, name, s.open, s.close, s.commaFrom, s.commaCount, res.retAt, res.ret.length, b));
+    if (sink.defer !== undefined && wrapEnd === undefined) sink.defer(text, name, s.open, s.close, s.commaFrom, s.commaCount, res.retAt, res.retEnd - res.retAt, b);
+    else sink.event(buildLineCall(text, name, s.open, s.close, s.commaFrom, s.commaCount, res.retAt, res.retEnd - res.retAt, b));
   }
 
   /** An unfinished call that the fast lane read (`[leader] name(args <unfinished ...>`, or its resumption). */
@@ -469,8 +469,21 @@ const FAST_LINE = newCallLineScan();
 const SPLIT_LINE = newSplitLineScan();
 const NAMES = new Map<string, string>();
 
+/** Names seen last, by a hash of their length and three of their characters: most lines repeat a few names. */
+const NAME_SLOTS: string[] = new Array<string>(256).fill('');
+
 /** The syscall name at text[start, end), one detached copy per distinct name (events outlive the chunk). */
 function internName(text: string, start: number, end: number): string {
+  const len = end - start;
+  const slot = (len * 7 + text.charCodeAt(start) * 31 + text.charCodeAt(end - 1) * 17 + text.charCodeAt(start + (len >> 1))) & 255;
+  const seen = NAME_SLOTS[slot];
+  // Compared in place: no substring to cut and hash for the usual name.
+  if (seen.length === len && text.startsWith(seen, start)) return seen;
+  NAME_SLOTS[slot] = internNameSlowly(text, start, end);
+  return NAME_SLOTS[slot];
+}
+
+function internNameSlowly(text: string, start: number, end: number): string {
   const key = text.slice(start, end);
   let name = NAMES.get(key);
   if (name === undefined) {
