@@ -146,7 +146,7 @@ const row = (label, runs, traceMB, lines, what) => {
   console.log(`${label.padEnd(14)} ${fmt(median(mbps)).padStart(6)} ${Math.round(median(runs.map((r) => lines / (r.ms / 1000)))).toLocaleString('en-US').padStart(11)} ${fmt(median(runs.map((r) => r.ms)), 0).padStart(12)} ${fmt(Math.max(...runs.map((r) => r.rss)) / 1e6, 0).padStart(12)}   ${mbps.map((x) => x.toFixed(1)).join(' ')}   (parse+replay, ${what}, ${fmt(traceMB)} MB)`);
 };
 for (const t of [1, 2]) row(`-s 1000${t === 2 ? ', 2 thr' : ''}`, longRuns[t], longMB, LONG_LINES, `${LONG_LINES.toLocaleString('en-US')} lines`);
-for (const t of [1, 2]) row(`random 4K${t === 2 ? ', 2 thr' : ''}`, dbRuns[t], dbMB, LINES, 'random 4 KiB writes over a 1 GiB file');
+for (const t of [1, 2]) row(`rand 4K${t === 2 ? ', 2 thr' : ''}`, dbRuns[t], dbMB, LINES, 'random 4 KiB writes over a 1 GiB file');
 const one = results['parse+replay'];
 const two = results['2 threads'];
 console.log(`events: ${one.events.toLocaleString('en-US')}, findings (freebsd write-around): ${one.findings}, the same in one thread and in two`);
