@@ -1,6 +1,6 @@
 // Shared test helpers: fixture lookup, sample splitting, parse collection and golden files.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { EventDraft, ParseDiagnostic, TraceEvent, TraceFormat } from '../server/src/engine/events.js';
@@ -121,4 +121,9 @@ export function acrossMidnight(text: string): string {
 export async function generateTrace(path: string, lines: number, seed = 42): Promise<void> {
   const { generate } = (await import(pathToFileURL(join(ROOT, 'scripts', 'gen-strace.mjs')).href)) as { generate: (path: string, lines: number, seed: number) => Promise<unknown> };
   await generate(path, lines, seed);
+}
+
+/** The files in `dir` whose names match `ext`, with their paths. */
+export function traceFiles(dir: string, ext: RegExp): string[] {
+  return readdirSync(dir).filter((f) => ext.test(f)).map((f) => join(dir, f));
 }

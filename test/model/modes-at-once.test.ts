@@ -2,13 +2,13 @@
 // find, per mode, exactly what replaying the kept events under that mode finds: on every sample and the iocc
 // fixtures, under every kernel, and on a generated trace with thousands of findings.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { analyzeText, replayEvents } from '../../server/src/engine/analyze.js';
 import { CACHE_MODES, KERNEL_PROFILES } from '../../server/src/engine/model/profiles.js';
-import { generateTrace, ROOT } from '../helpers.js';
+import { generateTrace, ROOT, traceFiles } from '../helpers.js';
 
 /** Every mode at once, and each mode replayed from the kept events, as plain data. */
 function bothWays(text: string, kernel: (typeof KERNEL_PROFILES)[number]): [unknown, unknown] {
@@ -20,14 +20,12 @@ function bothWays(text: string, kernel: (typeof KERNEL_PROFILES)[number]): [unkn
   return [atOnce, oneByOne];
 }
 
-const traces = (dir: string, ext: RegExp) => readdirSync(dir).filter((f) => ext.test(f)).map((f) => join(dir, f));
-
 describe('every cache mode replayed at once', () => {
   const files = [
-    ...traces(join(ROOT, 'samples', 'bug237588'), /\.(strace|fuselog)$/),
-    ...traces(join(ROOT, 'samples', 'fsx'), /\.fsxlog$/),
-    ...traces(join(ROOT, 'samples', 'kdump'), /\.kdump$/),
-    ...traces(join(ROOT, 'test', 'fixtures', 'iocc'), /\.strace$/),
+    ...traceFiles(join(ROOT, 'samples', 'bug237588'), /\.(strace|fuselog)$/),
+    ...traceFiles(join(ROOT, 'samples', 'fsx'), /\.fsxlog$/),
+    ...traceFiles(join(ROOT, 'samples', 'kdump'), /\.kdump$/),
+    ...traceFiles(join(ROOT, 'test', 'fixtures', 'iocc'), /\.strace$/),
   ];
   for (const f of files) {
     it(f.slice(ROOT.length + 1), () => {

@@ -2,7 +2,7 @@
 // only page views show them. The findings must not change: every sample and fixture, every kernel and mode, a daemon log
 // correlated with its trace, and a generated trace with thousands of findings give the same findings both ways.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -10,7 +10,7 @@ import { analyzeText, type AnalyzeOptions } from '../../server/src/engine/analyz
 import { readDaemonLog } from '../../server/src/engine/correlate.js';
 import { UnkeptMap } from '../../server/src/engine/model/interval-map.js';
 import { CACHE_MODES, KERNEL_PROFILES } from '../../server/src/engine/model/profiles.js';
-import { generateTrace, read, ROOT, sample } from '../helpers.js';
+import { generateTrace, read, ROOT, sample, traceFiles } from '../helpers.js';
 
 /** The findings with every map kept (history) and without the view-only ones, as plain data. */
 function bothWays(text: string, options: AnalyzeOptions): [string, string] {
@@ -19,15 +19,13 @@ function bothWays(text: string, options: AnalyzeOptions): [string, string] {
   return [JSON.stringify(kept.findings), JSON.stringify(unkept.findings)];
 }
 
-const traces = (dir: string, ext: RegExp) => readdirSync(dir).filter((f) => ext.test(f)).map((f) => join(dir, f));
-
 describe('findings without the maps only page views read', () => {
   const files = [
-    ...traces(join(ROOT, 'samples', 'bug237588'), /\.(strace|fuselog)$/),
-    ...traces(join(ROOT, 'samples', 'fsx'), /\.(fsxlog|fuselog)$/),
-    ...traces(join(ROOT, 'samples', 'kdump'), /\.kdump$/),
-    ...traces(join(ROOT, 'samples', 'dtrace'), /\.dtruss$/),
-    ...traces(join(ROOT, 'test', 'fixtures', 'iocc'), /\.strace$/),
+    ...traceFiles(join(ROOT, 'samples', 'bug237588'), /\.(strace|fuselog)$/),
+    ...traceFiles(join(ROOT, 'samples', 'fsx'), /\.(fsxlog|fuselog)$/),
+    ...traceFiles(join(ROOT, 'samples', 'kdump'), /\.kdump$/),
+    ...traceFiles(join(ROOT, 'samples', 'dtrace'), /\.dtruss$/),
+    ...traceFiles(join(ROOT, 'test', 'fixtures', 'iocc'), /\.strace$/),
   ];
   for (const f of files) {
     it(f.slice(ROOT.length + 1), () => {
