@@ -631,13 +631,9 @@ function durationAt(text: string, i: number): number {
   for (; c >= 48 && c <= 57; c = text.charCodeAt(++i)) v = v * 10 + (c - 48);
   if (i === d0 || i - d0 > 15) return -1;
   if (c === 46) {
-    let f = 0;
-    let scale = 1;
-    for (c = text.charCodeAt(++i); c >= 48 && c <= 57 && scale < 1e15; c = text.charCodeAt(++i)) {
-      f = f * 10 + (c - 48);
-      scale *= 10;
-    }
-    v += f / scale;
+    v += fraction(text, i);
+    i = FRACTION.end;
+    c = text.charCodeAt(i);
   }
   if (c !== GT) return -1;
   DURATION.value = v;
@@ -673,11 +669,11 @@ export interface CallLineScan {
   end: number;
 }
 
-/** A syscall name and its opening parenthesis (sticky: set lastIndex first). */
-export const CALL_NAME = /[A-Za-z_][A-Za-z0-9_]*\(/y;
-
-/** What CALL_NAME matches at `i`, read by hand (a regex call costs more than the few characters of a name): the offset of the '(', or -1. */
-function callOpenAt(text: string, i: number): number {
+/**
+ * A syscall name and its opening parenthesis at `i` (`[A-Za-z_][A-Za-z0-9_]*\(`, read by hand: a regex call
+ * costs more than the few characters of a name): the offset of the '(', or -1.
+ */
+export function callOpenAt(text: string, i: number): number {
   let c = text.charCodeAt(i);
   if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95)) return -1;
   for (c = text.charCodeAt(++i); (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || c === 95; c = text.charCodeAt(++i));

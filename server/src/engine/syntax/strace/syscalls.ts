@@ -291,23 +291,15 @@ function argList(c: CallInfo): ArgList {
 
 /** Builds the event for a completed call; unknown or cut-off calls become generic events. */
 export function buildCallEvent(c: CallInfo, b: Base): EventDraft {
-  const h = handlers[c.name];
-  if (h !== undefined && b.ok) {
-    const a = argList(c);
-    const ev = h(a, c, b);
-    if (ev !== undefined) {
-      if ('fd' in ev && ev.fd !== undefined) {
-        const fdPath = a.decoration(ev.kind === 'mmap' ? 4 : ev.kind === 'space' && ev.srcFd !== undefined ? 2 : 0);
-        if (fdPath !== undefined) ev.fdPath = fdPath;
-      }
-      return ev;
-    }
+  if (isGenericCall(c.name, b.ok)) return genericEvent(b);
+  const a = argList(c);
+  const e = handlers[c.name](a, c, b);
+  if (e === undefined) return genericEvent(b);
+  if ('fd' in e && e.fd !== undefined) {
+    const fdPath = a.decoration(e.kind === 'mmap' ? 4 : e.kind === 'space' && e.srcFd !== undefined ? 2 : 0);
+    if (fdPath !== undefined) e.fdPath = fdPath;
   }
-  if (c.name === 'exit' || c.name === 'exit_group') {
-    const ev = handlers[c.name](argList(c), c, b);
-    if (ev !== undefined) return ev;
-  }
-  return ev(b, 'generic', {});
+  return e;
 }
 
 /**

@@ -2,7 +2,7 @@
 // read in one pass; the other lines lex to a leader, the call with its arguments, the result, and whole-line
 // tokens for signals, exits and notes. Arguments are decoded later, and only for syscalls the model needs.
 import { createToken, Lexer, type CustomPatternMatcherFunc, type TokenType } from 'chevrotain';
-import { atLineStart, CALL_NAME, COMMAS, lineEnd, resumedAt, scanArgs, scanCallLine, scanLeader, scanResult, type CallLineScan, type LeaderInfo, type ResultInfo } from './scan.js';
+import { atLineStart, callOpenAt, COMMAS, lineEnd, resumedAt, scanArgs, scanCallLine, scanLeader, scanResult, type CallLineScan, type LeaderInfo, type ResultInfo } from './scan.js';
 
 /** Wraps a scanner returning an end offset into a Chevrotain custom pattern. */
 function matcher(scan: (text: string, offset: number) => number): CustomPatternMatcherFunc {
@@ -100,9 +100,8 @@ export const Leader = createToken({
 export const Call = createToken({
   name: 'Call',
   pattern: (text, offset) => {
-    CALL_NAME.lastIndex = offset;
-    if (!CALL_NAME.test(text)) return null;
-    return callTail(text, offset, CALL_NAME.lastIndex);
+    const open = callOpenAt(text, offset);
+    return open < 0 ? null : callTail(text, offset, open + 1);
   },
   start_chars_hint: [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_'],
   line_breaks: false,
