@@ -1,6 +1,8 @@
 // Shared test helpers: fixture lookup, sample splitting, parse collection and golden files.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { after } from 'node:test';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { EventDraft, ParseDiagnostic, TraceEvent, TraceFormat } from '../server/src/engine/events.js';
@@ -126,4 +128,11 @@ export async function generateTrace(path: string, lines: number, seed = 42): Pro
 /** The files in `dir` whose names match `ext`, with their paths. */
 export function traceFiles(dir: string, ext: RegExp): string[] {
   return readdirSync(dir).filter((f) => ext.test(f)).map((f) => join(dir, f));
+}
+
+/** A fresh temporary folder, removed when the enclosing suite ends (call it inside `describe`). */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `cachereplay-${prefix}-`));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }

@@ -3,15 +3,14 @@
 // on a generated four-process run split into its per-process files (in either order, and across midnight), and
 // with the same refusals. It keeps no events.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { analyzeText, type Analysis } from '../../server/src/engine/analyze.js';
 import { mergeRun } from '../../server/src/engine/merge.js';
 import { CACHE_MODES, KERNEL_PROFILES, type CacheMode, type KernelProfile } from '../../server/src/engine/model/profiles.js';
 import { mergeFiles, MergeRefused } from '../../server/src/io/merge-files.js';
-import { acrossMidnight, generateTrace, read, sample } from '../helpers.js';
+import { acrossMidnight, generateTrace, read, sample, tempDir } from '../helpers.js';
 
 const PARENT = sample('bug237588', 'ff', 'mmap_fork_pwrite.20114');
 const CHILD = sample('bug237588', 'ff', 'mmap_fork_pwrite.20115');
@@ -40,8 +39,7 @@ async function streamed(paths: string[], modes: readonly CacheMode[], kernel: Ke
 const refused = (re: RegExp) => (e: unknown) => e instanceof MergeRefused && re.test(e.message);
 
 describe('strace -ff files merged as they are read', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'cachereplay-mergefiles-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('mergefiles');
 
   it('the real -ff sample: the same findings as mergeRun under every kernel and mode, in either order', async () => {
     for (const kernel of KERNEL_PROFILES) {

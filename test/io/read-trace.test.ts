@@ -1,14 +1,13 @@
 // Reading a trace file in chunks gives exactly what analysing the whole text gives, whatever the read size:
 // lines split across reads, multi-byte UTF-8 characters split across reads, a last line without a newline.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { analyzeText, type Analysis } from '../../server/src/engine/analyze.js';
 import { analyzeFile } from '../../server/src/io/read-trace.js';
-import { read, sample } from '../helpers.js';
+import { read, sample, tempDir } from '../helpers.js';
 
 const summary = (a: Analysis) => ({
   format: a.format, lines: a.lineCount, events: a.eventCount,
@@ -17,8 +16,7 @@ const summary = (a: Analysis) => ({
 });
 
 describe('reading trace files in chunks', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'cachereplay-read-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('read');
 
   const repro = read(sample('bug237588', 'mmap_pwrite.strace'));
   // A non-ASCII path (two-byte é, four-byte 𝄞) and no newline at the end.

@@ -2,11 +2,10 @@
 // generated trace and the odd inputs (gzip, cut gzip, UTF-16, overlong lines, binary, empty) give the same
 // analysis, events included, read in one thread or in two.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { TraceAnalysis, type Analysis } from '../../server/src/engine/analyze.js';
 import { BatchDecoder, BatchEncoder } from '../../server/src/engine/event-codec.js';
 import type { EventDraft } from '../../server/src/engine/events.js';
@@ -14,7 +13,7 @@ import { finished } from '../../server/src/io/input-errors.js';
 import { parseInBatches, type ParsedPart } from '../../server/src/io/parse-batches.js';
 import { analyzeFile, Cancelled, sizeOf, type ReadTraceOptions } from '../../server/src/io/read-trace.js';
 import { ReplayOfBatches, twoThreads, TWO_THREADS_FROM } from '../../server/src/io/two-threads.js';
-import { generateTrace, read, ROOT, sample } from '../helpers.js';
+import { generateTrace, read, ROOT, sample, tempDir } from '../helpers.js';
 
 /** Every key whose value is undefined dropped (an absent field and an undefined one mean the same to the engine). */
 function defined(v: unknown): unknown {
@@ -66,8 +65,7 @@ function tracesUnder(dir: string): string[] {
 }
 
 describe('two threads give the analysis one thread gives', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'cachereplay-threads-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('threads');
 
   const files = [...tracesUnder(join(ROOT, 'samples')), ...tracesUnder(join(ROOT, 'test', 'fixtures'))];
   it('there are traces of every format to compare', () => {

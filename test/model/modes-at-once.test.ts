@@ -2,13 +2,12 @@
 // find, per mode, exactly what replaying the kept events under that mode finds: on every sample and the iocc
 // fixtures, under every kernel, and on a generated trace with thousands of findings.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { analyzeText, replayEvents } from '../../server/src/engine/analyze.js';
 import { CACHE_MODES, KERNEL_PROFILES } from '../../server/src/engine/model/profiles.js';
-import { generateTrace, ROOT, traceFiles } from '../helpers.js';
+import { generateTrace, ROOT, tempDir, traceFiles } from '../helpers.js';
 
 /** Every mode at once, and each mode replayed from the kept events, as plain data. */
 function bothWays(text: string, kernel: (typeof KERNEL_PROFILES)[number]): [unknown, unknown] {
@@ -36,8 +35,7 @@ describe('every cache mode replayed at once', () => {
     });
   }
 
-  const dir = mkdtempSync(join(tmpdir(), 'cachereplay-modes-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('modes');
   it('a generated trace of 30,000 lines, with findings under several modes', async () => {
     const p = join(dir, 'g.strace');
     await generateTrace(p, 30_000, 9);

@@ -2,21 +2,19 @@
 // the trace, not the trace itself. (A single substring kept by the replay, a path say, used to pin its whole
 // 1 MiB chunk, so a 1 GB trace needed more than 1 GB.)
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { analyzeFile } from '../../server/src/io/read-trace.js';
-import { generateTrace } from '../helpers.js';
+import { generateTrace, tempDir } from '../helpers.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
 describe('streaming memory', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'cachereplay-mem-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('mem');
 
   it('a streamed 16 MB trace leaves less than three quarters of its size reachable (the model, not the text)', async () => {
     const warm = join(dir, 'warm.strace');
