@@ -49,21 +49,10 @@ function measure(kind, trace, threads = 1) {
       const t0 = performance.now();
       let events = 0, findings = 0;
       if (${JSON.stringify(kind)} === 'parse') {
-        // Parser only: events are counted and dropped.
-        const spec = api.formatSpec('strace');
-        const p = spec.create({ event: () => events++, diagnostic: () => {} }, {});
-        const fd = fs.openSync(${JSON.stringify(trace)}, 'r');
-        const buf = Buffer.alloc(1 << 20);
-        let carry = '', line = 0, n;
-        while ((n = fs.readSync(fd, buf, 0, buf.length)) > 0) {
-          const text = carry + buf.toString('utf8', 0, n);
-          const nl = text.lastIndexOf('\\n');
-          carry = text.slice(nl + 1);
-          const chunk = text.slice(0, nl + 1);
-          for (const c of api.textChunks(chunk)) { p.feed(c, line); }
-        }
-        if (carry) p.feed(carry, line);
-        p.end();
+        // Parser only, on the CLI's reading of the file: events are counted and dropped.
+        const reader = new api.TraceReader({ event: () => events++, diagnostic: () => {} }, { format: 'strace' });
+        await api.readChunks(${JSON.stringify(trace)}, fs.statSync(${JSON.stringify(trace)}).size, reader, {});
+        reader.end();
       } else {
         const a = await api.analyzeFile(${JSON.stringify(trace)}, { mode: 'write-around', kernel: 'freebsd', threads: ${threads} });
         events = a.eventCount;

@@ -28,25 +28,33 @@ const summary = (a: Analysis) => ({
 });
 
 /**
+ * Where events are built: by the replaying thread (`replay`), by the parsing one (`parse`), or by each in turn,
+ * call by call (`turns`: what the parsing thread does as the replay falls behind and catches up).
+ */
+type Builder = 'replay' | 'parse' | 'turns';
+
+/**
  * What the two-thread path computes, run in this thread: the parsing side's batches, then their replay. (A real
  * thread loads every module anew, which under the compiled tests costs most of a second per file.)
  */
-async function viaBatches(path: string, options: ReadTraceOptions): Promise<Analysis> {
+async function viaBatches(path: string, options: ReadTraceOptions, builder: Builder): Promise<Analysis> {
   const total = await sizeOf(path);
   const analysis = new TraceAnalysis({ ...options, fileName: path }, true);
   const parts: ParsedPart[] = [];
-  await parseInBatches({ path, total, options: { fileName: path } }, (p) => parts.push(p), () => undefined);
+  let calls = 0;
+  const replayBehind = builder === 'turns' ? () => ++calls % 2 === 0 : () => builder === 'parse';
+  await parseInBatches({ path, total, options: { fileName: path } }, (p) => parts.push(p), () => undefined, replayBehind);
   const replay = new ReplayOfBatches(analysis);
   for (const p of parts) replay.take(p);
   return finished(path, analysis.finish());
 }
 
 /** The analysis in one thread and the two-thread one (in a real thread, or `viaBatches`), or the error each gave. */
-async function both(path: string, how: 'thread' | 'batches' = 'thread'): Promise<[unknown, unknown]> {
+async function both(path: string, how: 'thread' | Builder = 'thread'): Promise<[unknown, unknown]> {
   const options: ReadTraceOptions = { mode: 'write-around', kernel: 'freebsd', keepEvents: true };
   const run = async (threads: 1 | 2) => {
     try {
-      if (threads === 2 && how === 'batches') return summary(await viaBatches(path, options));
+      if (threads === 2 && how !== 'thread') return summary(await viaBatches(path, options, how));
       return summary(await analyzeFile(path, { ...options, threads }));
     } catch (e) {
       return { error: (e as Error).constructor.name, message: (e as Error).message };
@@ -75,7 +83,7 @@ describe('two threads give the analysis one thread gives', () => {
 
   for (const f of files) {
     it(f.slice(ROOT.length + 1), async () => {
-      const [one, two] = await both(f, 'batches');
+      const [one, two] = await both(f, 'turns');
       assert.deepStrictEqual(two, one);
     });
   }
@@ -94,6 +102,8 @@ describe('two threads give the analysis one thread gives', () => {
     const [one, two] = await both(p);
     assert.ok((one as { findings: unknown[] }).findings.length > 5, 'the trace has hazards to find');
     assert.deepStrictEqual(two, one);
+    // Wherever the events are built, they are the same.
+    for (const builder of ['replay', 'parse', 'turns'] as const) assert.deepStrictEqual((await both(p, builder))[1], one, builder);
   });
 
   const repro = read(sample('bug237588', 'mmap_pwrite.strace'));

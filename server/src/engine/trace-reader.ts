@@ -57,6 +57,25 @@ export function internalErrorAt(e: unknown, fromLine: number, toLine: number): P
   };
 }
 
+/** The line breaks in `text`. */
+function countLines(text: string): number {
+  let count = 0;
+  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) count++;
+  return count;
+}
+
+/** The length of the longest line in `text`. */
+function longestLine(text: string): number {
+  let longest = 0;
+  for (let pos = 0; ; ) {
+    const nl = text.indexOf('\n', pos);
+    const end = nl < 0 ? text.length : nl;
+    if (end - pos > longest) longest = end - pos;
+    if (nl < 0) return longest;
+    pos = nl + 1;
+  }
+}
+
 /** Reads a trace's newline-aligned chunks into events and diagnostics for `sink`. */
 export class TraceReader {
   /** Decided by the first chunk. */
@@ -101,21 +120,13 @@ export class TraceReader {
       this.parser = spec.create(this.sink, { defaultPid: pidFromFileName(this.options.fileName), fsxMsync: this.options.fsxMsync });
     }
     const firstLine = this.lines;
-    // One pass counts the lines and finds the longest; the chunk is rebuilt only when a line is too long.
-    let count = 0;
-    let longest = 0;
-    for (let pos = 0; ; ) {
-      const nl = chunk.indexOf('\n', pos);
-      const end = nl < 0 ? chunk.length : nl;
-      if (end - pos > longest) longest = end - pos;
-      if (nl < 0) break;
-      count++;
-      pos = nl + 1;
-    }
-    this.lines += count;
+    // A chunk no longer than MAX_LINE has no line longer than it: only a longer chunk is searched for one.
+    const text = chunk.length > MAX_LINE && longestLine(chunk) > MAX_LINE ? this.dropLongLines(chunk, firstLine) : chunk;
     try {
-      this.parser.feed(longest > MAX_LINE ? this.dropLongLines(chunk, firstLine) : chunk, firstLine);
+      const read = this.parser.feed(text, firstLine);
+      this.lines += typeof read === 'number' ? read : countLines(text);
     } catch (e) {
+      this.lines = firstLine + countLines(text);
       this.internalError(e, firstLine, this.lines);
     }
   }

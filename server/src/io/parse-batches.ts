@@ -1,6 +1,7 @@
 // The parsing side of a two-thread analysis, free of any thread: reads and parses a trace file and hands its
-// events over in batches (event-codec.ts). Most lines are only read here; their events are built where they are
-// replayed (EventSink.defer), which evens out the two threads' work. parse-worker.ts runs it in a thread.
+// events over in batches (event-codec.ts). A line's event is built here while the replay is behind, and left to
+// the replaying thread (EventSink.defer) while this one is: the two threads' work evens out whatever the trace's
+// mix of calls. parse-worker.ts runs it in a thread.
 import { BatchEncoder, type EventBatch } from '../engine/event-codec.js';
 import type { EventDraft, ParseDiagnostic } from '../engine/events.js';
 import type { ReaderState } from '../engine/analyze.js';
@@ -28,9 +29,10 @@ const BATCH_EVENTS = 8192;
 
 /**
  * Parses the job's file into `send`. `between` runs after each read of the file: the transport waits there when
- * the replay is behind. Throws InputError (or Cancelled) as analyzeFile does.
+ * the replay is far behind. While `replayBehind()` says it is behind, events are built here. Throws InputError
+ * (or Cancelled) as analyzeFile does.
  */
-export async function parseInBatches(job: ParseJob, send: (part: ParsedPart) => void, between: () => Promise<void> | void): Promise<void> {
+export async function parseInBatches(job: ParseJob, send: (part: ParsedPart) => void, between: () => Promise<void> | void, replayBehind: () => boolean = () => false): Promise<void> {
   const encoder = new BatchEncoder(BATCH_EVENTS);
   let diagnostics: ParseDiagnostic[] = [];
   let bytes = 0;
@@ -50,13 +52,13 @@ export async function parseInBatches(job: ParseJob, send: (part: ParsedPart) => 
     defer(text, name, open, close, commaFrom, commaCount, retAt, retLength, b): void {
       // The arguments of a call whose event is generic are never read: its commas need not cross.
       const commas = isGenericCall(name, b.ok) ? 0 : commaCount;
-      if (!encoder.defer(text, name, open, close, COMMAS.at, commaFrom, commas, retAt, retLength, b)) {
+      if (replayBehind() || !encoder.defer(text, name, open, close, COMMAS.at, commaFrom, commas, retAt, retLength, b)) {
         sink.event(buildLineCall(text, name, open, close, commaFrom, commaCount, retAt, retLength, b));
       } else if (encoder.full) flush();
     },
   };
   const reader = new TraceReader(sink, job.options);
-  await readChunks(job.path, job.total, reader, job.options, (b) => {
+  await readChunks(job.path, job.total, reader, { ...job.options, blockingReads: true }, (b) => {
     bytes = b;
     return between();
   });

@@ -1,31 +1,35 @@
 // The parsing thread of analyzeInTwoThreads: parseInBatches over the thread's port, never more than
-// BATCHES_AHEAD batches ahead of the replay (each batch replayed is acknowledged).
+// BATCHES_AHEAD batches ahead of the replay. The replaying thread counts the batches it has taken in shared memory
+// (no message): this thread reads how far ahead it is at any moment, even in the middle of a blocking read.
 import { parentPort, workerData } from 'node:worker_threads';
 import { InputError } from './input-errors.js';
-import { parseInBatches, type ParseJob } from './parse-batches.js';
-import { BATCHES_AHEAD, type FromParser } from './two-threads.js';
+import { parseInBatches } from './parse-batches.js';
+import { BATCHES_AHEAD, type FromParser, type WorkerJob } from './two-threads.js';
 
 if (parentPort) {
   const port = parentPort;
-  let ahead = 0;
-  let acked: (() => void) | undefined;
-  port.on('message', () => {
-    ahead--;
-    acked?.();
-    acked = undefined;
-  });
+  const job = workerData as WorkerJob;
+  const taken = new Int32Array(job.taken);
+  let sent = 0;
   const send = (m: FromParser): void => {
     if (m.type !== 'batch') {
       port.postMessage(m);
       return;
     }
-    ahead++;
+    sent++;
     port.postMessage(m, [m.batch.slots.buffer as ArrayBuffer]);
   };
-  const between = async (): Promise<void> => {
-    while (ahead >= BATCHES_AHEAD) await new Promise<void>((resolve) => (acked = resolve));
+  const between = (): void => {
+    for (;;) {
+      const t = Atomics.load(taken, 0);
+      if (sent - t < BATCHES_AHEAD) return;
+      // Woken when the replay takes a batch; the timeout only bounds a wait that a lost wake-up would prolong.
+      Atomics.wait(taken, 0, t, 1000);
+    }
   };
-  parseInBatches(workerData as ParseJob, send, between).catch((e: unknown) => {
+  // Batches waiting beyond the one being replayed: the replay is behind, so this thread builds events itself.
+  const replayBehind = (): boolean => sent - Atomics.load(taken, 0) >= 2;
+  parseInBatches(job, send, between, replayBehind).catch((e: unknown) => {
     port.postMessage({ type: 'error', input: e instanceof InputError, message: e instanceof Error ? e.message : String(e) } satisfies FromParser);
   });
 }

@@ -1,11 +1,11 @@
 // Streams a trace file from disk into a TraceAnalysis in newline-aligned chunks, with progress and cancellation.
 // Shared by the CLI and the language server's "Analyze Trace File..." (files VS Code will not hand over).
-import { createReadStream, promises as fs } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
+import { closeSync, createReadStream, openSync, promises as fs, readSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { TraceAnalysis, unreadableReason, type Analysis, type AnalyzeOptions } from '../engine/analyze.js';
 import type { ParseDiagnostic } from '../engine/events.js';
 import { Cancelled, finished, InputError, notATrace } from './input-errors.js';
+import { utf16Chunker, Utf8Chunker, type NewlineChunker } from './newline-chunks.js';
 import { analyzeInTwoThreads, twoThreads } from './two-threads.js';
 
 export { Cancelled, InputError };
@@ -25,6 +25,11 @@ export interface ReadTraceOptions extends AnalyzeOptions {
    * and the machine more than one core. The result is the same; only the time differs. Default 1.
    */
   threads?: 1 | 2 | 'auto';
+  /**
+   * Read a plain (not gzipped) file with blocking reads: for a thread that does nothing else (the parsing thread),
+   * where each awaited read of a stream would leave it idle while the read is done elsewhere.
+   */
+  blockingReads?: boolean;
 }
 
 /**
@@ -66,44 +71,35 @@ export async function sizeOf(path: string): Promise<number> {
  * binary input is refused, a gzip file cut short is read up to the cut. `between` runs after each read.
  */
 export async function readChunks(path: string, total: number, target: ChunkTarget, options: ReadTraceOptions, between?: (bytes: number) => Promise<void> | void): Promise<void> {
-  let decoder: { write(b: Buffer): string; end(): string } = new StringDecoder('utf8');
+  let chunker: NewlineChunker = new Utf8Chunker();
   // Big traces are often kept gzipped: read them as they are (the progress counts compressed bytes).
   const gzip = await isGzip(path);
-  const raw = createReadStream(path, { highWaterMark: options.chunkSize ?? DEFAULT_CHUNK });
-  const stream = gzip ? raw.pipe(createGunzip({ chunkSize: Math.max(64, options.chunkSize ?? DEFAULT_CHUNK) })) : raw;
-  if (stream !== raw) raw.on('error', (e) => stream.destroy(e)); // pipe() does not pass read errors on
-  let carry = '';
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
+  const blocking = options.blockingReads === true && !gzip;
+  const raw = blocking ? undefined : createReadStream(path, { highWaterMark: chunkSize });
+  const stream = raw && gzip ? raw.pipe(createGunzip({ chunkSize: Math.max(64, chunkSize) })) : raw;
+  if (raw && stream !== raw) raw.on('error', (e) => stream!.destroy(e)); // pipe() does not pass read errors on
+  const source: Iterable<Buffer> | AsyncIterable<Buffer> = stream ?? blockingChunks(path, chunkSize);
   let bytes = 0;
   let first = true;
   let cut = false;
   try {
-    for await (const buf of stream as AsyncIterable<Buffer>) {
+    for await (const buf of source) {
       if (options.isCancelled?.()) throw new Cancelled();
-      bytes = gzip ? raw.bytesRead : bytes + buf.length;
+      bytes = gzip ? raw!.bytesRead : bytes + buf.length;
       if (first) {
         first = false;
         // UTF-16 with a byte order mark (PowerShell's `>` writes it) is text; anything else is judged from raw
         // bytes, since a UTF-8 decode would hide NULs behind replacement characters.
         const utf16 = utf16Of(buf);
-        if (utf16) decoder = utf16Decoder(utf16);
+        if (utf16) chunker = utf16Chunker(utf16);
         else {
           const reason = unreadableReason(buf.subarray(0, 4096).toString('latin1'));
           if (reason) throw notATrace(path, reason);
         }
       }
-      const piece = decoder.write(buf);
-      // Look for the last newline in the new piece only: a long line's carry is not rescanned per read.
-      const nl = piece.lastIndexOf('\n');
-      if (nl < 0) {
-        carry += piece;
-        if (carry.length > 64 << 20) {
-          target.push(carry);
-          carry = '';
-        }
-      } else {
-        target.push(carry + piece.slice(0, nl + 1));
-        carry = piece.slice(nl + 1);
-      }
+      const text = chunker.write(buf);
+      if (text !== undefined) target.push(text);
       options.onProgress?.({ bytes, total });
       if (target.error) break;
       await between?.(bytes);
@@ -114,10 +110,10 @@ export async function readChunks(path: string, total: number, target: ChunkTarge
     if (gzip && (e as NodeJS.ErrnoException).code === 'Z_BUF_ERROR' && !first) cut = true;
     else throw new InputError(`${path}: cannot read${gzip ? ' (a gzip file)' : ''}: ${(e as Error).message}`);
   } finally {
-    stream.destroy();
-    raw.destroy();
+    stream?.destroy();
+    raw?.destroy();
   }
-  const rest = carry + decoder.end();
+  const rest = chunker.end();
   if (rest.length > 0 || first) target.push(rest);
   if (cut) {
     // The last line, which a cut usually leaves without its line break.
@@ -126,17 +122,26 @@ export async function readChunks(path: string, total: number, target: ChunkTarge
   }
 }
 
+/** The file's bytes in reads of `size`, each read blocking. */
+function* blockingChunks(path: string, size: number): Generator<Buffer> {
+  const fd = openSync(path, 'r');
+  try {
+    for (;;) {
+      const buf = Buffer.allocUnsafe(size);
+      const n = readSync(fd, buf, 0, size, null);
+      if (n === 0) return;
+      yield n === size ? buf : buf.subarray(0, n);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The UTF-16 byte order mark a file starts with, if any. */
 function utf16Of(buf: Buffer): 'utf-16le' | 'utf-16be' | undefined {
   if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return 'utf-16le';
   if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return 'utf-16be';
   return undefined;
-}
-
-/** A streaming UTF-16 decoder (the BOM is dropped; a code unit split across reads waits for its other half). */
-function utf16Decoder(encoding: 'utf-16le' | 'utf-16be'): { write(b: Buffer): string; end(): string } {
-  const d = new TextDecoder(encoding);
-  return { write: (b) => d.decode(b, { stream: true }), end: () => d.decode() };
 }
 
 /** Whether the file starts with gzip's magic bytes. */

@@ -30,6 +30,12 @@ export function twoThreads(threads: 1 | 2 | 'auto' | undefined, size: number): b
 /** What the parsing thread sends: the parts of parseInBatches, or the error it ended in. */
 export type FromParser = ParsedPart | { type: 'error'; input: boolean; message: string };
 
+/** What the parsing thread is given: the job, and where the replay counts the batches it has taken. */
+export interface WorkerJob extends ParseJob {
+  /** An Int32Array's SharedArrayBuffer: [0] is the number of batches this thread has taken. */
+  taken: SharedArrayBuffer;
+}
+
 /** Batches the parsing thread may run ahead of the replay: enough to keep both busy, little memory. */
 export const BATCHES_AHEAD = 4;
 
@@ -41,7 +47,8 @@ function workerScript(): URL {
 export async function analyzeInTwoThreads(path: string, total: number, options: ReadTraceOptions): Promise<Analysis> {
   const fileName = options.fileName ?? path;
   const analysis = new TraceAnalysis({ ...options, fileName }, true);
-  const job: ParseJob = { path, total, options: { format: options.format, fileName, fsxMsync: options.fsxMsync, chunkSize: options.chunkSize } };
+  const taken = new Int32Array(new SharedArrayBuffer(4));
+  const job: WorkerJob = { path, total, options: { format: options.format, fileName, fsxMsync: options.fsxMsync, chunkSize: options.chunkSize }, taken: taken.buffer as SharedArrayBuffer };
   const worker = new Worker(workerScript(), { workerData: job });
   const replay = new ReplayOfBatches(analysis);
   try {
@@ -55,7 +62,8 @@ export async function analyzeInTwoThreads(path: string, total: number, options: 
           if (m.type === 'batch') {
             if (options.isCancelled?.()) throw new Cancelled();
             // Let the parser go on with the next batch while this one replays.
-            worker.postMessage('ack');
+            Atomics.add(taken, 0, 1);
+            Atomics.notify(taken, 0);
             options.onProgress?.({ bytes: m.bytes, total });
           }
           if (replay.take(m)) resolve();

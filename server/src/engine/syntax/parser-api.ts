@@ -28,8 +28,11 @@ export interface ParserOptions {
 
 export interface TraceParser {
   readonly format: TraceFormat;
-  /** Feeds newline-complete text whose first line is line `firstLine` (0-based) of the trace. */
-  feed(text: string, firstLine: number): void;
+  /**
+   * Feeds newline-complete text whose first line is line `firstLine` (0-based) of the trace. A parser that visits
+   * every line may return how many line breaks it read, which saves the reader counting them again.
+   */
+  feed(text: string, firstLine: number): number | void;
   /** End of input: emits what is still pending (unfinished calls, unanswered requests). */
   end(): void;
 }

@@ -73,7 +73,7 @@ export class StraceParser implements TraceParser {
     this.lineParser = t.lineParser;
   }
 
-  feed(chunk: string, firstLine: number): void {
+  feed(chunk: string, firstLine: number): number | void {
     const text = stripAnsi(chunk);
     if (this.options.tokensOnly) {
       this.feedTokens(text, firstLine);
@@ -117,6 +117,7 @@ export class StraceParser implements TraceParser {
       line++;
     }
     if (slowFrom >= 0) this.feedTokens(slowFrom === 0 ? text : text.slice(slowFrom), slowLine);
+    return line - firstLine;
   }
 
   /** Lexes and parses newline-aligned `text` whose first line is `firstLine` (the lines the fast lane left). */
