@@ -566,6 +566,16 @@ export class ResultInfo {
   get ret(): string {
     return this.text.slice(this.retAt, this.retEnd);
   }
+
+  /** Whether the return value is `?` (strace could not tell), read in place. */
+  get unknownRet(): boolean {
+    return this.text.charCodeAt(this.retAt) === 63;
+  }
+
+  /** Whether the return value starts with `-1` (an error whose errno may be in an aux group), read in place. */
+  get minusOne(): boolean {
+    return this.retEnd - this.retAt >= 2 && this.text.charCodeAt(this.retAt) === 45 && this.text.charCodeAt(this.retAt + 1) === 49;
+  }
 }
 
 export function newResultInfo(): ResultInfo {

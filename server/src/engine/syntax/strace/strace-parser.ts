@@ -59,6 +59,8 @@ export class StraceParser implements TraceParser {
   /** pids seen with a prefix and not yet exited; strace drops the prefix when one tracee is left. */
   private readonly live = new Set<number>();
   private readonly seen = new Set<number>();
+  /** The pid of the last finished one-line call, known seen: most lines come in runs of one pid. */
+  private lastSeen: number | undefined;
   /** The pid of the unprefixed lines before the second tracee appeared, once a resumed line reveals it. */
   private initialPid: number | undefined;
   private openLine: OpenLine | undefined;
@@ -104,7 +106,9 @@ export class StraceParser implements TraceParser {
         }
         if (s !== undefined) this.wholeCall(s, line, pos, text, s.end, undefined);
         else this.splitCall(split!, line, pos, text);
-        nl = text.indexOf('\n', (s ?? split!).end);
+        // The scan stopped at the line's end: its '\n', or the '\r' before it, or the text's end.
+        const end = (s ?? split!).end;
+        nl = text.charCodeAt(end) === 10 ? end : text.indexOf('\n', end);
       } else {
         if (slowFrom < 0) {
           slowFrom = pos;
@@ -335,7 +339,10 @@ export class StraceParser implements TraceParser {
   private wholeCall(s: CallLineScan, line: number, lineStart: number, text: string, textEnd: number, wrapEnd: Span | undefined): void {
     let pid = s.pid;
     if (pid === undefined) pid = this.unprefixedPid();
-    else if (!this.seen.has(pid)) this.newPid(pid, false);
+    else if (pid !== this.lastSeen) {
+      if (!this.seen.has(pid)) this.newPid(pid, false);
+      this.lastSeen = pid;
+    }
     const name = internName(text, s.nameStart, s.open);
     const span: Span = { line, start: s.nameStart - lineStart, end: textEnd - lineStart };
     const res = s.result;
@@ -430,15 +437,14 @@ export class StraceParser implements TraceParser {
 function baseOf(res: ResultInfo | undefined, unfinished: boolean, name: string, span: Span, endSpan: Span | undefined, pid: number | undefined, time: number | undefined): Base {
   let ok = true;
   let errno: string | undefined;
-  const ret = res?.ret;
   const err = res?.err;
   if (err !== undefined) {
     ok = false;
     errno = err;
-  } else if (ret === undefined || res?.unavailable) ok = name === 'exit' || name === 'exit_group';
-  else if (ret.charCodeAt(0) === 63 /* ? */) ok = name === 'exit' || name === 'exit_group' || name === 'execve';
-  else if (ret.startsWith('-1')) {
-    const aux = res?.aux?.find((a) => a.startsWith('(errno'));
+  } else if (res === undefined || res.unavailable) ok = name === 'exit' || name === 'exit_group';
+  else if (res.unknownRet) ok = name === 'exit' || name === 'exit_group' || name === 'execve';
+  else if (res.minusOne) {
+    const aux = res.aux?.find((a) => a.startsWith('(errno'));
     if (aux) {
       ok = false;
       errno = aux.slice(1, -1);
