@@ -98,8 +98,13 @@ function median(xs) {
 
 const KINDS = [['parse', 'parse', 1], ['parse+replay', 'parse+replay', 1], ['2 threads', 'parse+replay', 2]];
 const runsOf = Object.fromEntries(KINDS.map(([name]) => [name, []]));
-// Interleaved, so that a slow spell of the machine does not land on one kind only.
-for (let i = 0; i < RUNS; i++) for (const [name, kind, threads] of KINDS) runsOf[name].push(measure(kind, trace, threads));
+// Interleaved, so that a slow spell of the machine does not land on one kind only; the calibration too, so that
+// it measures the machine in the same minutes as the runs it is compared with.
+const paces = [];
+for (let i = 0; i < RUNS; i++) {
+  paces.push(calibrate());
+  for (const [name, kind, threads] of KINDS) runsOf[name].push(measure(kind, trace, threads));
+}
 const results = {};
 for (const [name] of KINDS) {
   const runs = runsOf[name];
@@ -122,7 +127,7 @@ for (let i = 0; i < RUNS; i++) for (const t of [1, 2]) longRuns[t].push(measure(
 const dbRuns = { 1: [], 2: [] };
 for (let i = 0; i < RUNS; i++) for (const t of [1, 2]) dbRuns[t].push(measure('parse+replay', dbTrace, t));
 
-const floor = calibrate();
+const floor = median(paces);
 const fmt = (n, d = 1) => n.toFixed(d);
 console.log(`\ncachereplay benchmark: ${LINES.toLocaleString('en-US')} strace lines, ${fmt(mb)} MB, ${RUNS} runs each (median), node ${process.version}`);
 console.log('stage           MB/s    lines/s      median ms   peak RSS MB   runs (MB/s)');
@@ -139,5 +144,5 @@ for (const t of [1, 2]) row(`rand 4K${t === 2 ? ', 2 thr' : ''}`, dbRuns[t], dbM
 const one = results['parse+replay'];
 const two = results['2 threads'];
 console.log(`events: ${one.events.toLocaleString('en-US')}, findings (freebsd write-around): ${one.findings}, the same in one thread and in two`);
-console.log(`calibration: a bare charCodeAt loop over the same text runs at ${fmt(floor, 0)} MB/s on this machine now; parse = 1/${fmt(floor / results.parse.mbps)} of it, parse+replay = 1/${fmt(floor / one.mbps)} in one thread, 1/${fmt(floor / two.mbps)} in two (the 50 MB/s target would be 1/${fmt(floor / TARGET_MBPS)})`);
+console.log(`calibration: a bare charCodeAt loop over the same text runs at ${fmt(floor, 0)} MB/s on this machine now (runs: ${paces.map((p) => fmt(p, 0)).join(' ')}); parse = 1/${fmt(floor / results.parse.mbps)} of it, parse+replay = 1/${fmt(floor / one.mbps)} in one thread, 1/${fmt(floor / two.mbps)} in two (the 50 MB/s target would be 1/${fmt(floor / TARGET_MBPS)})`);
 console.log(`ratios: two threads / one = ${fmt(two.mbps / one.mbps, 2)}; parse+replay / target ${TARGET_MBPS} MB/s = ${fmt(two.mbps / TARGET_MBPS, 2)} (two threads), ${fmt(one.mbps / TARGET_MBPS, 2)} (one); replay share of one thread's time = ${fmt(1 - results.parse.ms / one.ms, 2)}; lines/s vs TraceWhy's 1.4 M = ${fmt(two.linesPerSec / TRACEWHY_LINES_PER_SEC, 2)}; peak memory ${fmt(Math.max(one.rssMB, two.rssMB), 0)} MB of the 1024 MB budget`);

@@ -207,7 +207,7 @@ export function scanArgs(text: string, start: number): number {
         } else i++;
         break;
       case LT:
-        if (depth === 0 && (text.startsWith(UNFINISHED, i) || text.startsWith(DETACHED, i))) return i > start && text.charCodeAt(i - 1) === 32 ? i - 1 : i;
+        if (depth === 0 && isMarkerAt(text, i)) return i > start && text.charCodeAt(i - 1) === 32 ? i - 1 : i;
         if (isDecorationStart(text, i)) i = skipDecoration(text, i);
         else i++;
         break;
@@ -216,6 +216,15 @@ export function scanArgs(text: string, start: number): number {
     }
   }
   return n;
+}
+
+/**
+ * Whether `<unfinished ...>` or `<detached ...>` starts at `i` (on '<'). Most '<' in arguments open an fd
+ * decoration (`3</path>`): one character tells them apart before any comparison of strings.
+ */
+function isMarkerAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i + 1);
+  return (c === 117 /* u */ && text.startsWith(UNFINISHED, i)) || (c === 100 /* d */ && text.startsWith(DETACHED, i));
 }
 
 /** Characters that can end, nest, quote or split something inside an argument list (1), or not (0). */
@@ -608,7 +617,7 @@ export function scanResult(text: string, start: number, into?: ResultInfo): Resu
     (info.aux ??= []).push(text.slice(i, e));
     i = skipBlanks(text, e);
   }
-  if (text.startsWith('<unavailable>', i)) {
+  if (text.charCodeAt(i) === LT && text.charCodeAt(i + 1) === 117 /* u */ && text.startsWith('<unavailable>', i)) {
     info.unavailable = true;
     i = skipBlanks(text, i + 13);
   }
