@@ -10,7 +10,7 @@ import { generate, generateRandomWrites } from './gen-strace.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const TARGET_MBPS = 50;
 const TRACEWHY_LINES_PER_SEC = 1.4e6;
 
