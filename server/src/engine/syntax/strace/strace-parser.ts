@@ -10,7 +10,7 @@ import { lineAt, lineStartsOf, stripAnsi } from '../text.js';
 import { argInt } from './args.js';
 import { closed, StraceLineParser, type LineRecord } from './line-parser.js';
 import {
-  ArgList, COMMAS, lineEnd, newCallLineScan, newSplitLineScan, scanCallLine, scanSplitLine, type CallLineScan, type LeaderInfo, type ResultInfo,
+  ArgList, COMMAS, decimalIn, lineEnd, newCallLineScan, newSplitLineScan, scanCallLine, scanSplitLine, type CallLineScan, type LeaderInfo, type ResultInfo,
   type SplitLineScan,
 } from './scan.js';
 import { buildCallEvent, genericEvent, isGenericCall, type Base, type CallInfo } from './syscalls.js';
@@ -462,12 +462,46 @@ function baseOf(res: ResultInfo | undefined, unfinished: boolean, name: string, 
 export function buildLineCall(text: string, name: string, open: number, close: number, commaFrom: number, commaCount: number, retAt: number, retLength: number, b: Base): EventDraft {
   // A quarter of the lines of a busy trace (futex, brk, clock_gettime...) are calls the model does not know.
   if (isGenericCall(name, b.ok)) return genericEvent(b);
-  return buildCallEvent(callInfo(name, ARGS.split(text, open + 1, close, commaFrom, commaCount), text.slice(retAt, retAt + retLength)), b);
+  return buildCallEvent(LINE_CALL.fill(name, ARGS.split(text, open + 1, close, commaFrom, commaCount), text, retAt, retAt + retLength), b);
 }
 
 /** What a handler needs of a finished call; a `?` (or missing) result has no value. */
+class Call implements CallInfo {
+  name = '';
+  args: ArgList | string | undefined = undefined;
+  ret: number | undefined = undefined;
+  private text = '';
+  private retAt = 0;
+  /** -1: no value. */
+  private retEnd = -1;
+
+  /** The call whose return value is text[retAt, retEnd) (read in place when it is plain decimal, as most are). */
+  fill(name: string, args: ArgList | string, text: string, retAt: number, retEnd: number): this {
+    this.name = name;
+    this.args = args;
+    this.text = text;
+    this.retAt = retAt;
+    if (retEnd <= retAt || text.charCodeAt(retAt) === 63 /* ? */) {
+      this.retEnd = -1;
+      this.ret = undefined;
+    } else {
+      this.retEnd = retEnd;
+      this.ret = decimalIn(text, retAt, retEnd) ?? argInt(text.slice(retAt, retEnd));
+    }
+    return this;
+  }
+
+  /** Cut only for the calls that read it (those returning an fd). */
+  get retText(): string | undefined {
+    return this.retEnd < 0 ? undefined : this.text.slice(this.retAt, this.retEnd);
+  }
+}
+
+/** The record of the one-line call being built, refilled for each (a handler reads it and keeps nothing of it). */
+const LINE_CALL = new Call();
+
 function callInfo(name: string, args: ArgList | string, ret: string | undefined): CallInfo {
-  return ret === undefined || ret.charCodeAt(0) === 63 /* ? */ ? { name, args, ret: undefined, retText: undefined } : { name, args, ret: argInt(ret), retText: ret };
+  return ret === undefined ? new Call().fill(name, args, '', 0, 0) : new Call().fill(name, args, ret, 0, ret.length);
 }
 
 const ARGS = new ArgList();

@@ -10,12 +10,12 @@ const ARGS = new ArgList();
 export type Base = Omit<EventBase, 'seq'>;
 
 export interface CallInfo {
-  name: string;
+  readonly name: string;
   /** The arguments: split already, or the text to split when the call is modelled. */
-  args: ArgList | string | undefined;
-  ret: number | undefined;
+  readonly args: ArgList | string | undefined;
+  readonly ret: number | undefined;
   /** The return value as printed (`3</tmp/x>` under -y): decoded only by the calls that return an fd. */
-  retText: string | undefined;
+  readonly retText: string | undefined;
 }
 
 type Handler = (a: ArgList, c: CallInfo, b: Base) => EventDraft | undefined;
