@@ -3,7 +3,7 @@
 import type { ParseDiagnostic, TraceFormat } from './events.js';
 import { detectFormat, formatSpec } from './syntax/formats.js';
 import type { EventSink, TraceParser } from './syntax/parser-api.js';
-import { looksBinary } from './syntax/text.js';
+import { countLineBreaks, looksBinary } from './syntax/text.js';
 
 /** Lines longer than this are reported and skipped instead of lexed (no trace format prints them). */
 export const MAX_LINE = 1 << 20;
@@ -55,13 +55,6 @@ export function internalErrorAt(e: unknown, fromLine: number, toLine: number): P
     span: { line: fromLine, start: 0, end: 0 }, severity: 'error',
     message: `internal error of cachereplay while reading ${lines} (${what}); findings on those lines may be missing. Please report this trace.`,
   };
-}
-
-/** The line breaks in `text`. */
-function countLines(text: string): number {
-  let count = 0;
-  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) count++;
-  return count;
 }
 
 /** The length of the longest line in `text`. */
@@ -124,9 +117,9 @@ export class TraceReader {
     const text = chunk.length > MAX_LINE && longestLine(chunk) > MAX_LINE ? this.dropLongLines(chunk, firstLine) : chunk;
     try {
       const read = this.parser.feed(text, firstLine);
-      this.lines += typeof read === 'number' ? read : countLines(text);
+      this.lines += typeof read === 'number' ? read : countLineBreaks(text);
     } catch (e) {
-      this.lines = firstLine + countLines(text);
+      this.lines = firstLine + countLineBreaks(text);
       this.internalError(e, firstLine, this.lines);
     }
   }

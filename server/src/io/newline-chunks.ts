@@ -1,7 +1,7 @@
 // The bytes of a file as newline-aligned text chunks, each decoded from one run of bytes.
 // Why not `carry + piece` on decoded strings: that makes each chunk a rope (a V8 ConsString), and every charCodeAt
 // of the scanners then goes through an indirection. Chunks decoded whole are flat strings: parsing the benchmark's
-// trace took 0.79 of the time with flat chunks (scripts/bench.mjs; the README's Performance section).
+// trace took 0.79 of the time with flat chunks (interleaved runs; the README's Performance section).
 import { TextDecoder } from 'node:util';
 
 /** Where a chunk without any line break is handed on anyway: a line this long is no trace line (MAX_LINE). */

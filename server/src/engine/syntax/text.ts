@@ -21,6 +21,13 @@ export function lineAt(starts: readonly number[], offset: number): number {
 
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
 
+/** The line breaks (`\n`) in `text`. */
+export function countLineBreaks(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
 /** strace --color=always and terminal captures embed SGR sequences; they carry no trace data. */
 export function stripAnsi(text: string): string {
   return text.indexOf('\x1b') < 0 ? text : text.replace(ANSI, '');

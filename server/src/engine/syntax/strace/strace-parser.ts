@@ -6,7 +6,7 @@ import { detach } from '../../detach.js';
 import type { EventDraft, Span } from '../../events.js';
 import { excerpt, unparsed, type EventSink, type ParserOptions, type TraceParser } from '../parser-api.js';
 import { lineTokenRange } from '../line-grammar.js';
-import { lineAt, lineStartsOf, stripAnsi } from '../text.js';
+import { countLineBreaks, lineAt, lineStartsOf, stripAnsi } from '../text.js';
 import { argInt } from './args.js';
 import { closed, StraceLineParser, type LineRecord } from './line-parser.js';
 import {
@@ -577,8 +577,7 @@ function lastNewlineIndex(tokens: IToken[]): number {
 
 /** Number of lines in `text` (a final line without '\n' counts). */
 function countLines(text: string): number {
-  let n = 0;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  const n = countLineBreaks(text);
   return text.endsWith('\n') || text.length === 0 ? n : n + 1;
 }
 
