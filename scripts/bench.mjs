@@ -51,10 +51,11 @@ function measure(kind, trace, threads = 1) {
       if (${JSON.stringify(kind)} === 'parse') {
         // Parser only, on the CLI's reading of the file: events are counted and dropped.
         const reader = new api.TraceReader({ event: () => events++, diagnostic: () => {} }, { format: 'strace' });
-        await api.readChunks(${JSON.stringify(trace)}, fs.statSync(${JSON.stringify(trace)}).size, reader, {});
+        await api.readChunks(${JSON.stringify(trace)}, fs.statSync(${JSON.stringify(trace)}).size, reader, { blockingReads: true });
         reader.end();
       } else {
-        const a = await api.analyzeFile(${JSON.stringify(trace)}, { mode: 'write-around', kernel: 'freebsd', threads: ${threads} });
+        // As the CLI reads (blocking reads: it does nothing else meanwhile).
+        const a = await api.analyzeFile(${JSON.stringify(trace)}, { mode: 'write-around', kernel: 'freebsd', threads: ${threads}, blockingReads: true });
         events = a.eventCount;
         findings = a.findings.length;
       }

@@ -37,6 +37,10 @@ describe('reading trace files in chunks', () => {
       const a = await analyzeFile(path, { mode: 'write-around', kernel: 'freebsd', chunkSize });
       assert.deepEqual(summary(a), whole);
     });
+    it(`blocking reads of ${chunkSize} bytes (the CLI's) give the same analysis`, async () => {
+      const a = await analyzeFile(path, { mode: 'write-around', kernel: 'freebsd', chunkSize, blockingReads: true });
+      assert.deepEqual(summary(a), whole);
+    });
   }
 
   // Windows editors and PowerShell's `>` write byte order marks; UTF-16 too.

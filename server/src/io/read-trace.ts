@@ -26,7 +26,7 @@ export interface ReadTraceOptions extends AnalyzeOptions {
    */
   threads?: 1 | 2 | 'auto';
   /**
-   * Read a plain (not gzipped) file with blocking reads: for a thread that does nothing else (the parsing thread),
+   * Read a plain (not gzipped) file with blocking reads: for a thread that does nothing else (the parsing thread, the CLI),
    * where each awaited read of a stream would leave it idle while the read is done elsewhere.
    */
   blockingReads?: boolean;
