@@ -172,6 +172,7 @@ export class BatchEncoder implements BatchWriter {
   count = 0;
   private at = 0;
   private strs: string[] = [];
+  private readonly strIds = new Map<string, number>();
   private lastStr: string | undefined = undefined;
   private lastId = 0;
   private objs: unknown[] = [];
@@ -198,7 +199,13 @@ export class BatchEncoder implements BatchWriter {
     // The same string as last time (an errno, a run of calls on one fd) costs a compare.
     if (s === this.lastStr) return this.lastId;
     this.lastStr = s;
-    return (this.lastId = this.strs.push(s) - 1);
+    // Names and paths repeat all through a batch: each crosses (and is allocated on the other side) once.
+    let id = this.strIds.get(s);
+    if (id === undefined) {
+      id = this.strs.push(s) - 1;
+      this.strIds.set(s, id);
+    }
+    return (this.lastId = id);
   }
 
   obj(v: unknown): number {
@@ -275,6 +282,7 @@ export class BatchEncoder implements BatchWriter {
     this.count = 0;
     this.at = 0;
     this.strs = [];
+    this.strIds.clear();
     this.lastStr = undefined;
     this.objs = [];
     this.texts = [];
