@@ -501,7 +501,7 @@ class Call implements CallInfo {
 const LINE_CALL = new Call();
 
 function callInfo(name: string, args: ArgList | string, ret: string | undefined): CallInfo {
-  return ret === undefined ? new Call().fill(name, args, '', 0, 0) : new Call().fill(name, args, ret, 0, ret.length);
+  return new Call().fill(name, args, ret ?? '', 0, ret?.length ?? 0);
 }
 
 const ARGS = new ArgList();
