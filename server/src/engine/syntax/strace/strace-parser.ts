@@ -16,20 +16,22 @@ import {
 import { buildCallEvent, genericEvent, isGenericCall, type Base, type CallInfo } from './syscalls.js';
 import { createStraceLexer, Newline } from './tokens.js';
 
-let sharedLexer: Lexer | undefined;
-let sharedParser: StraceLineParser | undefined;
-let sharedLineParser: StraceLineParser | undefined;
-
 /**
  * One lexer and two parsers for all strace parsers: `parser` for bulk parses, `lineParser` for the single lines
  * read again while a bulk parse is in progress (a line the lexer could not fully read is reported from inside the
- * bulk parse's callback, and re-parsing it with the same instance would reset that parse's input).
+ * bulk parse's callback, and re-parsing it with the same instance would reset that parse's input). Made when a
+ * line first needs them: building them takes about 60 ms, and the fast lane reads most traces without them.
  */
+let shared: { lexer: Lexer; parser: StraceLineParser; lineParser: StraceLineParser } | undefined;
+
+/** Whether the lexer and parsers have been built (tests). */
+export function tokenToolsBuilt(): boolean {
+  return shared !== undefined;
+}
+
 function tools(): { lexer: Lexer; parser: StraceLineParser; lineParser: StraceLineParser } {
-  sharedLexer ??= createStraceLexer();
-  sharedParser ??= new StraceLineParser();
-  sharedLineParser ??= new StraceLineParser();
-  return { lexer: sharedLexer, parser: sharedParser, lineParser: sharedLineParser };
+  shared ??= { lexer: createStraceLexer(), parser: new StraceLineParser(), lineParser: new StraceLineParser() };
+  return shared;
 }
 
 interface PendingCall {
@@ -64,15 +66,19 @@ export class StraceParser implements TraceParser {
   /** The pid of the unprefixed lines before the second tracee appeared, once a resumed line reveals it. */
   private initialPid: number | undefined;
   private openLine: OpenLine | undefined;
-  private readonly lexer: Lexer;
-  private readonly parser: StraceLineParser;
-  private readonly lineParser: StraceLineParser;
 
-  constructor(private readonly sink: EventSink, private readonly options: StraceParserOptions = {}) {
-    const t = tools();
-    this.lexer = t.lexer;
-    this.parser = t.parser;
-    this.lineParser = t.lineParser;
+  constructor(private readonly sink: EventSink, private readonly options: StraceParserOptions = {}) {}
+
+  private get lexer(): Lexer {
+    return tools().lexer;
+  }
+
+  private get parser(): StraceLineParser {
+    return tools().parser;
+  }
+
+  private get lineParser(): StraceLineParser {
+    return tools().lineParser;
   }
 
   feed(chunk: string, firstLine: number): number | void {
