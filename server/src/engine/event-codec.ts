@@ -76,7 +76,7 @@ const SLOTS: Record<FieldType, number> = { num: 1, str: 1, bool: 1, span: 3, any
 function coderOf(kind: string, id: number, fields: Array<[string, FieldType]>): KindCoder {
   if (fields.length > 31) throw new Error(`event kind ${kind} has more fields than a bitmask holds`);
   const enc: string[] = ['let m = 0, v;', 'const f = w.f;'];
-  const dec: string[] = ['const m = f[at + 1];', `return { kind: ${JSON.stringify(kind)}`];
+  const dec: string[] = ['const m = f[at + 1];', 'let x;', `return { kind: ${JSON.stringify(kind)}`];
   let slot = 2;
   fields.forEach(([name, type], bit) => {
     const key = JSON.stringify(name);
@@ -86,11 +86,12 @@ function coderOf(kind: string, id: number, fields: Array<[string, FieldType]>): 
     switch (type) {
       case 'num':
         enc.push(`f[${s}] = v; }`);
-        dec.push(`, ${key}: ${has} ? f[${s}] : undefined`);
+        // A Float64Array gives doubles: an integer goes back to a small integer, as the parser made it.
+        dec.push(`, ${key}: ${has} ? ((x = f[${s}]) === (x | 0) ? x | 0 : x) : undefined`);
         break;
       case 'str':
         enc.push(`f[${s}] = w.str(v); }`);
-        dec.push(`, ${key}: ${has} ? strs[f[${s}]] : undefined`);
+        dec.push(`, ${key}: ${has} ? strs[f[${s}] | 0] : undefined`);
         break;
       case 'bool':
         enc.push(`f[${s}] = v ? 1 : 0; }`);
@@ -98,11 +99,11 @@ function coderOf(kind: string, id: number, fields: Array<[string, FieldType]>): 
         break;
       case 'span':
         enc.push(`f[${s}] = v.line; f[${s} + 1] = v.start; f[${s} + 2] = v.end; }`);
-        dec.push(`, ${key}: ${has} ? { line: f[${s}], start: f[${s} + 1], end: f[${s} + 2] } : undefined`);
+        dec.push(`, ${key}: ${has} ? { line: f[${s}] | 0, start: f[${s} + 1] | 0, end: f[${s} + 2] | 0 } : undefined`);
         break;
       case 'any':
         enc.push(`f[${s}] = w.obj(v); }`);
-        dec.push(`, ${key}: ${has} ? objs[f[${s}]] : undefined`);
+        dec.push(`, ${key}: ${has} ? objs[f[${s}] | 0] : undefined`);
         break;
     }
     slot += SLOTS[type];
@@ -308,28 +309,29 @@ export class BatchDecoder {
     c.commas = f;
     let at = 0;
     for (let k = 0; k < b.count; k++) {
-      const id = f[at];
+      const id = f[at] | 0;
       if (id === DEFERRED) {
-        const m = f[at + 14];
-        c.text = b.texts[f[at + 1]];
-        c.name = this.names[f[at + 2]];
-        c.open = f[at + 3];
-        c.close = f[at + 4];
-        c.retAt = f[at + 5];
-        c.retLength = f[at + 6];
-        c.commaCount = f[at + 15];
+        const m = f[at + 14] | 0;
+        c.text = b.texts[f[at + 1] | 0];
+        c.name = this.names[f[at + 2] | 0];
+        // Offsets and pids as small integers (`| 0`), as the parser made them: not the doubles a Float64Array gives.
+        c.open = f[at + 3] | 0;
+        c.close = f[at + 4] | 0;
+        c.retAt = f[at + 5] | 0;
+        c.retLength = f[at + 6] | 0;
+        c.commaCount = f[at + 15] | 0;
         c.commaAt = at + DEFERRED_SLOTS;
         // The fields and their order of the parser's own base (baseOf), so that events keep one shape.
         c.base = {
-          span: { line: f[at + 7], start: f[at + 8], end: f[at + 9] }, endSpan: undefined,
-          pid: (m & 1) !== 0 ? f[at + 10] : undefined, tid: undefined, time: (m & 2) !== 0 ? f[at + 11] : undefined,
-          name: c.name, ok: (m & 16) !== 0, errno: (m & 8) !== 0 ? b.strs[f[at + 13]] : undefined,
+          span: { line: f[at + 7] | 0, start: f[at + 8] | 0, end: f[at + 9] | 0 }, endSpan: undefined,
+          pid: (m & 1) !== 0 ? f[at + 10] | 0 : undefined, tid: undefined, time: (m & 2) !== 0 ? f[at + 11] : undefined,
+          name: c.name, ok: (m & 16) !== 0, errno: (m & 8) !== 0 ? b.strs[f[at + 13] | 0] : undefined,
           durationSec: (m & 4) !== 0 ? f[at + 12] : undefined, fdPath: undefined,
         };
         deferred(c);
         at += DEFERRED_SLOTS + c.commaCount;
       } else if (id === CLONED) {
-        event(b.objs[f[at + 1]] as EventDraft);
+        event(b.objs[f[at + 1] | 0] as EventDraft);
         at += 2;
       } else {
         const coder = BY_ID[id];
