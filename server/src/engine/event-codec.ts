@@ -117,20 +117,34 @@ function coderOf(kind: string, id: number, fields: Array<[string, FieldType]>): 
   };
 }
 
-const BY_KIND = new Map<string, KindCoder>();
-const BY_ID: KindCoder[] = [];
-for (const [kind, own] of Object.entries(KIND_FIELDS)) {
-  const coder = coderOf(kind, BY_ID.length, [...Object.entries(BASE_FIELDS), ...Object.entries(own)] as Array<[string, FieldType]>);
-  BY_KIND.set(kind, coder);
-  BY_ID.push(coder);
+/** The coders of every kind, and the most slots an event takes. */
+interface Coders {
+  byKind: Map<string, KindCoder>;
+  byId: KindCoder[];
+  maxSlots: number;
 }
+
+let coders: Coders | undefined;
+
+/** Generated when the first batch is made: an analysis in one thread never needs them (about 10 ms at start). */
+function allCoders(): Coders {
+  if (coders !== undefined) return coders;
+  const byKind = new Map<string, KindCoder>();
+  const byId: KindCoder[] = [];
+  for (const [kind, own] of Object.entries(KIND_FIELDS)) {
+    const coder = coderOf(kind, byId.length, [...Object.entries(BASE_FIELDS), ...Object.entries(own)] as Array<[string, FieldType]>);
+    byKind.set(kind, coder);
+    byId.push(coder);
+  }
+  return (coders = { byKind, byId, maxSlots: Math.max(DEFERRED_SLOTS, ...byId.map((c) => c.size)) });
+}
+
 /** A kind without a layout (none today) crosses whole, cloned. */
-const CLONED = BY_ID.length;
+const CLONED = Object.keys(KIND_FIELDS).length;
 /** A one-line call whose event the receiving thread builds (EventSink.defer). */
 const DEFERRED = CLONED + 1;
 /** Slots of a deferred call before its commas. */
 const DEFERRED_SLOTS = 17;
-const MAX_SLOTS = Math.max(DEFERRED_SLOTS, ...BY_ID.map((c) => c.size));
 
 /** One batch as it crosses: `slots` is transferable. */
 export interface EventBatch {
@@ -186,9 +200,11 @@ export class BatchEncoder implements BatchWriter {
   /** Events the current batch may hold: the first batches are small, so that the receiver starts early. */
   private capacity: number;
 
+  private readonly coders = allCoders();
+
   constructor(private readonly maxCapacity: number) {
     this.capacity = Math.min(maxCapacity, 512);
-    this.f = new Float64Array(maxCapacity * MAX_SLOTS);
+    this.f = new Float64Array(maxCapacity * this.coders.maxSlots);
   }
 
   /** Whether to send the batch: it has `capacity` events, or texts enough that waiting costs memory (long lines). */
@@ -214,8 +230,8 @@ export class BatchEncoder implements BatchWriter {
   }
 
   add(ev: EventDraft): void {
-    const c = BY_KIND.get(ev.kind);
-    this.room(MAX_SLOTS);
+    const c = this.coders.byKind.get(ev.kind);
+    this.room(this.coders.maxSlots);
     if (c === undefined) {
       this.f[this.at] = CLONED;
       this.f[this.at + 1] = this.obj(ev);
@@ -296,6 +312,7 @@ export class BatchEncoder implements BatchWriter {
 
 /** Reads the batches of one BatchEncoder, in order. */
 export class BatchDecoder {
+  private readonly coders = allCoders();
   private readonly names: string[] = [];
   private readonly call: DeferredCall = {
     text: '', name: '', open: 0, close: 0, commas: new Float64Array(0), commaAt: 0, commaCount: 0, retAt: 0, retLength: 0, base: undefined as unknown as Base,
@@ -334,7 +351,7 @@ export class BatchDecoder {
         event(b.objs[f[at + 1] | 0] as EventDraft);
         at += 2;
       } else {
-        const coder = BY_ID[id];
+        const coder = this.coders.byId[id];
         event(coder.decode(f, at, b.strs, b.objs));
         at += coder.size;
       }
