@@ -3,7 +3,8 @@
 // analysis, events included, read in one thread or in two.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -14,7 +15,7 @@ import type { EventDraft } from '../../server/src/engine/events.js';
 import { finished } from '../../server/src/io/input-errors.js';
 import { parseInBatches, type ParsedPart } from '../../server/src/io/parse-batches.js';
 import { analyzeFile, Cancelled, sizeOf, type ReadTraceOptions } from '../../server/src/io/read-trace.js';
-import { ReplayOfBatches, twoThreads, TWO_THREADS_FROM } from '../../server/src/io/two-threads.js';
+import { estimateLines, ReplayOfBatches, twoThreads, TWO_THREADS_FROM, TWO_THREADS_FROM_LINES } from '../../server/src/io/two-threads.js';
 import { generateTrace, read, ROOT, sample, tempDir } from '../helpers.js';
 
 /** Every key whose value is undefined dropped (an absent field and an undefined one mean the same to the engine). */
@@ -144,11 +145,41 @@ describe('two threads give the analysis one thread gives', () => {
     await assert.rejects(analyzeFile(p, { threads: 2, isCancelled: () => ++calls > 1 }), Cancelled);
   });
 
-  it('auto uses two threads only for big files on a machine with more than one core', () => {
-    assert.equal(twoThreads(undefined, 1 << 30), false);
-    assert.equal(twoThreads(1, 1 << 30), false);
-    assert.equal(twoThreads(2, 10), true);
-    assert.equal(twoThreads('auto', TWO_THREADS_FROM - 1), false);
+  it('the lines of a file are estimated from its first MiB, plain or gzipped', async () => {
+    const p = join(dir, 'estimate.strace');
+    await generateTrace(p, 30_000, 5);
+    const text = read(p);
+    const lines = text.split('\n').length - 1;
+    const estimate = await estimateLines(p, statSync(p).size);
+    assert.ok(Math.abs(estimate - lines) < lines * 0.05, `${estimate} estimated, ${lines} lines`);
+    const gz = join(dir, 'estimate.strace.gz');
+    writeFileSync(gz, gzipSync(text));
+    const gzEstimate = await estimateLines(gz, statSync(gz).size);
+    assert.ok(Math.abs(gzEstimate - lines) < lines * 0.25, `${gzEstimate} estimated from gzip, ${lines} lines`);
+    // Long lines (`-s 1000`) are fewer for their bytes.
+    const long = join(dir, 'long.strace');
+    writeFileSync(long, text.replace(/"abcdefghijklmnopqrstuvwxyz012345"/g, `"${'x'.repeat(1000)}"`));
+    assert.ok((await estimateLines(long, statSync(long).size)) < lines * 1.05);
+    assert.equal(await estimateLines(join(dir, 'no-such-file'), 1 << 30), 0);
+  });
+
+  it('auto uses two threads only for traces of many lines, on a machine with more than one core', async () => {
+    // A head of short lines, then zeros to the size (a sparse file: nothing is written): judged by the head.
+    const p = join(dir, 'many-lines.strace');
+    writeFileSync(p, read(sample('bug237588', 'mmap_pwrite.strace')).repeat(400));
+    const bytes = statSync(p).size;
+    const perLine = bytes / (read(p).split('\n').length - 1);
+    const sized = (lines: number): number => {
+      truncateSync(p, Math.ceil(lines * perLine));
+      return statSync(p).size;
+    };
+    const two = availableParallelism() > 1;
+    assert.equal(await twoThreads('auto', p, sized(TWO_THREADS_FROM_LINES * 1.2)), two, 'many lines');
+    assert.equal(await twoThreads('auto', p, sized(TWO_THREADS_FROM_LINES * 0.8)), false, 'fewer lines');
+    assert.equal(await twoThreads(undefined, p, sized(TWO_THREADS_FROM_LINES * 4)), false, 'one thread unless asked');
+    assert.equal(await twoThreads(1, p, sized(TWO_THREADS_FROM_LINES * 4)), false);
+    assert.equal(await twoThreads(2, p, 10), true, 'two when asked, whatever the size');
+    assert.equal(await twoThreads('auto', p, TWO_THREADS_FROM - 1), false, 'a file under 4 MiB');
   });
 });
 

@@ -1,13 +1,12 @@
 // The bundled language server over stdio with a real JSON-RPC client, on the bug 237588 samples.
 import assert from 'node:assert/strict';
-import { rmSync, statSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { CodeLens, Diagnostic, DocumentSymbol, FoldingRange, Hover, Location } from 'vscode-languageserver-protocol';
 import { analyzeFile } from '../../server/src/io/read-trace.js';
-import { TWO_THREADS_FROM } from '../../server/src/io/two-threads.js';
 import { generateTrace, read, sample } from '../helpers.js';
 import { startClient, type TestClient } from './lsp-client.js';
 
@@ -232,8 +231,9 @@ describe('language server, pull diagnostics (VS Code)', () => {
 
   it('Analyze Trace File reads a file from disk by URI and publishes its findings', async () => {
     const fileUri = pathToFileURL(reproPath).href;
-    const res = await c.conn.sendRequest<{ events: number; counts: { warning: number }; published: number; format: string }>('cachereplay/analyzeFile', { uri: fileUri });
+    const res = await c.conn.sendRequest<{ events: number; counts: { warning: number }; published: number; format: string; threads: number }>('cachereplay/analyzeFile', { uri: fileUri });
     assert.equal(res.format, 'strace');
+    assert.equal(res.threads, 1, 'a short trace is read in one thread');
     assert.equal(res.counts.warning, 1);
     assert.equal(res.published, 1);
     const pushed = await c.waitForDiagnostics(fileUri, (d) => d.length === 1);
@@ -243,21 +243,23 @@ describe('language server, pull diagnostics (VS Code)', () => {
     assert.match(missing.error ?? '', /no such file/);
   });
 
-  it('Analyze Trace File on a file of several MB parses it in a second thread and finds what one thread finds', async () => {
+  it('Analyze Trace File on a file of several MB parses it in a second thread (the threads setting) and finds what one thread finds', async () => {
     const big = join(tmpdir(), `cachereplay-lsp-big-${process.pid}.strace`);
     const mode = c.settings.cacheMode;
     await generateTrace(big, 45_000, 11);
     try {
-      assert.ok(statSync(big).size >= TWO_THREADS_FROM, 'big enough for two threads');
+      c.settings.threads = '2';
       c.settings.cacheMode = 'write-around';
       await c.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
       const alone = await analyzeFile(big, { threads: 1, mode: 'write-around', kernel: 'freebsd' });
-      const res = await c.conn.sendRequest<{ events: number; lines: number; counts: { error: number; warning: number }; error?: string }>('cachereplay/analyzeFile', { uri: pathToFileURL(big).href });
+      const res = await c.conn.sendRequest<{ events: number; lines: number; counts: { error: number; warning: number }; threads: number; error?: string }>('cachereplay/analyzeFile', { uri: pathToFileURL(big).href });
       assert.equal(res.error, undefined);
+      assert.equal(res.threads, 2);
       assert.deepEqual([res.lines, res.events, res.counts.warning + res.counts.error], [alone.lineCount, alone.eventCount, alone.findings.length]);
       assert.ok(alone.findings.length > 0);
     } finally {
       c.settings.cacheMode = mode;
+      delete c.settings.threads;
       await c.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
       rmSync(big, { force: true });
     }

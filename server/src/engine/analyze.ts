@@ -55,6 +55,8 @@ export interface Analysis {
   findingsByMode?: Partial<Record<CacheMode, Finding[]>>;
   /** Set on a snapshot taken while the analysis is still running: what the lines read so far show. */
   partial?: boolean;
+  /** 2 when a second thread parsed the trace while this one replayed (ReadTraceOptions.threads). */
+  threads?: 2;
 }
 
 export function replayOptions(o: Partial<ReplayOptions>): ReplayOptions {

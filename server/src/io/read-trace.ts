@@ -21,8 +21,8 @@ export interface ReadTraceOptions extends AnalyzeOptions {
   isCancelled?: () => boolean;
   chunkSize?: number;
   /**
-   * 2: parse in a second thread while this one replays; auto: so when the file has TWO_THREADS_FROM bytes or more
-   * and the machine more than one core. The result is the same; only the time differs. Default 1.
+   * 2: parse in a second thread while this one replays; auto: so when the file has about TWO_THREADS_FROM_LINES
+   * lines or more and the machine more than one core. The result is the same; only the time differs. Default 1.
    */
   threads?: 1 | 2 | 'auto';
   /**
@@ -48,7 +48,7 @@ export interface ChunkTarget {
 
 export async function analyzeFile(path: string, options: ReadTraceOptions = {}): Promise<Analysis> {
   const total = await sizeOf(path);
-  if (twoThreads(options.threads, total)) return analyzeInTwoThreads(path, total, options);
+  if (await twoThreads(options.threads, path, total)) return analyzeInTwoThreads(path, total, options);
   const analysis = new TraceAnalysis({ ...options, fileName: options.fileName ?? path });
   await readChunks(path, total, analysis, options);
   return finished(path, analysis.finish());

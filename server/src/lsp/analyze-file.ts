@@ -35,8 +35,8 @@ export async function analyzeTraceFile(
   try {
     const a = await analyzeFile(path, {
       ...analyzeOptions(settings, undefined),
-      // A file too big for the editor is parsed in a second thread while this one replays.
-      threads: 'auto',
+      // A long trace is parsed in a second thread while this one replays (auto: from about 250,000 lines).
+      threads: settings.threads === 'auto' ? 'auto' : settings.threads === '2' ? 2 : 1,
       // Yield between chunks so that the cancel request itself can be received.
       isCancelled: () => token.isCancellationRequested || progressCancelled(),
       onProgress: (p) => {
@@ -66,6 +66,6 @@ export async function publishAnalysis(connection: Connection, uri: string, a: An
   for (const f of a.findings) counts[f.severity]++;
   return {
     uri, mode: settings.cacheMode, kernel: settings.kernel, format: a.format, lines: a.lineCount, events: a.eventCount, bytes, ms, counts,
-    findings: a.findings.slice(0, 200).map(modeFinding), published: diagnostics.length,
+    findings: a.findings.slice(0, 200).map(modeFinding), published: diagnostics.length, threads: a.threads ?? 1,
   };
 }

@@ -17,6 +17,8 @@ export interface CacheReplaySettings {
   maxProblems: number;
   /** fsx logs: whether fsx msynced after each MAPWRITE (`auto`: decided from the log's dialect and banners). */
   fsxMsync: 'auto' | 'yes' | 'no';
+  /** Analyze Trace File...: parse in a second thread while the first replays (ReadTraceOptions.threads). */
+  threads: 'auto' | '1' | '2';
 }
 
 export const DEFAULT_SETTINGS: CacheReplaySettings = {
@@ -30,6 +32,7 @@ export const DEFAULT_SETTINGS: CacheReplaySettings = {
   mounts: [],
   maxProblems: 1000,
   fsxMsync: 'auto',
+  threads: 'auto',
 };
 
 export interface UriParams {
@@ -93,6 +96,8 @@ export interface AnalyzeFileResult {
   findings: ModeFinding[];
   /** Diagnostics were published for the file (capped at maxProblems). */
   published: number;
+  /** The threads the analysis ran in (the `threads` setting). */
+  threads?: 1 | 2;
   error?: string;
 }
 

@@ -29,6 +29,7 @@ export function normalize(raw: unknown): CacheReplaySettings {
     mounts: Array.isArray(r.mounts) ? r.mounts.filter((m): m is string => typeof m === 'string' && m.length > 0) : d.mounts,
     maxProblems: typeof r.maxProblems === 'number' && r.maxProblems > 0 ? Math.floor(r.maxProblems) : d.maxProblems,
     fsxMsync: r.fsxMsync === 'yes' || r.fsxMsync === 'no' ? r.fsxMsync : d.fsxMsync,
+    threads: r.threads === '1' || r.threads === '2' ? r.threads : d.threads,
   };
 }
 
