@@ -13,7 +13,7 @@ type FieldType = 'num' | 'str' | 'bool' | 'span' | 'any';
 type Fields<T> = { [F in Exclude<keyof T, keyof EventBase | 'kind'>]-?: FieldType };
 
 const BASE_FIELDS: { [F in Exclude<keyof EventBase, 'seq'>]-?: FieldType } = {
-  span: 'span', endSpan: 'span', pid: 'num', tid: 'num', time: 'num', durationSec: 'num', name: 'str', ok: 'bool', errno: 'str', fdPath: 'str',
+  span: 'span', endSpan: 'span', pid: 'num', tid: 'num', time: 'num', name: 'str', ok: 'bool', errno: 'str', durationSec: 'num', fdPath: 'str',
 };
 
 const KIND_FIELDS: { [K in EventKind]: Fields<Extract<TraceEvent, { kind: K }>> } = {
@@ -73,43 +73,49 @@ interface KindCoder {
 const SLOTS: Record<FieldType, number> = { num: 1, str: 1, bool: 1, span: 3, any: 1 };
 
 /** Generates the coders of one kind (fields undefined or absent on the way in are undefined on the way out). */
-function coderOf(kind: string, id: number, fields: Array<[string, FieldType]>): KindCoder {
+function coderOf(kind: string, id: number, fields: Array<[string, FieldType]>, baseCount: number): KindCoder {
   if (fields.length > 31) throw new Error(`event kind ${kind} has more fields than a bitmask holds`);
   const enc: string[] = ['let m = 0, v;', 'const f = w.f;'];
-  const dec: string[] = ['const m = f[at + 1];', 'let x;', `return { kind: ${JSON.stringify(kind)}`];
+  // Built as the strace parser builds an event: a literal of kind, seq and the base's fields in baseOf's order, then
+  // the kind's own fields added one by one. An event then has one shape (hidden class) whichever thread built it.
+  const dec: string[] = ['const m = f[at + 1];', 'let x;', `const e = { kind: ${JSON.stringify(kind)}, seq: 0`];
   let slot = 2;
   fields.forEach(([name, type], bit) => {
     const key = JSON.stringify(name);
     const s = `at + ${slot}`;
     const has = `(m & ${1 << bit}) !== 0`;
+    if (bit === baseCount) dec.push('};');
+    const to = bit < baseCount ? `, ${key}: ` : `e[${key}] = `;
+    const end = bit < baseCount ? '' : ';';
     enc.push(`v = ev[${key}];`, `if (v !== undefined) { m |= ${1 << bit};`);
     switch (type) {
       case 'num':
         enc.push(`f[${s}] = v; }`);
         // A Float64Array gives doubles: an integer goes back to a small integer, as the parser made it.
-        dec.push(`, ${key}: ${has} ? ((x = f[${s}]) === (x | 0) ? x | 0 : x) : undefined`);
+        dec.push(`${to}${has} ? ((x = f[${s}]) === (x | 0) ? x | 0 : x) : undefined${end}`);
         break;
       case 'str':
         enc.push(`f[${s}] = w.str(v); }`);
-        dec.push(`, ${key}: ${has} ? strs[f[${s}] | 0] : undefined`);
+        dec.push(`${to}${has} ? strs[f[${s}] | 0] : undefined${end}`);
         break;
       case 'bool':
         enc.push(`f[${s}] = v ? 1 : 0; }`);
-        dec.push(`, ${key}: ${has} ? f[${s}] === 1 : undefined`);
+        dec.push(`${to}${has} ? f[${s}] === 1 : undefined${end}`);
         break;
       case 'span':
         enc.push(`f[${s}] = v.line; f[${s} + 1] = v.start; f[${s} + 2] = v.end; }`);
-        dec.push(`, ${key}: ${has} ? { line: f[${s}] | 0, start: f[${s} + 1] | 0, end: f[${s} + 2] | 0 } : undefined`);
+        dec.push(`${to}${has} ? { line: f[${s}] | 0, start: f[${s} + 1] | 0, end: f[${s} + 2] | 0 } : undefined${end}`);
         break;
       case 'any':
         enc.push(`f[${s}] = w.obj(v); }`);
-        dec.push(`, ${key}: ${has} ? objs[f[${s}] | 0] : undefined`);
+        dec.push(`${to}${has} ? objs[f[${s}] | 0] : undefined${end}`);
         break;
     }
     slot += SLOTS[type];
   });
   enc.push(`f[at] = ${id};`, 'f[at + 1] = m;');
-  dec.push('};');
+  if (fields.length === baseCount) dec.push('};');
+  dec.push('return e;');
   return {
     id, size: slot,
     encode: new Function('ev', 'w', 'at', enc.join('\n')) as Encoder,
@@ -132,7 +138,8 @@ function allCoders(): Coders {
   const byKind = new Map<string, KindCoder>();
   const byId: KindCoder[] = [];
   for (const [kind, own] of Object.entries(KIND_FIELDS)) {
-    const coder = coderOf(kind, byId.length, [...Object.entries(BASE_FIELDS), ...Object.entries(own)] as Array<[string, FieldType]>);
+    const base = Object.entries(BASE_FIELDS);
+    const coder = coderOf(kind, byId.length, [...base, ...Object.entries(own)] as Array<[string, FieldType]>, base.length);
     byKind.set(kind, coder);
     byId.push(coder);
   }
@@ -340,11 +347,11 @@ export class BatchDecoder {
         c.commaAt = at + DEFERRED_SLOTS;
         // The fields and their order of the parser's own base (baseOf), so that events keep one shape.
         c.base = {
-          span: { line: f[at + 7] | 0, start: f[at + 8] | 0, end: f[at + 9] | 0 }, endSpan: undefined,
+          kind: 'generic', seq: 0, span: { line: f[at + 7] | 0, start: f[at + 8] | 0, end: f[at + 9] | 0 }, endSpan: undefined,
           pid: (m & 1) !== 0 ? f[at + 10] | 0 : undefined, tid: undefined, time: (m & 2) !== 0 ? f[at + 11] : undefined,
           name: c.name, ok: (m & 16) !== 0, errno: (m & 8) !== 0 ? b.strs[f[at + 13] | 0] : undefined,
           durationSec: (m & 4) !== 0 ? f[at + 12] : undefined, fdPath: undefined,
-        };
+        } as Base;
         deferred(c);
         at += DEFERRED_SLOTS + c.commaCount;
       } else if (id === CLONED) {

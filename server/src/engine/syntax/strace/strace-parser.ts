@@ -458,7 +458,9 @@ function baseOf(res: ResultInfo | undefined, unfinished: boolean, name: string, 
   }
   if (unfinished) ok = false;
   // Every field in a fixed order: one hidden class for all bases keeps event construction fast.
-  return { span, endSpan, pid, tid: undefined, time, name, ok, errno, durationSec: res?.duration, fdPath: undefined };
+  // `kind` and `seq` are set later (the handler, the analysis); made here, they need no new property then.
+  const b = { kind: 'generic', seq: 0, span, endSpan, pid, tid: undefined, time, name, ok, errno, durationSec: res?.duration, fdPath: undefined };
+  return b as Base;
 }
 
 /**

@@ -276,12 +276,14 @@ function io(kind: 'read' | 'write', a: ArgList, c: CallInfo, b: Base, offArg: nu
     if (offset === undefined) return undefined;
     if (offset === -1) offset = undefined; // pwritev2/preadv2 with offset -1 use the file position
   }
-  // The commonest events: fields assigned in place, in one order, for one hidden class per kind.
+  // The commonest events: fields assigned in place, in one order, for one hidden class per kind (the order and
+  // fields the event codec decodes them with: a write's `direct` too).
   const e = b as Record<string, unknown>;
   e.kind = kind;
   e.fd = fd;
   e.offset = offset;
   e.length = c.ret;
+  if (kind === 'write') e.direct = undefined;
   return e as unknown as EventDraft;
 }
 
