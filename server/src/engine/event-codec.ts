@@ -137,8 +137,8 @@ function allCoders(): Coders {
   if (coders !== undefined) return coders;
   const byKind = new Map<string, KindCoder>();
   const byId: KindCoder[] = [];
+  const base = Object.entries(BASE_FIELDS);
   for (const [kind, own] of Object.entries(KIND_FIELDS)) {
-    const base = Object.entries(BASE_FIELDS);
     const coder = coderOf(kind, byId.length, [...base, ...Object.entries(own)] as Array<[string, FieldType]>, base.length);
     byKind.set(kind, coder);
     byId.push(coder);
