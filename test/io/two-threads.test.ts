@@ -203,7 +203,11 @@ describe('the event codec', () => {
       // The same call, built by the parser and decoded from a batch: one shape (one hidden class) either way.
       const { StraceParser } = await import(${JSON.stringify(codec.replace('event-codec.js', 'syntax/strace/strace-parser.js'))});
       const parsed = [];
-      new StraceParser({ event: (e) => parsed.push(e), diagnostic() {} }).feed('4101  pwrite64(3</m/f>, "ab", 2, 8) = 2\\n4101  futex(0x1, FUTEX_WAKE, 1) = 0\\n', 0);
+      const lines = [
+        'openat(AT_FDCWD</h>, "/m/f", O_RDWR) = 3</m/f>', 'pwrite64(3</m/f>, "ab", 2, 8) = 2', 'futex(0x1, FUTEX_WAKE, 1) = 0',
+        'lseek(3</m/f>, 0, SEEK_SET) = 0', 'mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_SHARED, 3</m/f>, 0) = 0x7f0000000000', 'close(3</m/f>) = 0',
+      ];
+      new StraceParser({ event: (e) => parsed.push(e), diagnostic() {} }).feed(lines.map((l) => '4101  ' + l + '\\n').join(''), 0);
       const again = new BatchEncoder(8);
       for (const e of parsed) again.add(e);
       const decoded = [];
@@ -214,7 +218,7 @@ describe('the event codec', () => {
     const r = spawnSync(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', script], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     // The offset 2^40 is no small integer, and stays a double.
-    assert.deepStrictEqual(JSON.parse(r.stdout), { event: [true, true, true, true, true, false], deferred: [true, true, true, true, true, true], sameShape: ['write:true', 'generic:true'] });
+    assert.deepStrictEqual(JSON.parse(r.stdout), { event: [true, true, true, true, true, false], deferred: [true, true, true, true, true, true], sameShape: ['open:true', 'write:true', 'generic:true', 'lseek:true', 'mmap:true', 'close:true'] });
   });
 
   it('carries every kind of event with every field, and calls left to build, in order', () => {

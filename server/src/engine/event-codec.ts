@@ -1,56 +1,11 @@
 // Events as numbers, for a batch crossing from the thread that parses to the thread that replays. A structured
 // clone of the event objects costs more than parsing them did; here each kind has a fixed layout of Float64 slots
 // (strings by index into the batch's own table, nested objects such as open flags cloned beside it), and the
-// encoder and decoder of each kind are generated from the field table below, so every property access in them is
-// a plain monomorphic load or store. The table is checked against the event types: a field added to an event
-// without a line here does not compile.
-import type { EventBase, EventDraft, EventKind, TraceEvent } from './events.js';
+// encoder and decoder of each kind are generated from the field table (event-fields.ts), so every property access
+// in them is a plain monomorphic load or store.
+import type { EventBase, EventDraft } from './events.js';
+import { BASE_FIELDS, KIND_FIELDS, type FieldType } from './event-fields.js';
 import { withRoom } from './typed-arrays.js';
-
-/** num: a number; str: a string (by index); bool: 0/1; span: three slots; any: a structured-cloned value. */
-type FieldType = 'num' | 'str' | 'bool' | 'span' | 'any';
-
-type Fields<T> = { [F in Exclude<keyof T, keyof EventBase | 'kind'>]-?: FieldType };
-
-const BASE_FIELDS: { [F in Exclude<keyof EventBase, 'seq'>]-?: FieldType } = {
-  span: 'span', endSpan: 'span', pid: 'num', tid: 'num', time: 'num', name: 'str', ok: 'bool', errno: 'str', durationSec: 'num', fdPath: 'str',
-};
-
-const KIND_FIELDS: { [K in EventKind]: Fields<Extract<TraceEvent, { kind: K }>> } = {
-  open: { fd: 'num', target: 'any', resolvedPath: 'str', flags: 'any' },
-  close: { fd: 'num' },
-  dup: { fd: 'num', newfd: 'num', cloexec: 'bool' },
-  setfl: { fd: 'num', direct: 'bool', append: 'bool' },
-  setfd: { fd: 'num', cloexec: 'bool' },
-  fork: { child: 'num', shareFiles: 'bool', shareVm: 'bool', thread: 'bool' },
-  exec: { path: 'str' },
-  exit: { code: 'num', signal: 'str', threadOnly: 'bool' },
-  mmap: { addr: 'num', length: 'num', prot: 'any', shared: 'bool', anonymous: 'bool', fd: 'num', offset: 'num', storesKnown: 'bool' },
-  munmap: { addr: 'num', length: 'num' },
-  mremap: { oldAddr: 'num', oldLength: 'num', newAddr: 'num', newLength: 'num' },
-  mprotect: { addr: 'num', length: 'num', prot: 'any' },
-  msync: { addr: 'num', length: 'num', sync: 'bool', async: 'bool', invalidate: 'bool' },
-  store: { evidence: 'str', addr: 'num', fd: 'num', path: 'str', offset: 'num', length: 'num', source: 'str', wholePage: 'bool' },
-  verify: { path: 'str', offset: 'num', length: 'num', badOffset: 'num', suspectOp: 'num', detail: 'str' },
-  write: { fd: 'num', offset: 'num', length: 'num', direct: 'bool' },
-  read: { fd: 'num', offset: 'num', length: 'num' },
-  lseek: { fd: 'num', result: 'num', offset: 'num', whence: 'str' },
-  truncate: { fd: 'num', path: 'str', size: 'num' },
-  sync: { fd: 'num', range: 'any', how: 'str' },
-  space: { fd: 'num', offset: 'num', length: 'num', op: 'str', keepSize: 'bool', srcFd: 'num', srcOffset: 'num' },
-  advise: { fd: 'num', addr: 'num', offset: 'num', length: 'num', advice: 'str' },
-  chdir: { path: 'str', fd: 'num' },
-  rename: { from: 'str', to: 'str' },
-  unlink: { path: 'str' },
-  stat: { fd: 'num', path: 'str', size: 'num' },
-  signal: { signal: 'str' },
-  'fuse-request': {
-    unique: 'num', opcode: 'str', nodeid: 'num', requester: 'num', offset: 'num', size: 'num', path: 'str', fh: 'num', writepage: 'bool', flags: 'num',
-  },
-  'fuse-reply': { unique: 'num', opcode: 'str', error: 'num', size: 'num', nodeid: 'num', attrSize: 'num', requestSeq: 'num' },
-  generic: {},
-  unparsed: {},
-};
 
 /** What the generated coders are given: the batch's slots, its strings and its cloned values. */
 export interface BatchWriter {
