@@ -92,6 +92,35 @@ function calibrate() {
   return mb / (Number(r.stdout) / 1000);
 }
 
+/**
+ * The issue's own yardstick ("a single regular expression per line scans about 300 MB/s"): one anchored regular
+ * expression for a whole strace call line, run on every line. It is compiled to native code at once, so it does not
+ * swing with the machine's load as the JIT-compiled loop above does.
+ */
+function calibrateRegex() {
+  const worker = `
+    const text = require('node:fs').readFileSync(${JSON.stringify(trace)}, 'utf8');
+    const re = /^(\\d+) +([\\d:.]+) (\\w+)\\((.*)\\) += (-?\\w+)/;
+    const runs = [];
+    for (let r = 0; r < 3; r++) {
+      const t0 = performance.now();
+      let n = 0;
+      for (let pos = 0; pos < text.length; ) {
+        let e = text.indexOf('\\n', pos);
+        if (e < 0) e = text.length;
+        if (re.test(text.slice(pos, e))) n++;
+        pos = e + 1;
+      }
+      runs.push(performance.now() - t0 + (n < 0 ? 1 : 0));
+    }
+    runs.sort((a, b) => a - b);
+    process.stdout.write(String(runs[1]));
+  `;
+  const r = spawnSync(process.execPath, ['-e', worker], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`regex calibration failed: ${r.stderr}`);
+  return mb / (Number(r.stdout) / 1000);
+}
+
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -102,8 +131,10 @@ const runsOf = Object.fromEntries(KINDS.map(([name]) => [name, []]));
 // Interleaved, so that a slow spell of the machine does not land on one kind only; the calibration too, so that
 // it measures the machine in the same minutes as the runs it is compared with.
 const paces = [];
+const regexPaces = [];
 for (let i = 0; i < RUNS; i++) {
   paces.push(calibrate());
+  regexPaces.push(calibrateRegex());
   for (const [name, kind, threads] of KINDS) runsOf[name].push(measure(kind, trace, threads));
 }
 const results = {};
@@ -146,4 +177,5 @@ const one = results['parse+replay'];
 const two = results['2 threads'];
 console.log(`events: ${one.events.toLocaleString('en-US')}, findings (freebsd write-around): ${one.findings}, the same in one thread and in two`);
 console.log(`calibration: a bare charCodeAt loop over the same text runs at ${fmt(floor, 0)} MB/s on this machine now (runs: ${paces.map((p) => fmt(p, 0)).join(' ')}); parse = 1/${fmt(floor / results.parse.mbps)} of it, parse+replay = 1/${fmt(floor / one.mbps)} in one thread, 1/${fmt(floor / two.mbps)} in two (the 50 MB/s target would be 1/${fmt(floor / TARGET_MBPS)})`);
+console.log(`the issue's yardstick: one regular expression per strace line scans ${fmt(median(regexPaces), 0)} MB/s now (runs: ${regexPaces.map((p) => fmt(p, 0)).join(' ')}; the issue measured about 300 when it set the target): parse + replay = 1/${fmt(median(regexPaces) / two.mbps)} of it in two threads (the target: 1/6)`);
 console.log(`ratios: two threads / one = ${fmt(two.mbps / one.mbps, 2)}; parse+replay / target ${TARGET_MBPS} MB/s = ${fmt(two.mbps / TARGET_MBPS, 2)} (two threads), ${fmt(one.mbps / TARGET_MBPS, 2)} (one); replay share of one thread's time = ${fmt(1 - results.parse.ms / one.ms, 2)}; lines/s vs TraceWhy's 1.4 M = ${fmt(two.linesPerSec / TRACEWHY_LINES_PER_SEC, 2)}; peak memory ${fmt(Math.max(one.rssMB, two.rssMB), 0)} MB of the 1024 MB budget`);
