@@ -13,7 +13,7 @@ import {
   ArgList, COMMAS, decimalIn, lineEnd, newCallLineScan, newSplitLineScan, scanCallLine, scanSplitLine, type CallLineScan, type LeaderInfo, type ResultInfo,
   type SplitLineScan,
 } from './scan.js';
-import { buildCallEvent, genericEvent, isGenericCall, type Base, type CallInfo } from './syscalls.js';
+import { buildCallEvent, genericEvent, isGenericCall, modelledCallEvent, type Base, type CallInfo } from './syscalls.js';
 import { createStraceLexer, Newline } from './tokens.js';
 
 /**
@@ -470,7 +470,7 @@ function baseOf(res: ResultInfo | undefined, unfinished: boolean, name: string, 
 export function buildLineCall(text: string, name: string, open: number, close: number, commaFrom: number, commaCount: number, retAt: number, retLength: number, b: Base): EventDraft {
   // A quarter of the lines of a busy trace (futex, brk, clock_gettime...) are calls the model does not know.
   if (isGenericCall(name, b.ok)) return genericEvent(b);
-  return buildCallEvent(LINE_CALL.fill(name, ARGS.split(text, open + 1, close, commaFrom, commaCount), text, retAt, retAt + retLength), b);
+  return modelledCallEvent(LINE_CALL.fill(name, ARGS.split(text, open + 1, close, commaFrom, commaCount), text, retAt, retAt + retLength), b);
 }
 
 /** What a handler needs of a finished call; a `?` (or missing) result has no value. */

@@ -294,7 +294,11 @@ function argList(c: CallInfo): ArgList {
 
 /** Builds the event for a completed call; unknown or cut-off calls become generic events. */
 export function buildCallEvent(c: CallInfo, b: Base): EventDraft {
-  if (isGenericCall(c.name, b.ok)) return genericEvent(b);
+  return isGenericCall(c.name, b.ok) ? genericEvent(b) : modelledCallEvent(c, b);
+}
+
+/** The event of a call that isGenericCall said the model knows (its caller has asked already). */
+export function modelledCallEvent(c: CallInfo, b: Base): EventDraft {
   const a = argList(c);
   const e = handlers[c.name](a, c, b);
   if (e === undefined) return genericEvent(b);
