@@ -129,8 +129,8 @@ export class TraceAnalysis implements EventSink {
   }
 
   /** Feeds the next newline-aligned chunk. The first chunk decides the format. */
-  push(chunk: string): void {
-    this.reader.push(chunk);
+  push(chunk: string, bytes?: Uint8Array): void {
+    this.reader.push(chunk, bytes);
   }
 
   /**

@@ -84,12 +84,18 @@ export class TraceReader {
     return this.lines;
   }
 
-  /** Feeds the next newline-aligned chunk. The first chunk decides the format. */
-  push(chunk: string): void {
+  /**
+   * Feeds the next newline-aligned chunk. The first chunk decides the format. `bytes` may be what the chunk was
+   * decoded from (UTF-8): the parser scans them when each decoded to one character.
+   */
+  push(chunk: string, bytes?: Uint8Array): void {
     if (this.error) return;
     if (this.parser === undefined) {
       // A byte order mark (Windows editors write one) is not part of the first line; editors do not show it either.
-      if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
+      if (chunk.charCodeAt(0) === 0xfeff) {
+        chunk = chunk.slice(1);
+        bytes = undefined;
+      }
       const reason = unreadableReason(chunk.slice(0, 4096));
       if (reason) {
         this.error = reason;
@@ -115,8 +121,10 @@ export class TraceReader {
     const firstLine = this.lines;
     // A chunk no longer than MAX_LINE has no line longer than it: only a longer chunk is searched for one.
     const text = chunk.length > MAX_LINE && longestLine(chunk) > MAX_LINE ? this.dropLongLines(chunk, firstLine) : chunk;
+    // A UTF-8 decode as long as its bytes met no multi-byte character: each byte is the character at its offset.
+    const oneToOne = bytes !== undefined && text === chunk && bytes.length === text.length ? bytes : undefined;
     try {
-      const read = this.parser.feed(text, firstLine);
+      const read = this.parser.feed(text, firstLine, oneToOne);
       this.lines += typeof read === 'number' ? read : countLineBreaks(text);
     } catch (e) {
       this.lines = firstLine + countLineBreaks(text);

@@ -12,6 +12,8 @@ export interface NewlineChunker {
   write(buf: Buffer): string | undefined;
   /** The rest (a last line without its line break, or nothing). */
   end(): string;
+  /** What the text write() returned last was decoded from, for a UTF-8 chunker (TraceReader.push); else undefined. */
+  readonly bytes?: Uint8Array;
 }
 
 /** UTF-8 (and ASCII): cut at the last 0x0A byte, which is never inside a multi-byte character. */
@@ -19,6 +21,7 @@ export class Utf8Chunker implements NewlineChunker {
   /** Bytes after the last line break, in the pieces they came in (joined once, at the next line break). */
   private carry: Buffer[] = [];
   private carryLength = 0;
+  bytes: Uint8Array | undefined = undefined;
 
   constructor(private readonly maxCarry = MAX_CARRY) {}
 
@@ -29,13 +32,17 @@ export class Utf8Chunker implements NewlineChunker {
       return this.carryLength > this.maxCarry ? this.cutLongLine() : undefined;
     }
     const head = buf.subarray(0, nl + 1);
-    const text = this.carryLength === 0 ? head.toString('utf8') : this.joined(head).toString('utf8');
+    const bytes = this.carryLength === 0 ? head : this.joined(head);
+    this.bytes = bytes;
+    const text = bytes.toString('utf8');
     if (nl + 1 < buf.length) this.keep(buf.subarray(nl + 1));
     return text;
   }
 
   end(): string {
-    return this.carryLength === 0 ? '' : this.joined(undefined).toString('utf8');
+    const rest = this.carryLength === 0 ? undefined : this.joined(undefined);
+    this.bytes = rest;
+    return rest === undefined ? '' : rest.toString('utf8');
   }
 
   private keep(bytes: Buffer): void {
@@ -60,7 +67,9 @@ export class Utf8Chunker implements NewlineChunker {
     while (k > 0 && (all[k] & 0xc0) === 0x80) k--;
     if (all[k] >= 0xc0) cut = k; // a character whose last bytes may be still to come
     if (cut < all.length) this.keep(all.subarray(cut));
-    return all.subarray(0, cut).toString('utf8');
+    const head = all.subarray(0, cut);
+    this.bytes = head;
+    return head.toString('utf8');
   }
 }
 

@@ -40,7 +40,8 @@ const DEFAULT_CHUNK = 64 * 1024;
 
 /** Where `readChunks` puts what it reads: a TraceAnalysis, or (in the parsing thread) a reader whose events cross. */
 export interface ChunkTarget {
-  push(chunk: string): void;
+  /** `bytes`: what `chunk` was decoded from, when it was decoded from UTF-8 (TraceReader.push). */
+  push(chunk: string, bytes?: Uint8Array): void;
   diagnostic(d: ParseDiagnostic): void;
   readonly lineCount: number;
   readonly error: string | undefined;
@@ -99,7 +100,7 @@ export async function readChunks(path: string, total: number, target: ChunkTarge
         }
       }
       const text = chunker.write(buf);
-      if (text !== undefined) target.push(text);
+      if (text !== undefined) target.push(text, chunker.bytes);
       options.onProgress?.({ bytes, total });
       if (target.error) break;
       await between?.(bytes);
@@ -114,7 +115,7 @@ export async function readChunks(path: string, total: number, target: ChunkTarge
     raw?.destroy();
   }
   const rest = chunker.end();
-  if (rest.length > 0 || first) target.push(rest);
+  if (rest.length > 0 || first) target.push(rest, chunker.bytes);
   if (cut) {
     // The last line, which a cut usually leaves without its line break.
     const line = rest.length > 0 && !rest.endsWith('\n') ? target.lineCount : Math.max(0, target.lineCount - 1);

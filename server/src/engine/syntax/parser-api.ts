@@ -30,9 +30,10 @@ export interface TraceParser {
   readonly format: TraceFormat;
   /**
    * Feeds newline-complete text whose first line is line `firstLine` (0-based) of the trace. A parser that visits
-   * every line may return how many line breaks it read, which saves the reader counting them again.
+   * every line may return how many line breaks it read, which saves the reader counting them again. `bytes`, when
+   * given, are what `text` was decoded from, one byte per character: a parser may scan them instead (faster).
    */
-  feed(text: string, firstLine: number): number | void;
+  feed(text: string, firstLine: number, bytes?: Uint8Array): number | void;
   /** End of input: emits what is still pending (unfinished calls, unanswered requests). */
   end(): void;
 }

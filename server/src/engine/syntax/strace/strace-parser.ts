@@ -13,6 +13,7 @@ import {
   ArgList, COMMAS, decimalIn, lineEnd, newCallLineScan, newSplitLineScan, scanCallLine, scanSplitLine, type CallLineScan, type LeaderInfo, type ResultInfo,
   type SplitLineScan,
 } from './scan.js';
+import { scanCallLineBytes } from './scan-bytes.js';
 import { buildCallEvent, genericEvent, isGenericCall, modelledCallEvent, type Base, type CallInfo } from './syscalls.js';
 import { createStraceLexer, Newline } from './tokens.js';
 
@@ -81,8 +82,10 @@ export class StraceParser implements TraceParser {
     return tools().lineParser;
   }
 
-  feed(chunk: string, firstLine: number): number | void {
+  feed(chunk: string, firstLine: number, bytes?: Uint8Array): number | void {
     const text = stripAnsi(chunk);
+    // The chunk's bytes, one per character: the fast lane scans them (scan-bytes.ts), unless colours were cut out.
+    const b = text === chunk ? bytes : undefined;
     if (this.options.tokensOnly) {
       this.feedTokens(text, firstLine);
       return;
@@ -98,7 +101,8 @@ export class StraceParser implements TraceParser {
     let slowLine = 0;
     while (pos < n) {
       COMMAS.n = 0;
-      const s = scanCallLine(text, pos, FAST_LINE);
+      const fromBytes = b !== undefined ? scanCallLineBytes(b, text, pos, FAST_LINE) : undefined;
+      const s = fromBytes === undefined ? scanCallLine(text, pos, FAST_LINE) : fromBytes ?? undefined;
       const split = s === undefined ? scanSplitLine(text, pos, SPLIT_LINE) : undefined;
       let nl: number;
       if (s !== undefined || split !== undefined) {

@@ -1,0 +1,344 @@
+// The fast lane's line scanner over the bytes a chunk was decoded from. On these machines indexing a Uint8Array
+// runs about 2.5 times as fast as charCodeAt on the decoded string (the same scanner, both ways: 350 vs 140 MB/s),
+// and a one-line call is most of a trace. It reads the common forms only; on anything else it gives up (undefined)
+// and the string scanner (scan.ts) reads the line, so what a line yields never depends on which scanner read it
+// (test/syntax/strace-scan-bytes.test.ts compares them on every line of every trace we have, and on mutated ones).
+// Offsets are the string's: the caller passes bytes only when each byte decoded to one character (ASCII).
+import { COMMAS, scanResult, type CallLineScan, type ResultInfo } from './scan.js';
+import { withRoom } from '../../typed-arrays.js';
+
+const NL = 10;
+const CR = 13;
+const SPACE = 32;
+const QUOTE = 34;
+const LT = 60;
+const GT = 62;
+const BACKSLASH = 92;
+
+/** Characters that end, nest, quote or split something inside an argument list (as scan.ts's SPECIAL). */
+const SPECIAL = new Uint8Array(256);
+for (const ch of '"()[]{}\n\r</,') SPECIAL[ch.charCodeAt(0)] = 1;
+
+/** What the leader held (the string scanner's LeaderInfo), set by leaderEnd. */
+let pid: number | undefined;
+let time: number | undefined;
+
+/**
+ * `text`'s line at `offset` as one finished call, read from `b` (text's bytes, one per character); null when it is
+ * surely none (scanCallLine would say so too: a half of a split call, mostly); undefined when the line is anything
+ * else this scanner does not read, which scanCallLine then reads. Fills `into` as scanCallLine does, and keeps the
+ * commas in COMMAS.
+ */
+export function scanCallLineBytes(b: Uint8Array, text: string, offset: number, into: CallLineScan): CallLineScan | null | undefined {
+  const i = leaderEnd(b, offset);
+  if (i < 0) return undefined;
+  // The leader read as the string scanner reads it: where it ends, no name means no call (`<... name resumed>`).
+  const open = nameEnd(b, i);
+  if (open < 0) return null;
+  const commaFrom = COMMAS.n;
+  const close = argsEnd(b, open + 1);
+  if (close < 0) {
+    COMMAS.n = commaFrom;
+    return close === UNFINISHED ? null : undefined;
+  }
+  let r = close + 1;
+  while (b[r] === SPACE) r++;
+  const result = resultOf(b, text, r, into.result);
+  if (result === undefined || !atLineEnd(b, result.end)) {
+    COMMAS.n = commaFrom;
+    return undefined;
+  }
+  into.pid = pid;
+  into.time = time;
+  into.nameStart = i;
+  into.open = open;
+  into.close = close;
+  into.commaFrom = commaFrom;
+  into.commaCount = COMMAS.n - commaFrom;
+  into.end = result.end;
+  return into;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isNameStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+
+/**
+ * Where the call starts after the leader (`N `, `[pid N] `, then `HH:MM:SS[.frac] ` or `SECS.frac `), or at
+ * `offset` for a line without one; -1 when the line starts otherwise or with a rarer leader (`-r` after `-t`,
+ * `-n`, `-Y`), which the string scanner reads.
+ */
+function leaderEnd(b: Uint8Array, offset: number): number {
+  pid = time = undefined;
+  const c0 = b[offset];
+  if (isNameStart(c0)) return offset;
+  let i = offset;
+  while (b[i] === SPACE) i++;
+  let any = false;
+  let c = b[i];
+  if (c === 91 /* [ */) {
+    if (b[i + 1] !== 112 || b[i + 2] !== 105 || b[i + 3] !== 100) return -1; // [pid
+    let j = i + 4;
+    while (b[j] === SPACE) j++;
+    const d0 = j;
+    let v = 0;
+    for (c = b[j]; isDigit(c); c = b[++j]) v = v * 10 + (c - 48);
+    if (j === d0 || c !== 93 /* ] */) return -1;
+    pid = v;
+    i = j + 1;
+    while (b[i] === SPACE) i++;
+    c = b[i];
+    any = true;
+  } else if (isDigit(c)) {
+    let j = i;
+    let v = 0;
+    for (; isDigit(c); c = b[++j]) v = v * 10 + (c - 48);
+    if (c === SPACE) {
+      pid = v;
+      i = j;
+      while (b[i] === SPACE) i++;
+      any = true;
+    } else if (c === LT) return -1; // `N<comm>` (-Y)
+    c = b[i];
+  }
+  if (isDigit(c)) {
+    let j = i;
+    let v = 0;
+    for (; isDigit(c); c = b[++j]) v = v * 10 + (c - 48);
+    if (c === 58 /* : */) {
+      if (j - i !== 2 || b[j + 3] !== 58 || !isDigit(b[j + 1]) || !isDigit(b[j + 2]) || !isDigit(b[j + 4]) || !isDigit(b[j + 5])) return -1;
+      const m = (b[j + 1] - 48) * 10 + (b[j + 2] - 48);
+      const sec = (b[j + 4] - 48) * 10 + (b[j + 5] - 48);
+      j += 6;
+      // The string scanner's sum, in its order: the same double to the last bit.
+      if (b[j] === 46) {
+        time = v * 3600 + m * 60 + sec + fraction(b, j);
+        j = fractionEnd;
+        while (isDigit(b[j])) j++;
+      } else time = v * 3600 + m * 60 + sec + 0;
+    } else if (c === 46) {
+      let e = j + 1;
+      while (isDigit(b[e])) e++;
+      if (e === j + 1 || b[e] !== SPACE) return -1;
+      time = v + fraction(b, j);
+      j = e;
+    } else return -1;
+    i = j;
+    while (b[i] === SPACE) i++;
+    c = b[i];
+    any = true;
+  }
+  if (!any || c === 40 /* ( */ || c === 91 /* [ */) return -1;
+  return i;
+}
+
+/** Where the digits fraction() read end. */
+let fractionEnd = 0;
+
+/** The value of `.ddd` at `i` (on the '.'), as scan.ts's fraction() computes it. */
+function fraction(b: Uint8Array, i: number): number {
+  let v = 0;
+  let scale = 1;
+  let c = b[++i];
+  for (; isDigit(c) && scale < 1e15; c = b[++i]) {
+    v = v * 10 + (c - 48);
+    scale *= 10;
+  }
+  fractionEnd = i;
+  return v / scale;
+}
+
+/** The '(' after a syscall name at `i`, or -1. */
+function nameEnd(b: Uint8Array, i: number): number {
+  let c = b[i];
+  if (!isNameStart(c)) return -1;
+  for (c = b[++i]; (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || c === 95; c = b[++i]);
+  return c === 40 ? i : -1;
+}
+
+function pushComma(i: number): void {
+  if (COMMAS.n === COMMAS.at.length) COMMAS.at = withRoom(COMMAS.at, COMMAS.n + 1);
+  COMMAS.at[COMMAS.n++] = i;
+}
+
+/**
+ * The ')' that closes the arguments starting at `i`, keeping the top-level commas; UNFINISHED at `<unfinished ...>`;
+ * -1 when the line ends first or holds what the string scanner reads better (comments, `<detached ...>`).
+ */
+function argsEnd(b: Uint8Array, i: number): number {
+  const n = b.length;
+  let depth = 0;
+  while (i < n) {
+    const c = b[i];
+    if (SPECIAL[c] === 0) {
+      i++;
+      continue;
+    }
+    switch (c) {
+      case QUOTE:
+        i = stringEnd(b, i + 1);
+        if (i < 0) return -1;
+        break;
+      case 44: // ,
+        if (depth === 0) pushComma(i);
+        i++;
+        break;
+      case 40: // (
+      case 91: // [
+      case 123: // {
+        depth++;
+        i++;
+        break;
+      case 41: // )
+        if (depth === 0) return i;
+        depth--;
+        i++;
+        break;
+      case 93: // ]
+      case 125: // }
+        if (depth > 0) depth--;
+        i++;
+        break;
+      case LT: {
+        const next = b[i + 1];
+        // `<unfinished ...>` (the line is half a call), `<detached ...>`.
+        if (depth === 0 && (next === 117 || next === 100)) return isUnfinished(b, i) ? UNFINISHED : -1;
+        const p = i > 0 ? b[i - 1] : 0;
+        if (((p >= 48 && p <= 57) || (p >= 65 && p <= 90) || p === 95) && next !== SPACE && next !== NL && i + 1 < n) {
+          i = decorationEnd(b, i);
+          if (i < 0) return -1;
+        } else i++;
+        break;
+      }
+      case 47: // /
+        if (b[i + 1] === 42) return -1; // a comment
+        i++;
+        break;
+      case CR:
+        if (b[i + 1] === NL) return -1;
+        i++;
+        break;
+      default: // the line break
+        return -1;
+    }
+  }
+  return -1;
+}
+
+/** What argsEnd returns for a line cut at `<unfinished ...>`. */
+const UNFINISHED = -2;
+
+const UNFINISHED_MARK = Buffer.from('<unfinished ...>', 'latin1');
+
+/** Whether `<unfinished ...>` starts at `i`. */
+function isUnfinished(b: Uint8Array, i: number): boolean {
+  if (i + UNFINISHED_MARK.length > b.length) return false;
+  for (let k = 1; k < UNFINISHED_MARK.length; k++) if (b[i + k] !== UNFINISHED_MARK[k]) return false;
+  return true;
+}
+
+/** After the closing quote of a string whose body starts at `i`; -1 when the line (or text) ends inside it. */
+function stringEnd(b: Uint8Array, i: number): number {
+  const n = b.length;
+  while (i < n) {
+    const c = b[i];
+    if (c === QUOTE) return i + 1;
+    if (c === NL) return -1;
+    if (c === BACKSLASH) {
+      // An escape; a backslash before the line break ends the line (with `\r\n`, at the '\n' after the '\r').
+      if (b[i + 1] === NL) return -1;
+      i += 2;
+    } else i++;
+  }
+  return -1;
+}
+
+/** After an fd decoration `<...>` (nested ones too) starting at `i`; -1 when the line ends inside it. */
+function decorationEnd(b: Uint8Array, i: number): number {
+  const n = b.length;
+  let depth = 0;
+  while (i < n) {
+    const c = b[i];
+    if (c === LT) depth++;
+    else if (c === GT) {
+      if (--depth === 0) return i + 1;
+    } else if (c === NL) return -1;
+    else if (c === BACKSLASH) {
+      if (b[i + 1] === NL) return -1;
+      i++;
+    }
+    i++;
+  }
+  return -1;
+}
+
+/**
+ * The result at `i` (on '='): `= RET[<decoration>] [ERRNO] [<secs>]` read here; with an `(aux)` group,
+ * `<unavailable>` or an odd duration, the string scanner's scanResult reads it (it is short).
+ */
+function resultOf(b: Uint8Array, text: string, start: number, info: ResultInfo): ResultInfo | undefined {
+  if (b[start] !== 61 /* = */) return undefined;
+  let i = start + 1;
+  while (b[i] === SPACE) i++;
+  const retAt = i;
+  let j = i;
+  let c = b[j];
+  if (c === 63 /* ? */) j++;
+  else {
+    if (c === 45 /* - */) j++;
+    const d0 = j;
+    if (b[j] === 48 && (b[j + 1] | 32) === 120) {
+      j += 2;
+      for (c = b[j]; (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70); c = b[++j]);
+    } else for (c = b[j]; isDigit(c); c = b[++j]);
+    if (j === d0) return undefined;
+    if (b[j] === LT && b[j + 1] !== 117) {
+      j = decorationEnd(b, j);
+      if (j < 0) return scanResult(text, start, info);
+    }
+  }
+  info.text = text;
+  info.retAt = retAt;
+  info.retEnd = j;
+  info.err = info.aux = info.duration = undefined;
+  info.unavailable = false;
+  i = j;
+  while (b[i] === SPACE) i++;
+  if (b[i] === 69 /* E */) {
+    let e = i + 1;
+    for (c = b[e]; (c >= 65 && c <= 90) || isDigit(c) || c === 95; c = b[++e]);
+    if (e > i + 1) {
+      info.err = text.slice(i, e);
+      i = e;
+      while (b[i] === SPACE) i++;
+    }
+  }
+  c = b[i];
+  if (c === 40 /* ( */) return scanResult(text, start, info);
+  if (c === LT) {
+    if (!isDigit(b[i + 1])) return scanResult(text, start, info);
+    let k = i + 1;
+    let v = 0;
+    for (c = b[k]; isDigit(c); c = b[++k]) v = v * 10 + (c - 48);
+    if (k - (i + 1) > 15) return scanResult(text, start, info);
+    if (c === 46) {
+      v += fraction(b, k);
+      k = fractionEnd;
+    }
+    if (b[k] !== GT) return scanResult(text, start, info);
+    info.duration = v;
+    i = k + 1;
+    while (b[i] === SPACE) i++;
+  }
+  info.end = i;
+  return info;
+}
+
+/** Whether `i` is where its line ends: a line break or the end of the bytes. */
+function atLineEnd(b: Uint8Array, i: number): boolean {
+  return i === b.length || b[i] === NL || (b[i] === CR && b[i + 1] === NL);
+}
