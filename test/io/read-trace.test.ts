@@ -1,13 +1,13 @@
 // Reading a trace file in chunks gives exactly what analysing the whole text gives, whatever the read size:
 // lines split across reads, multi-byte UTF-8 characters split across reads, a last line without a newline.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeText, type Analysis } from '../../server/src/engine/analyze.js';
 import { analyzeFile } from '../../server/src/io/read-trace.js';
-import { read, sample, tempDir } from '../helpers.js';
+import { generateTrace, read, sample, tempDir } from '../helpers.js';
 
 const summary = (a: Analysis) => ({
   format: a.format, lines: a.lineCount, events: a.eventCount,
@@ -85,5 +85,24 @@ describe('reading trace files in chunks', () => {
     const p = join(dir, 'nobom.strace');
     writeFileSync(p, Buffer.from(text, 'utf16le'));
     await assert.rejects(analyzeFile(p), /looks like UTF-16 text without a byte order mark.*iconv -f UTF-16LE -t UTF-8/);
+  });
+
+  // A file's chunks are scanned as bytes where each byte is one character (scan-bytes.ts); a text has no bytes.
+  it('a file read as bytes gives the events of its text: every strace sample, and a generated trace in small reads', async () => {
+    const gen = join(dir, 'gen.strace');
+    await generateTrace(gen, 3000, 5);
+    const files = [
+      ...readdirSync(sample('bug237588')).filter((f) => f.endsWith('.strace')).map((f) => sample('bug237588', f)),
+      ...readdirSync(sample('bug237588', 'ff')).filter((f) => /\.\d+$/.test(f)).map((f) => sample('bug237588', 'ff', f)),
+      gen,
+    ];
+    for (const p of files) {
+      const fromText = analyzeText(read(p), { mode: 'write-around', kernel: 'freebsd', keepEvents: true, fileName: p });
+      for (const chunkSize of [64 * 1024, 1000]) {
+        const fromFile = await analyzeFile(p, { mode: 'write-around', kernel: 'freebsd', keepEvents: true, chunkSize, blockingReads: true });
+        assert.deepEqual(fromFile.events, fromText.events, `${p} in reads of ${chunkSize}`);
+        assert.deepEqual(summary(fromFile), summary(fromText), `${p} in reads of ${chunkSize}`);
+      }
+    }
   });
 });
