@@ -4,7 +4,7 @@
 // and the string scanner (scan.ts) reads the line, so what a line yields never depends on which scanner read it
 // (test/syntax/strace-scan-bytes.test.ts compares them on every line of every trace we have, and on mutated ones).
 // Offsets are the string's: the caller passes bytes only when each byte decoded to one character (ASCII).
-import { COMMAS, scanResult, type CallLineScan, type ResultInfo } from './scan.js';
+import { COMMAS, scanResult, skipString, type CallLineScan, type ResultInfo } from './scan.js';
 import { withRoom } from '../../typed-arrays.js';
 
 const NL = 10;
@@ -36,7 +36,7 @@ export function scanCallLineBytes(b: Uint8Array, text: string, offset: number, i
   const open = nameEnd(b, i);
   if (open < 0) return null;
   const commaFrom = COMMAS.n;
-  const close = argsEnd(b, open + 1);
+  const close = argsEnd(b, text, open + 1);
   if (close < 0) {
     COMMAS.n = commaFrom;
     return close === UNFINISHED ? null : undefined;
@@ -169,7 +169,7 @@ function pushComma(i: number): void {
  * The ')' that closes the arguments starting at `i`, keeping the top-level commas; UNFINISHED at `<unfinished ...>`;
  * -1 when the line ends first or holds what the string scanner reads better (comments, `<detached ...>`).
  */
-function argsEnd(b: Uint8Array, i: number): number {
+function argsEnd(b: Uint8Array, text: string, i: number): number {
   const n = b.length;
   let depth = 0;
   while (i < n) {
@@ -180,8 +180,9 @@ function argsEnd(b: Uint8Array, i: number): number {
     }
     switch (c) {
       case QUOTE:
-        i = stringEnd(b, i + 1);
-        if (i < 0) return -1;
+        // The string scanner's own skip, which jumps to the closing quote natively (the text has the same offsets);
+        // where it stops at a line break, the break ends the arguments here as there.
+        i = skipString(text, i);
         break;
       case 44: // ,
         if (depth === 0) pushComma(i);
@@ -239,22 +240,6 @@ function isUnfinished(b: Uint8Array, i: number): boolean {
   if (i + UNFINISHED_MARK.length > b.length) return false;
   for (let k = 1; k < UNFINISHED_MARK.length; k++) if (b[i + k] !== UNFINISHED_MARK[k]) return false;
   return true;
-}
-
-/** After the closing quote of a string whose body starts at `i`; -1 when the line (or text) ends inside it. */
-function stringEnd(b: Uint8Array, i: number): number {
-  const n = b.length;
-  while (i < n) {
-    const c = b[i];
-    if (c === QUOTE) return i + 1;
-    if (c === NL) return -1;
-    if (c === BACKSLASH) {
-      // An escape; a backslash before the line break ends the line (with `\r\n`, at the '\n' after the '\r').
-      if (b[i + 1] === NL) return -1;
-      i += 2;
-    } else i++;
-  }
-  return -1;
 }
 
 /** After an fd decoration `<...>` (nested ones too) starting at `i`; -1 when the line ends inside it. */
