@@ -26,7 +26,8 @@ function seen(s: CallLineScan | undefined): unknown {
  * that it read what the string scanner reads. Lines whose bytes are not one per character are not asked.
  */
 function compare(text: string, offset: number, what: string, bytes = Buffer.from(text, 'utf8')): boolean {
-  if (bytes.length !== text.length) return false;
+  // The parser passes bytes one per character, ending with a line break.
+  if (bytes.length !== text.length || bytes[bytes.length - 1] !== 10) return false;
   COMMAS.n = 0;
   const scan = scanCallLineBytes(bytes, text, offset, newCallLineScan());
   const fromBytes = seen(scan ?? undefined);
@@ -133,7 +134,7 @@ describe('strace byte scanner', () => {
   it('reads odd lines as the string scanner does, or leaves them to it', () => {
     let readCount = 0;
     for (const line of ODD_LINES) {
-      for (const text of [line, `${line}\n`, `${line}\r\n4102 close(4) = 0\n`]) if (compare(text, 0, 'odd line')) readCount++;
+      for (const text of [`${line}\n`, `${line}\r\n4102 close(4) = 0\n`, `${line}\n\n`]) if (compare(text, 0, 'odd line')) readCount++;
     }
     assert.ok(readCount >= 20, `read ${readCount}`);
   });
@@ -144,10 +145,10 @@ describe('strace byte scanner', () => {
     let asked = 0;
     for (const line of ODD_LINES.slice(0, 14)) {
       for (let at = 0; at <= line.length; at++) {
-        compare(line.slice(0, at), 0, `cut at ${at}`);
+        compare(`${line.slice(0, at)}\n`, 0, `cut at ${at}`);
         const ch = specials[random(specials.length)];
         compare(`${line.slice(0, at)}${ch}${line.slice(at + 1)}\n`, 0, `'${ch}' at ${at}`);
-        compare(`x\n${line.slice(0, at)}${ch}${line.slice(at)}`, 2, `'${ch}' put in at ${at}`);
+        compare(`x\n${line.slice(0, at)}${ch}${line.slice(at)}\n`, 2, `'${ch}' put in at ${at}`);
         asked += 3;
       }
     }

@@ -3,8 +3,9 @@
 // and a one-line call is most of a trace. It reads the common forms only; on anything else it gives up (undefined)
 // and the string scanner (scan.ts) reads the line, so what a line yields never depends on which scanner read it
 // (test/syntax/strace-scan-bytes.test.ts compares them on every line of every trace we have, and on mutated ones).
-// Offsets are the string's: the caller passes bytes only when each byte decoded to one character (ASCII).
-import { COMMAS, scanResult, skipString, type CallLineScan, type ResultInfo } from './scan.js';
+// Offsets are the string's: the caller passes bytes only when each byte decoded to one character (ASCII), and
+// only bytes that end with a line break, which stops every loop here before the end (none tests for it).
+import { COMMAS, scanResult, type CallLineScan, type ResultInfo } from './scan.js';
 import { withRoom } from '../../typed-arrays.js';
 
 const NL = 10;
@@ -13,7 +14,6 @@ const SPACE = 32;
 const QUOTE = 34;
 const LT = 60;
 const GT = 62;
-const BACKSLASH = 92;
 
 /** Characters that end, nest, quote or split something inside an argument list (as scan.ts's SPECIAL). */
 const SPECIAL = new Uint8Array(256);
@@ -36,7 +36,7 @@ export function scanCallLineBytes(b: Uint8Array, text: string, offset: number, i
   const open = nameEnd(b, i);
   if (open < 0) return null;
   const commaFrom = COMMAS.n;
-  const close = argsEnd(b, text, open + 1);
+  const close = argsEnd(b, open + 1);
   if (close < 0) {
     COMMAS.n = commaFrom;
     return close === UNFINISHED ? null : undefined;
@@ -168,21 +168,17 @@ function pushComma(i: number): void {
 /**
  * The ')' that closes the arguments starting at `i`, keeping the top-level commas; UNFINISHED at `<unfinished ...>`;
  * -1 when the line ends first or holds what the string scanner reads better (comments, `<detached ...>`).
+ * The bytes end with a line break, which stops every loop here: none needs to test for the end.
  */
-function argsEnd(b: Uint8Array, text: string, i: number): number {
-  const n = b.length;
+function argsEnd(b: Uint8Array, i: number): number {
   let depth = 0;
-  while (i < n) {
-    const c = b[i];
-    if (SPECIAL[c] === 0) {
-      i++;
-      continue;
-    }
+  for (;;) {
+    let c = b[i];
+    while (SPECIAL[c] === 0) c = b[++i];
     switch (c) {
       case QUOTE:
-        // The string scanner's own skip, which jumps to the closing quote natively (the text has the same offsets);
-        // where it stops at a line break, the break ends the arguments here as there.
-        i = skipString(text, i);
+        i = stringEnd(b, i + 1);
+        if (i < 0) return -1;
         break;
       case 44: // ,
         if (depth === 0) pushComma(i);
@@ -209,7 +205,7 @@ function argsEnd(b: Uint8Array, text: string, i: number): number {
         // `<unfinished ...>` (the line is half a call), `<detached ...>`.
         if (depth === 0 && (next === 117 || next === 100)) return isUnfinished(b, i) ? UNFINISHED : -1;
         const p = i > 0 ? b[i - 1] : 0;
-        if (((p >= 48 && p <= 57) || (p >= 65 && p <= 90) || p === 95) && next !== SPACE && next !== NL && i + 1 < n) {
+        if (((p >= 48 && p <= 57) || (p >= 65 && p <= 90) || p === 95) && next !== SPACE && next !== NL) {
           i = decorationEnd(b, i);
           if (i < 0) return -1;
         } else i++;
@@ -227,7 +223,6 @@ function argsEnd(b: Uint8Array, text: string, i: number): number {
         return -1;
     }
   }
-  return -1;
 }
 
 /** What argsEnd returns for a line cut at `<unfinished ...>`. */
@@ -237,28 +232,43 @@ const UNFINISHED_MARK = Buffer.from('<unfinished ...>', 'latin1');
 
 /** Whether `<unfinished ...>` starts at `i`. */
 function isUnfinished(b: Uint8Array, i: number): boolean {
-  if (i + UNFINISHED_MARK.length > b.length) return false;
   for (let k = 1; k < UNFINISHED_MARK.length; k++) if (b[i + k] !== UNFINISHED_MARK[k]) return false;
   return true;
 }
 
+/** What ends a run of plain characters in a string (the quote, a backslash, the line break). */
+const IN_STRING = new Uint8Array(256);
+for (const ch of '"\\\n') IN_STRING[ch.charCodeAt(0)] = 1;
+
+/** After the closing quote of a string whose body starts at `i`; -1 when the line ends inside it. */
+function stringEnd(b: Uint8Array, i: number): number {
+  for (;;) {
+    let c = b[i];
+    while (IN_STRING[c] === 0) c = b[++i];
+    if (c === QUOTE) return i + 1;
+    // An escape; a backslash before the line break ends the line (with `\r\n`, at the '\n' after the '\r').
+    if (c === NL || b[i + 1] === NL) return -1;
+    i += 2;
+  }
+}
+
+/** What ends a run of plain characters in an fd decoration. */
+const IN_DECORATION = new Uint8Array(256);
+for (const ch of '<>\\\n') IN_DECORATION[ch.charCodeAt(0)] = 1;
+
 /** After an fd decoration `<...>` (nested ones too) starting at `i`; -1 when the line ends inside it. */
 function decorationEnd(b: Uint8Array, i: number): number {
-  const n = b.length;
   let depth = 0;
-  while (i < n) {
-    const c = b[i];
+  for (;;) {
+    let c = b[i];
+    while (IN_DECORATION[c] === 0) c = b[++i];
     if (c === LT) depth++;
     else if (c === GT) {
       if (--depth === 0) return i + 1;
-    } else if (c === NL) return -1;
-    else if (c === BACKSLASH) {
-      if (b[i + 1] === NL) return -1;
-      i++;
-    }
+    } else if (c === NL || b[i + 1] === NL) return -1;
+    else i++; // a backslash escapes what follows it
     i++;
   }
-  return -1;
 }
 
 /**

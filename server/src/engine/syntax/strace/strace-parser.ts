@@ -85,7 +85,8 @@ export class StraceParser implements TraceParser {
   feed(chunk: string, firstLine: number, bytes?: Uint8Array): number | void {
     const text = stripAnsi(chunk);
     // The chunk's bytes, one per character: the fast lane scans them (scan-bytes.ts), unless colours were cut out.
-    const b = text === chunk ? bytes : undefined;
+    // A newline-aligned chunk ends with a line break, which the byte scanner needs (a file's last line may not).
+    const b = text === chunk && bytes !== undefined && bytes[bytes.length - 1] === 10 ? bytes : undefined;
     if (this.options.tokensOnly) {
       this.feedTokens(text, firstLine);
       return;
