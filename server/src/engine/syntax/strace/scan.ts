@@ -276,11 +276,9 @@ export class ArgList {
       this.ends = withRoom(this.ends, this.n + 1);
       this.stamps = withRoom(this.stamps, this.n + 1);
     }
-    const t = this.text;
-    while (a < b && isBlankChar(t.charCodeAt(a))) a++;
-    while (b > a && isBlankChar(t.charCodeAt(b - 1))) b--;
+    a = trimStart(this.text, a, b);
     this.starts[this.n] = a;
-    this.ends[this.n] = b;
+    this.ends[this.n] = trimEnd(this.text, a, b);
     this.n++;
   }
 
@@ -348,6 +346,18 @@ export function decorationIn(text: string, a: number, b: number): string | undef
 
 function isBlankChar(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13;
+}
+
+/** Where an argument text[a, b) starts once trimmed of blanks. */
+export function trimStart(text: string, a: number, b: number): number {
+  while (a < b && isBlankChar(text.charCodeAt(a))) a++;
+  return a;
+}
+
+/** Where an argument text[a, b) ends once trimmed of blanks. */
+export function trimEnd(text: string, a: number, b: number): number {
+  while (b > a && isBlankChar(text.charCodeAt(b - 1))) b--;
+  return b;
 }
 
 function isBlank(text: string, start: number, end: number): boolean {

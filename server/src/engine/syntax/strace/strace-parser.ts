@@ -14,7 +14,7 @@ import {
   type SplitLineScan,
 } from './scan.js';
 import { scanCallLineBytes } from './scan-bytes.js';
-import { buildCallEvent, genericEvent, isGenericCall, modelledCallEvent, type Base, type CallInfo } from './syscalls.js';
+import { buildCallEvent, genericEvent, isGenericCall, lineIoEvent, modelledCallEvent, type Base, type CallInfo } from './syscalls.js';
 import { createStraceLexer, Newline } from './tokens.js';
 
 /**
@@ -475,6 +475,8 @@ function baseOf(res: ResultInfo | undefined, unfinished: boolean, name: string, 
 export function buildLineCall(text: string, name: string, open: number, close: number, commaFrom: number, commaCount: number, retAt: number, retLength: number, b: Base): EventDraft {
   // A quarter of the lines of a busy trace (futex, brk, clock_gettime...) are calls the model does not know.
   if (isGenericCall(name, b.ok)) return genericEvent(b);
+  const io = lineIoEvent(text, name, open, close, commaFrom, commaCount, retAt, retAt + retLength, b);
+  if (io !== undefined) return io;
   return modelledCallEvent(LINE_CALL.fill(name, ARGS.split(text, open + 1, close, commaFrom, commaCount), text, retAt, retAt + retLength), b);
 }
 

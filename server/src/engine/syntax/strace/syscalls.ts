@@ -2,7 +2,7 @@
 // (and any call whose arguments are cut off, e.g. a resumed line without its first half) becomes a generic event.
 import type { EventBase, EventDraft, OpenFlags, Prot } from '../../events.js';
 import { AT_FDCWD, argDecoration, argInt, argString, fieldOf, flagsOf, LINUX_FLAG_BITS } from './args.js';
-import { ArgList } from './scan.js';
+import { ArgList, COMMAS, decimalIn, decorationIn, trimEnd, trimStart } from './scan.js';
 import { byName } from '../../by-name.js';
 import { addFields } from '../../event-fields.js';
 
@@ -287,6 +287,48 @@ function io(kind: 'read' | 'write', a: ArgList, c: CallInfo, b: Base, offArg: nu
   if (kind === 'write') e.direct = undefined;
   return e as unknown as EventDraft;
 }
+
+/**
+ * The event of a one-line read(2), write(2), pread64 or pwrite64 whose fd, offset and result are plain decimals,
+ * read in place from text (arguments text[open + 1, close) split at the `commaCount` offsets at
+ * COMMAS.at[commaFrom...], the result text[retAt, retEnd)): half the lines of a busy trace. The same event as the
+ * handler's (io() and modelledCallEvent), fields in the same order; undefined for any other call or form, which
+ * the handler then reads.
+ */
+export function lineIoEvent(text: string, name: string, open: number, close: number, commaFrom: number, commaCount: number, retAt: number, retEnd: number, b: Base): EventDraft | undefined {
+  const io = LINE_IO[name];
+  if (io === undefined || commaCount === 0 || retEnd <= retAt) return undefined;
+  const kind = io[0];
+  const offArg = io[1];
+  const commas = COMMAS.at;
+  const s0 = trimStart(text, open + 1, commas[commaFrom]);
+  const e0 = trimEnd(text, s0, commas[commaFrom]);
+  const fd = decimalIn(text, s0, e0);
+  const ret = decimalIn(text, retAt, retEnd);
+  if (fd === undefined || ret === undefined) return undefined;
+  let offset: number | undefined;
+  if (offArg >= 0) {
+    if (offArg > commaCount) return undefined;
+    const end = offArg < commaCount ? commas[commaFrom + offArg] : close;
+    const s = trimStart(text, commas[commaFrom + offArg - 1] + 1, end);
+    offset = decimalIn(text, s, trimEnd(text, s, end));
+    if (offset === undefined) return undefined;
+  }
+  const e = b as Record<string, unknown>;
+  e.kind = kind;
+  e.fd = fd;
+  e.offset = offset;
+  e.length = ret;
+  if (kind === 'write') e.direct = undefined;
+  const fdPath = decorationIn(text, s0, e0);
+  if (fdPath !== undefined) e.fdPath = fdPath;
+  return e as unknown as EventDraft;
+}
+
+/** The calls lineIoEvent reads: the kind, and which argument is the offset (-1: none). */
+const LINE_IO: Record<string, ['read' | 'write', number] | undefined> = Object.assign(Object.create(null) as Record<string, never>, {
+  write: ['write', -1], pwrite64: ['write', 3], read: ['read', -1], pread64: ['read', 3],
+});
 
 function argList(c: CallInfo): ArgList {
   return typeof c.args === 'string' || c.args === undefined ? ARGS.reset(c.args ?? '') : c.args;
