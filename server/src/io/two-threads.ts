@@ -22,11 +22,11 @@ import type { ReadTraceOptions } from './read-trace.js';
 
 /**
  * Lines from which `auto` parses in a second thread. That thread costs a fixed start (about 150 ms, and a JIT warming
- * up in each thread) and a crossing per line, which pay only on long traces. Measured in one loaded hour, two threads
- * took 1.56 / 1.38 / 1.03 / 0.90 / 0.80 of one thread's time on the first 30,000 / 100,000 / 300,000 / 500,000 /
- * 1,000,000 lines of the benchmark's trace, and 1.33 on 100,000 long lines (`-s 1000`, 55 MB): lines count, not bytes.
+ * up in each thread) and a crossing per line, which pay only on long traces: lines count, not bytes. Since one
+ * thread scans bytes and builds read and write events in place, two threads took 1.12 / 0.99 / 0.85 of one
+ * thread's time on the first 300,000 / 500,000 / 1,000,000 lines of the benchmark's trace (6 or 7 pairs each).
  */
-export const TWO_THREADS_FROM_LINES = 250_000;
+export const TWO_THREADS_FROM_LINES = 500_000;
 
 /** Below this size no trace has lines enough for two threads: their number is not even estimated. */
 export const TWO_THREADS_FROM = 4 << 20;
