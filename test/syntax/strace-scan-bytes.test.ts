@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { scanCallLineBytes } from '../../server/src/engine/syntax/strace/scan-bytes.js';
-import { COMMAS, newCallLineScan, scanCallLine, type CallLineScan } from '../../server/src/engine/syntax/strace/scan.js';
+import { scanCallLineBytes, scanSplitLineBytes } from '../../server/src/engine/syntax/strace/scan-bytes.js';
+import { COMMAS, newCallLineScan, newSplitLineScan, scanCallLine, scanSplitLine, type CallLineScan, type SplitLineScan } from '../../server/src/engine/syntax/strace/scan.js';
 import { fixture, generateTrace, read, sample, seededRandom, tempDir, verbatim } from '../helpers.js';
 
 /** What a scan read, as plain data (the commas copied out of the shared pool). */
@@ -20,6 +20,19 @@ function seen(s: CallLineScan | undefined): unknown {
     result: { retAt: r.retAt, retEnd: r.retEnd, ret: r.ret, err: r.err, aux: r.aux, duration: r.duration, unavailable: r.unavailable, end: r.end },
   };
 }
+
+/** What a split-line scan read, as plain data. */
+function seenSplit(s: SplitLineScan | undefined): unknown {
+  if (s === undefined) return undefined;
+  const r = s.result;
+  return {
+    pid: s.pid, time: s.time, resumed: s.resumed, headStart: s.headStart, nameStart: s.nameStart, nameEnd: s.nameEnd, argsStart: s.argsStart, argsEnd: s.argsEnd, end: s.end,
+    result: s.resumed ? { retAt: r.retAt, retEnd: r.retEnd, ret: r.ret, err: r.err, aux: r.aux, duration: r.duration, unavailable: r.unavailable, end: r.end } : undefined,
+  };
+}
+
+/** Counts of lines the byte scanners read: whole calls, and halves of split ones. */
+const splitRead = { n: 0 };
 
 /**
  * Scans the line at `offset` of `text` both ways. Returns whether the byte scanner read it; when it did, asserts
@@ -36,6 +49,14 @@ function compare(text: string, offset: number, what: string, bytes = Buffer.from
   const fromText = seen(scanCallLine(text, offset, newCallLineScan()));
   // null: surely no finished call, which the string scanner must find too.
   if (scan === null) assert.equal(fromText, undefined, `${what}: the byte scanner said no call: ${JSON.stringify(text.slice(offset, offset + 200))}`);
+  // Half of a split call, both ways.
+  COMMAS.n = 0;
+  const half = seenSplit(scanSplitLineBytes(bytes, text, offset, newSplitLineScan()));
+  assert.equal(COMMAS.n, 0, `${what}: the split-line scan kept commas`);
+  if (half !== undefined) {
+    splitRead.n++;
+    assert.deepEqual(half, seenSplit(scanSplitLine(text, offset, newSplitLineScan())), `${what} (split): ${JSON.stringify(text.slice(offset, offset + 200))}`);
+  }
   if (fromBytes === undefined) return false;
   assert.deepEqual(fromBytes, fromText, `${what}: ${JSON.stringify(text.slice(offset, offset + 200))}`);
   return true;
@@ -105,6 +126,15 @@ const ODD_LINES = [
   '4101 close(3) = 0 <1234567890123456.5>',
   'close(3) = 0',
   '_exit(0) = ?',
+  `4101 <... ${'x'.repeat(75)} resumed>) = 0`,
+  `4101 <... ${'x'.repeat(76)} resumed>) = 0`,
+  '4101 <... read resumed>"x", 1) = 1 <0.000010>',
+  '[pid 4101] <... read resumed> <unfinished ...>) = ?',
+  '4101 read(3,<unfinished ...>',
+  '4101 read(<unfinished ...>',
+  '4101 read( <unfinished ...>',
+  '4101 read(3, <unfinished ...>  ',
+  '4101 read(3, <detached ...>',
   '',
 ];
 
@@ -127,8 +157,13 @@ describe('strace byte scanner', () => {
     const text = read(path);
     const { lines, read: readCount } = compareLines(text, 'generated');
     const split = text.split('\n').filter((l) => l.includes('<unfinished ...>') || l.includes(' resumed>')).length;
-    // All but the split calls' halves.
+    const before = splitRead.n;
+    // All but the split calls' halves, which the split-line scan reads.
     assert.equal(readCount, lines - split);
+    assert.ok(split > 1000);
+    splitRead.n = before;
+    compareLines(text, 'generated, again');
+    assert.equal(splitRead.n - before, split);
   });
 
   it('reads odd lines as the string scanner does, or leaves them to it', () => {

@@ -5,7 +5,7 @@
 // (test/syntax/strace-scan-bytes.test.ts compares them on every line of every trace we have, and on mutated ones).
 // Offsets are the string's: the caller passes bytes only when each byte decoded to one character (ASCII), and
 // only bytes that end with a line break, which stops every loop here before the end (none tests for it).
-import { COMMAS, scanResult, type CallLineScan, type ResultInfo } from './scan.js';
+import { COMMAS, scanResult, type CallLineScan, type ResultInfo, type SplitLineScan } from './scan.js';
 import { withRoom } from '../../typed-arrays.js';
 
 const NL = 10;
@@ -57,6 +57,78 @@ export function scanCallLineBytes(b: Uint8Array, text: string, offset: number, i
   into.commaCount = COMMAS.n - commaFrom;
   into.end = result.end;
   return into;
+}
+
+/**
+ * The line at `offset` as one half of a split call (`name(args <unfinished ...>` or `<... name resumed>args) =
+ * result`), read from `b` as scanSplitLine reads `text`; undefined when this scanner cannot tell, and scanSplitLine
+ * then reads the line. Keeps no commas.
+ */
+export function scanSplitLineBytes(b: Uint8Array, text: string, offset: number, into: SplitLineScan): SplitLineScan | undefined {
+  const i = leaderEnd(b, offset);
+  if (i < 0) return undefined;
+  const commas = COMMAS.n;
+  let end: number;
+  if (b[i] === LT) {
+    // `<... name resumed>`: the first ` resumed>` of the line, within 80 characters.
+    if (b[i + 1] !== 46 || b[i + 2] !== 46 || b[i + 3] !== 46 || b[i + 4] !== SPACE) return undefined;
+    const close = resumedEnd(b, i + 5, i + 80);
+    if (close < 0) return undefined;
+    const argsEnd = argsEndAt(b, close + 9);
+    COMMAS.n = commas;
+    if (argsEnd < 0) return undefined;
+    let r = argsEnd + 1;
+    while (b[r] === SPACE) r++;
+    const result = resultOf(b, text, r, into.result);
+    if (result === undefined) return undefined;
+    end = result.end;
+    into.resumed = true;
+    into.nameStart = i + 5;
+    into.nameEnd = close;
+    into.argsStart = close + 9;
+    into.argsEnd = argsEnd;
+  } else {
+    const open = nameEnd(b, i);
+    if (open < 0) return undefined;
+    const stop = argsEnd(b, open + 1);
+    COMMAS.n = commas;
+    // `name(args <unfinished ...>`, the arguments and the mark parted by a blank.
+    if (stop !== UNFINISHED || markAt <= open + 1 || b[markAt - 1] !== SPACE) return undefined;
+    end = markAt + UNFINISHED_MARK.length;
+    while (b[end] === SPACE) end++;
+    into.resumed = false;
+    into.nameStart = i;
+    into.nameEnd = open;
+    into.argsStart = open + 1;
+    into.argsEnd = markAt - 1;
+  }
+  if (!atLineEnd(b, end)) return undefined;
+  into.pid = pid;
+  into.time = time;
+  into.headStart = i;
+  into.end = end;
+  return into;
+}
+
+const RESUMED = Buffer.from(' resumed>', 'latin1');
+
+/** Where the first ` resumed>` at or after `i` starts, if it starts before `limit` and the line's end; else -1. */
+function resumedEnd(b: Uint8Array, i: number, limit: number): number {
+  for (; i <= limit; i++) {
+    const c = b[i];
+    if (c === NL) return -1;
+    if (c !== SPACE) continue;
+    let k = 1;
+    while (k < RESUMED.length && b[i + k] === RESUMED[k]) k++;
+    if (k === RESUMED.length) return i;
+  }
+  return -1;
+}
+
+/** argsEnd, for the arguments after `<... name resumed>`: the ')' that closes them, or -1 (half a call again too). */
+function argsEndAt(b: Uint8Array, i: number): number {
+  const close = argsEnd(b, i);
+  return close === UNFINISHED ? -1 : close;
 }
 
 function isDigit(c: number): boolean {
@@ -203,7 +275,11 @@ function argsEnd(b: Uint8Array, i: number): number {
       case LT: {
         const next = b[i + 1];
         // `<unfinished ...>` (the line is half a call), `<detached ...>`.
-        if (depth === 0 && (next === 117 || next === 100)) return isUnfinished(b, i) ? UNFINISHED : -1;
+        if (depth === 0 && (next === 117 || next === 100)) {
+          if (!isUnfinished(b, i)) return -1;
+          markAt = i;
+          return UNFINISHED;
+        }
         const p = i > 0 ? b[i - 1] : 0;
         if (((p >= 48 && p <= 57) || (p >= 65 && p <= 90) || p === 95) && next !== SPACE && next !== NL) {
           i = decorationEnd(b, i);
@@ -225,8 +301,9 @@ function argsEnd(b: Uint8Array, i: number): number {
   }
 }
 
-/** What argsEnd returns for a line cut at `<unfinished ...>`. */
+/** What argsEnd returns for a line cut at `<unfinished ...>`; the mark is at `markAt`. */
 const UNFINISHED = -2;
+let markAt = 0;
 
 const UNFINISHED_MARK = Buffer.from('<unfinished ...>', 'latin1');
 

@@ -13,7 +13,7 @@ import {
   ArgList, COMMAS, decimalIn, lineEnd, newCallLineScan, newSplitLineScan, scanCallLine, scanSplitLine, type CallLineScan, type LeaderInfo, type ResultInfo,
   type SplitLineScan,
 } from './scan.js';
-import { scanCallLineBytes } from './scan-bytes.js';
+import { scanCallLineBytes, scanSplitLineBytes } from './scan-bytes.js';
 import { buildCallEvent, genericEvent, isGenericCall, lineIoEvent, modelledCallEvent, type Base, type CallInfo } from './syscalls.js';
 import { createStraceLexer, Newline } from './tokens.js';
 
@@ -104,7 +104,7 @@ export class StraceParser implements TraceParser {
       COMMAS.n = 0;
       const fromBytes = b !== undefined ? scanCallLineBytes(b, text, pos, FAST_LINE) : undefined;
       const s = fromBytes === undefined ? scanCallLine(text, pos, FAST_LINE) : fromBytes ?? undefined;
-      const split = s === undefined ? scanSplitLine(text, pos, SPLIT_LINE) : undefined;
+      const split = s === undefined ? (b !== undefined ? scanSplitLineBytes(b, text, pos, SPLIT_LINE) : undefined) ?? scanSplitLine(text, pos, SPLIT_LINE) : undefined;
       let nl: number;
       if (s !== undefined || split !== undefined) {
         if (slowFrom >= 0) {
