@@ -21,7 +21,7 @@ function base(name: string, line: number): Base {
  * The io call on the line at `offset`: both events, in place and by the handler (undefined in place when it left
  * the line to the handler); undefined when the line is no finished io call.
  */
-function bothWays(text: string, offset: number, line: number): { inPlace: unknown; handler: unknown } | undefined {
+function bothWays(text: string, offset: number, line: number, bytes = Buffer.from(text, 'utf8')): { inPlace: unknown; handler: unknown } | undefined {
   COMMAS.n = 0;
   const s = scanCallLine(text, offset, newCallLineScan());
   if (s === undefined) return undefined;
@@ -29,6 +29,11 @@ function bothWays(text: string, offset: number, line: number): { inPlace: unknow
   if (!IO.has(name)) return undefined;
   const { retAt, retEnd } = s.result;
   const inPlace = lineIoEvent(text, name, s.open, s.close, s.commaFrom, s.commaCount, retAt, retEnd, base(name, line));
+  // Read from the bytes (the parser's way when it has them), the same event.
+  if (bytes.length === text.length) {
+    const fromBytes = lineIoEvent(text, name, s.open, s.close, s.commaFrom, s.commaCount, retAt, retEnd, base(name, line), bytes);
+    assert.deepEqual(fromBytes && Object.entries(fromBytes), inPlace && Object.entries(inPlace), `from bytes: ${text.slice(offset, offset + 120)}`);
+  }
   const retText = text.slice(retAt, retEnd);
   const call: CallInfo = {
     name, args: new ArgList().split(text, s.open + 1, s.close, s.commaFrom, s.commaCount), retText,
@@ -70,10 +75,11 @@ describe('read and write calls built in place', () => {
     const path = join(tempDir('line-io'), 'gen.strace');
     await generateTrace(path, 20_000, 3);
     const text = read(path);
+    const bytes = Buffer.from(text, 'utf8');
     let calls = 0;
     let inPlace = 0;
     for (let pos = 0, line = 0; pos < text.length; line++) {
-      const r = bothWays(text, pos, line);
+      const r = bothWays(text, pos, line, bytes);
       if (r !== undefined) {
         calls++;
         if (r.inPlace !== undefined) {

@@ -414,3 +414,64 @@ function resultOf(b: Uint8Array, text: string, start: number, info: ResultInfo):
 function atLineEnd(b: Uint8Array, i: number): boolean {
   return i === b.length || b[i] === NL || (b[i] === CR && b[i + 1] === NL);
 }
+
+/** What an io call's arguments hold (lineIoEvent): the fd, the offset (none for read and write), the result. */
+export interface IoArgs {
+  fd: number;
+  offset: number | undefined;
+  length: number;
+  /** The fd argument, trimmed: where its decoration is. */
+  fdStart: number;
+  fdEnd: number;
+}
+
+export const IO_ARGS: IoArgs = { fd: 0, offset: undefined, length: 0, fdStart: 0, fdEnd: 0 };
+
+function isBlank(c: number): boolean {
+  return c === SPACE || c === 9 || c === NL || c === CR;
+}
+
+/**
+ * Reads the arguments of a one-line io call into IO_ARGS, as lineIoEvent reads them from the text (arguments
+ * b[open + 1, close) split at the commas at COMMAS.at[commaFrom...], `offArg` the offset's index or -1, the result
+ * b[retAt, retEnd)); false when one is no plain decimal.
+ */
+export function ioArgsOfBytes(b: Uint8Array, open: number, close: number, commaFrom: number, commaCount: number, retAt: number, retEnd: number, offArg: number): boolean {
+  const commas = COMMAS.at;
+  let s0 = open + 1;
+  let e0 = commas[commaFrom];
+  while (s0 < e0 && isBlank(b[s0])) s0++;
+  while (e0 > s0 && isBlank(b[e0 - 1])) e0--;
+  const fd = decimalAt(b, s0, e0);
+  const ret = decimalAt(b, retAt, retEnd);
+  if (fd < 0 || ret < 0) return false;
+  let offset: number | undefined;
+  if (offArg >= 0) {
+    if (offArg > commaCount) return false;
+    let s = commas[commaFrom + offArg - 1] + 1;
+    let e = offArg < commaCount ? commas[commaFrom + offArg] : close;
+    while (s < e && isBlank(b[s])) s++;
+    while (e > s && isBlank(b[e - 1])) e--;
+    offset = decimalAt(b, s, e);
+    if (offset < 0) return false;
+  }
+  IO_ARGS.fd = fd;
+  IO_ARGS.offset = offset;
+  IO_ARGS.length = ret;
+  IO_ARGS.fdStart = s0;
+  IO_ARGS.fdEnd = e0;
+  return true;
+}
+
+/** b[a, e) as scan.ts's decimalIn reads it (plain digits, at most 15, maybe an fd decoration after); -1 for anything else. */
+function decimalAt(b: Uint8Array, a: number, e: number): number {
+  let v = 0;
+  let j = a;
+  for (; j < e && j - a < 15; j++) {
+    const c = b[j];
+    if (c < 48 || c > 57) break;
+    v = v * 10 + (c - 48);
+  }
+  if (j === a || (j - a > 1 && b[a] === 48)) return -1;
+  return j === e || b[j] === LT ? v : -1;
+}

@@ -115,7 +115,7 @@ export class StraceParser implements TraceParser {
           this.reportCut(this.openLine);
           this.openLine = undefined;
         }
-        if (s !== undefined) this.wholeCall(s, line, pos, text, s.end, undefined);
+        if (s !== undefined) this.wholeCall(s, line, pos, text, s.end, undefined, b);
         else this.splitCall(split!, line, pos, text);
         // The scan stopped at the line's end: its '\n', or the '\r' before it, or the text's end.
         const end = (s ?? split!).end;
@@ -347,7 +347,7 @@ export class StraceParser implements TraceParser {
   }
 
   /** A finished call on one line (the common case): everything was read by the CallLine token. */
-  private wholeCall(s: CallLineScan, line: number, lineStart: number, text: string, textEnd: number, wrapEnd: Span | undefined): void {
+  private wholeCall(s: CallLineScan, line: number, lineStart: number, text: string, textEnd: number, wrapEnd: Span | undefined, bytes?: Uint8Array): void {
     let pid = s.pid;
     if (pid === undefined) pid = this.unprefixedPid();
     else if (pid !== this.lastSeen) {
@@ -360,7 +360,7 @@ export class StraceParser implements TraceParser {
     const b = baseOf(res, false, name, span, wrapEnd, pid, s.time);
     const sink = this.sink;
     if (sink.defer !== undefined && wrapEnd === undefined) sink.defer(text, name, s.open, s.close, s.commaFrom, s.commaCount, res.retAt, res.retEnd - res.retAt, b);
-    else sink.event(buildLineCall(text, name, s.open, s.close, s.commaFrom, s.commaCount, res.retAt, res.retEnd - res.retAt, b));
+    else sink.event(buildLineCall(text, name, s.open, s.close, s.commaFrom, s.commaCount, res.retAt, res.retEnd - res.retAt, b, bytes));
   }
 
   /** An unfinished call that the fast lane read (`[leader] name(args <unfinished ...>`, or its resumption). */
@@ -472,10 +472,10 @@ function baseOf(res: ResultInfo | undefined, unfinished: boolean, name: string, 
  * The event of a finished one-line call: text[open + 1, close) are its arguments, split at the `commaCount`
  * offsets at COMMAS.at[commaFrom...]. Built by the parser, or by the thread that replays (EventSink.defer).
  */
-export function buildLineCall(text: string, name: string, open: number, close: number, commaFrom: number, commaCount: number, retAt: number, retLength: number, b: Base): EventDraft {
+export function buildLineCall(text: string, name: string, open: number, close: number, commaFrom: number, commaCount: number, retAt: number, retLength: number, b: Base, bytes?: Uint8Array): EventDraft {
   // A quarter of the lines of a busy trace (futex, brk, clock_gettime...) are calls the model does not know.
   if (isGenericCall(name, b.ok)) return genericEvent(b);
-  const io = lineIoEvent(text, name, open, close, commaFrom, commaCount, retAt, retAt + retLength, b);
+  const io = lineIoEvent(text, name, open, close, commaFrom, commaCount, retAt, retAt + retLength, b, bytes);
   if (io !== undefined) return io;
   return modelledCallEvent(LINE_CALL.fill(name, ARGS.split(text, open + 1, close, commaFrom, commaCount), text, retAt, retAt + retLength), b);
 }

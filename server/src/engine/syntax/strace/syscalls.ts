@@ -3,6 +3,7 @@
 import type { EventBase, EventDraft, OpenFlags, Prot } from '../../events.js';
 import { AT_FDCWD, argDecoration, argInt, argString, fieldOf, flagsOf, LINUX_FLAG_BITS } from './args.js';
 import { ArgList, COMMAS, decimalIn, decorationIn, trimEnd, trimStart } from './scan.js';
+import { IO_ARGS, ioArgsOfBytes, type IoArgs } from './scan-bytes.js';
 import { byName } from '../../by-name.js';
 import { addFields } from '../../event-fields.js';
 
@@ -290,39 +291,53 @@ function io(kind: 'read' | 'write', a: ArgList, c: CallInfo, b: Base, offArg: nu
 
 /**
  * The event of a one-line read(2), write(2), pread64 or pwrite64 whose fd, offset and result are plain decimals,
- * read in place from text (arguments text[open + 1, close) split at the `commaCount` offsets at
- * COMMAS.at[commaFrom...], the result text[retAt, retEnd)): half the lines of a busy trace. The same event as the
- * handler's (io() and modelledCallEvent), fields in the same order; undefined for any other call or form, which
- * the handler then reads.
+ * read in place (arguments text[open + 1, close) split at the `commaCount` offsets at COMMAS.at[commaFrom...], the
+ * result text[retAt, retEnd); from `bytes`, text's bytes one per character, when given): half the lines of a busy
+ * trace. The same event as the handler's (io() and modelledCallEvent), fields in the same order; undefined for any
+ * other call or form, which the handler then reads.
  */
-export function lineIoEvent(text: string, name: string, open: number, close: number, commaFrom: number, commaCount: number, retAt: number, retEnd: number, b: Base): EventDraft | undefined {
+export function lineIoEvent(text: string, name: string, open: number, close: number, commaFrom: number, commaCount: number, retAt: number, retEnd: number, b: Base, bytes?: Uint8Array): EventDraft | undefined {
   const io = LINE_IO[name];
   if (io === undefined || commaCount === 0 || retEnd <= retAt) return undefined;
-  const kind = io[0];
-  const offArg = io[1];
+  const read = bytes !== undefined ? ioArgsOfBytes(bytes, open, close, commaFrom, commaCount, retAt, retEnd, io[1]) : ioArgsOfText(text, open, close, commaFrom, commaCount, retAt, retEnd, io[1]);
+  return read ? ioEvent(io[0], IO_ARGS, text, b) : undefined;
+}
+
+/** The io event of `args` (fdPath cut from the decoration of text[args.fdStart, args.fdEnd)), built on `b`. */
+export function ioEvent(kind: 'read' | 'write', args: IoArgs, text: string, b: Base): EventDraft {
+  const e = b as Record<string, unknown>;
+  e.kind = kind;
+  e.fd = args.fd;
+  e.offset = args.offset;
+  e.length = args.length;
+  if (kind === 'write') e.direct = undefined;
+  const fdPath = decorationIn(text, args.fdStart, args.fdEnd);
+  if (fdPath !== undefined) e.fdPath = fdPath;
+  return e as unknown as EventDraft;
+}
+
+/** Reads an io call's arguments into IO_ARGS from text; false when one is no plain decimal. */
+function ioArgsOfText(text: string, open: number, close: number, commaFrom: number, commaCount: number, retAt: number, retEnd: number, offArg: number): boolean {
   const commas = COMMAS.at;
   const s0 = trimStart(text, open + 1, commas[commaFrom]);
   const e0 = trimEnd(text, s0, commas[commaFrom]);
   const fd = decimalIn(text, s0, e0);
   const ret = decimalIn(text, retAt, retEnd);
-  if (fd === undefined || ret === undefined) return undefined;
+  if (fd === undefined || ret === undefined) return false;
   let offset: number | undefined;
   if (offArg >= 0) {
-    if (offArg > commaCount) return undefined;
+    if (offArg > commaCount) return false;
     const end = offArg < commaCount ? commas[commaFrom + offArg] : close;
     const s = trimStart(text, commas[commaFrom + offArg - 1] + 1, end);
     offset = decimalIn(text, s, trimEnd(text, s, end));
-    if (offset === undefined) return undefined;
+    if (offset === undefined) return false;
   }
-  const e = b as Record<string, unknown>;
-  e.kind = kind;
-  e.fd = fd;
-  e.offset = offset;
-  e.length = ret;
-  if (kind === 'write') e.direct = undefined;
-  const fdPath = decorationIn(text, s0, e0);
-  if (fdPath !== undefined) e.fdPath = fdPath;
-  return e as unknown as EventDraft;
+  IO_ARGS.fd = fd;
+  IO_ARGS.offset = offset;
+  IO_ARGS.length = ret;
+  IO_ARGS.fdStart = s0;
+  IO_ARGS.fdEnd = e0;
+  return true;
 }
 
 /** The calls lineIoEvent reads: the kind, and which argument is the offset (-1: none). */
