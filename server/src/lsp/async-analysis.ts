@@ -6,6 +6,7 @@ import type { TraceEvent } from '../engine/events.js';
 import type { ReplayOptions } from '../engine/model/profiles.js';
 import { Replay, type ReplayResult } from '../engine/model/replay.js';
 import { findingsOf, type Finding } from '../engine/rules/findings.js';
+import { asciiBytes } from '../engine/syntax/text.js';
 
 export interface CancelToken {
   readonly isCancellationRequested: boolean;
@@ -48,7 +49,8 @@ export async function analyzeAsync(text: string, options: AnalyzeOptions, token?
   let nextPartial = partial ? Date.now() + partial.firstMs : Number.POSITIVE_INFINITY;
   for (const chunk of textChunks(text)) {
     await ticker.tick();
-    a.push(chunk);
+    // A strace document's chunks are scanned as bytes, as a file's are (the other parsers read text).
+    a.push(chunk, a.format === undefined || a.format === 'strace' ? asciiBytes(chunk) : undefined);
     done += chunk.length;
     onProgress?.(done, text.length);
     if (partial && done < text.length && Date.now() >= nextPartial) {

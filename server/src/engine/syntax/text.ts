@@ -88,3 +88,14 @@ export function looksBinary(sample: string): boolean {
   }
   return ctl / n > 0.1;
 }
+
+const ENCODER = new TextEncoder();
+
+/**
+ * `text` as UTF-8 bytes when each character is one byte (ASCII, as traces are), for a parser that scans bytes
+ * (TraceReader.push); undefined for any other text. Encoding is native and far cheaper than the scan it speeds up.
+ */
+export function asciiBytes(text: string): Uint8Array | undefined {
+  const bytes = ENCODER.encode(text);
+  return bytes.length === text.length ? bytes : undefined;
+}
