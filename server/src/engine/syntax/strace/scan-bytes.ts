@@ -455,11 +455,16 @@ export function ioArgsOfBytes(b: Uint8Array, open: number, close: number, commaF
     offset = decimalAt(b, s, e);
     if (offset < 0) return false;
   }
+  return ioArgsAre(fd, offset, ret, s0, e0);
+}
+
+/** Sets IO_ARGS (true, for the readers to return). */
+export function ioArgsAre(fd: number, offset: number | undefined, length: number, fdStart: number, fdEnd: number): true {
   IO_ARGS.fd = fd;
   IO_ARGS.offset = offset;
-  IO_ARGS.length = ret;
-  IO_ARGS.fdStart = s0;
-  IO_ARGS.fdEnd = e0;
+  IO_ARGS.length = length;
+  IO_ARGS.fdStart = fdStart;
+  IO_ARGS.fdEnd = fdEnd;
   return true;
 }
 

@@ -3,7 +3,7 @@
 import type { EventBase, EventDraft, OpenFlags, Prot } from '../../events.js';
 import { AT_FDCWD, argDecoration, argInt, argString, fieldOf, flagsOf, LINUX_FLAG_BITS } from './args.js';
 import { ArgList, COMMAS, decimalIn, decorationIn, trimEnd, trimStart } from './scan.js';
-import { IO_ARGS, ioArgsOfBytes, type IoArgs } from './scan-bytes.js';
+import { IO_ARGS, ioArgsAre, ioArgsOfBytes, type IoArgs } from './scan-bytes.js';
 import { byName } from '../../by-name.js';
 import { addFields } from '../../event-fields.js';
 
@@ -332,12 +332,7 @@ function ioArgsOfText(text: string, open: number, close: number, commaFrom: numb
     offset = decimalIn(text, s, trimEnd(text, s, end));
     if (offset === undefined) return false;
   }
-  IO_ARGS.fd = fd;
-  IO_ARGS.offset = offset;
-  IO_ARGS.length = ret;
-  IO_ARGS.fdStart = s0;
-  IO_ARGS.fdEnd = e0;
-  return true;
+  return ioArgsAre(fd, offset, ret, s0, e0);
 }
 
 /** The calls lineIoEvent reads: the kind, and which argument is the offset (-1: none). */
