@@ -30,6 +30,16 @@ describe('architecture', () => {
     assert.deepEqual(bad, []);
   });
 
+  it('the engine uses no Node global either (Buffer, process): it runs in any JavaScript host', () => {
+    const bad: string[] = [];
+    for (const f of sources(engine)) {
+      // Code only: comments may name them.
+      const code = readFileSync(f, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+      for (const m of code.matchAll(/\b(Buffer|process)\s*\./g)) bad.push(`${relative(engine, f)} uses ${m[1]}`);
+    }
+    assert.deepEqual(bad, []);
+  });
+
   it('syntax does not import the model or rules; the model does not import rules', () => {
     const bad: string[] = [];
     for (const f of sources(join(engine, 'syntax'))) for (const m of imports(f)) if (/\/(model|rules)\//.test(m)) bad.push(`${relative(engine, f)} imports ${m}`);

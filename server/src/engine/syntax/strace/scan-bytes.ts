@@ -110,7 +110,7 @@ export function scanSplitLineBytes(b: Uint8Array, text: string, offset: number, 
   return into;
 }
 
-const RESUMED = Buffer.from(' resumed>', 'latin1');
+const RESUMED = bytesOf(' resumed>');
 
 /** Where the first ` resumed>` at or after `i` starts, if it starts before `limit` and the line's end; else -1. */
 function resumedEnd(b: Uint8Array, i: number, limit: number): number {
@@ -129,6 +129,11 @@ function resumedEnd(b: Uint8Array, i: number, limit: number): number {
 function argsEndAt(b: Uint8Array, i: number): number {
   const close = argsEnd(b, i);
   return close === UNFINISHED ? -1 : close;
+}
+
+/** An ASCII string's bytes (the engine uses no Node API: it runs in any JavaScript host). */
+function bytesOf(ascii: string): Uint8Array {
+  return Uint8Array.from(ascii, (ch) => ch.charCodeAt(0));
 }
 
 function isDigit(c: number): boolean {
@@ -305,7 +310,7 @@ function argsEnd(b: Uint8Array, i: number): number {
 const UNFINISHED = -2;
 let markAt = 0;
 
-const UNFINISHED_MARK = Buffer.from('<unfinished ...>', 'latin1');
+const UNFINISHED_MARK = bytesOf('<unfinished ...>');
 
 /** Whether `<unfinished ...>` starts at `i`. */
 function isUnfinished(b: Uint8Array, i: number): boolean {
