@@ -31,16 +31,14 @@ function seenSplit(s: SplitLineScan | undefined): unknown {
   };
 }
 
-/** Counts of lines the byte scanners read: whole calls, and halves of split ones. */
-const splitRead = { n: 0 };
-
 /**
- * Scans the line at `offset` of `text` both ways. Returns whether the byte scanner read it; when it did, asserts
- * that it read what the string scanner reads. Lines whose bytes are not one per character are not asked.
+ * Scans the line at `offset` of `text` both ways, as a finished call and as half of a split one. Returns what the
+ * byte scanners read it as, if anything; where they read it, asserts that they read what the string scanners read.
+ * Lines whose bytes are not one per character are not asked.
  */
-function compare(text: string, offset: number, what: string, bytes = Buffer.from(text, 'utf8')): boolean {
+function compare(text: string, offset: number, what: string, bytes = Buffer.from(text, 'utf8')): 'call' | 'half' | undefined {
   // The parser passes bytes one per character, ending with a line break.
-  if (bytes.length !== text.length || bytes[bytes.length - 1] !== 10) return false;
+  if (bytes.length !== text.length || bytes[bytes.length - 1] !== 10) return undefined;
   COMMAS.n = 0;
   const scan = scanCallLineBytes(bytes, text, offset, newCallLineScan());
   const fromBytes = seen(scan ?? undefined);
@@ -53,28 +51,28 @@ function compare(text: string, offset: number, what: string, bytes = Buffer.from
   COMMAS.n = 0;
   const half = seenSplit(scanSplitLineBytes(bytes, text, offset, newSplitLineScan()));
   assert.equal(COMMAS.n, 0, `${what}: the split-line scan kept commas`);
-  if (half !== undefined) {
-    splitRead.n++;
-    assert.deepEqual(half, seenSplit(scanSplitLine(text, offset, newSplitLineScan())), `${what} (split): ${JSON.stringify(text.slice(offset, offset + 200))}`);
-  }
-  if (fromBytes === undefined) return false;
+  if (half !== undefined) assert.deepEqual(half, seenSplit(scanSplitLine(text, offset, newSplitLineScan())), `${what} (split): ${JSON.stringify(text.slice(offset, offset + 200))}`);
+  if (fromBytes === undefined) return half === undefined ? undefined : 'half';
   assert.deepEqual(fromBytes, fromText, `${what}: ${JSON.stringify(text.slice(offset, offset + 200))}`);
-  return true;
+  return 'call';
 }
 
-/** Compares every line of `text`; returns how many lines there were and how many the byte scanner read. */
-function compareLines(text: string, what: string): { lines: number; read: number } {
+/** Compares every line of `text`; returns how many lines there were, and how many the byte scanners read as calls and as halves. */
+function compareLines(text: string, what: string): { lines: number; read: number; halves: number } {
   let lines = 0;
   let readCount = 0;
+  let halves = 0;
   const bytes = Buffer.from(text, 'utf8');
   for (let pos = 0; pos < text.length; ) {
     lines++;
-    if (compare(text, pos, `${what} line ${lines}`, bytes)) readCount++;
+    const r = compare(text, pos, `${what} line ${lines}`, bytes);
+    if (r === 'call') readCount++;
+    else if (r === 'half') halves++;
     const nl = text.indexOf('\n', pos);
     if (nl < 0) break;
     pos = nl + 1;
   }
-  return { lines, read: readCount };
+  return { lines, read: readCount, halves };
 }
 
 function straceTexts(): Array<{ f: string; text: string }> {
@@ -155,15 +153,12 @@ describe('strace byte scanner', () => {
     const path = join(tempDir('scan-bytes'), 'gen.strace');
     await generateTrace(path, 20_000, 11);
     const text = read(path);
-    const { lines, read: readCount } = compareLines(text, 'generated');
+    const { lines, read: readCount, halves } = compareLines(text, 'generated');
     const split = text.split('\n').filter((l) => l.includes('<unfinished ...>') || l.includes(' resumed>')).length;
-    const before = splitRead.n;
-    // All but the split calls' halves, which the split-line scan reads.
-    assert.equal(readCount, lines - split);
+    // The finished calls as calls, the split calls' halves as halves.
     assert.ok(split > 1000);
-    splitRead.n = before;
-    compareLines(text, 'generated, again');
-    assert.equal(splitRead.n - before, split);
+    assert.equal(readCount, lines - split);
+    assert.equal(halves, split);
   });
 
   it('reads odd lines as the string scanner does, or leaves them to it', () => {

@@ -5,8 +5,7 @@
 // (test/syntax/strace-scan-bytes.test.ts compares them on every line of every trace we have, and on mutated ones).
 // Offsets are the string's: the caller passes bytes only when each byte decoded to one character (ASCII), and
 // only bytes that end with a line break, which stops every loop here before the end (none tests for it).
-import { COMMAS, scanResult, type CallLineScan, type ResultInfo, type SplitLineScan } from './scan.js';
-import { withRoom } from '../../typed-arrays.js';
+import { COMMAS, isDigit, pushComma, scanResult, type CallLineScan, type ResultInfo, type SplitLineScan } from './scan.js';
 
 const NL = 10;
 const CR = 13;
@@ -136,10 +135,6 @@ function bytesOf(ascii: string): Uint8Array {
   return Uint8Array.from(ascii, (ch) => ch.charCodeAt(0));
 }
 
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
 function isNameStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
 }
@@ -192,11 +187,12 @@ function leaderEnd(b: Uint8Array, offset: number): number {
       const sec = (b[j + 4] - 48) * 10 + (b[j + 5] - 48);
       j += 6;
       // The string scanner's sum, in its order: the same double to the last bit.
+      time = v * 3600 + m * 60 + sec;
       if (b[j] === 46) {
-        time = v * 3600 + m * 60 + sec + fraction(b, j);
+        time += fraction(b, j);
         j = fractionEnd;
         while (isDigit(b[j])) j++;
-      } else time = v * 3600 + m * 60 + sec + 0;
+      }
     } else if (c === 46) {
       let e = j + 1;
       while (isDigit(b[e])) e++;
@@ -235,11 +231,6 @@ function nameEnd(b: Uint8Array, i: number): number {
   if (!isNameStart(c)) return -1;
   for (c = b[++i]; (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || c === 95; c = b[++i]);
   return c === 40 ? i : -1;
-}
-
-function pushComma(i: number): void {
-  if (COMMAS.n === COMMAS.at.length) COMMAS.at = withRoom(COMMAS.at, COMMAS.n + 1);
-  COMMAS.at[COMMAS.n++] = i;
 }
 
 /**

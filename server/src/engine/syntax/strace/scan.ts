@@ -146,7 +146,7 @@ function isDecorationStart(text: string, i: number): boolean {
  */
 export const COMMAS = { at: new Int32Array(1 << 12), n: 0 };
 
-function pushComma(i: number): void {
+export function pushComma(i: number): void {
   if (COMMAS.n === COMMAS.at.length) COMMAS.at = withRoom(COMMAS.at, COMMAS.n + 1);
   COMMAS.at[COMMAS.n++] = i;
 }
