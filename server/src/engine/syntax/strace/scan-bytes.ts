@@ -5,7 +5,7 @@
 // (test/syntax/strace-scan-bytes.test.ts compares them on every line of every trace we have, and on mutated ones).
 // Offsets are the string's: the caller passes bytes only when each byte decoded to one character (ASCII), and
 // only bytes that end with a line break, which stops every loop here before the end (none tests for it).
-import { COMMAS, isDigit, pushComma, scanResult, type CallLineScan, type ResultInfo, type SplitLineScan } from './scan.js';
+import { COMMAS, isBlankChar, isDigit, pushComma, scanResult, type CallLineScan, type ResultInfo, type SplitLineScan } from './scan.js';
 
 const NL = 10;
 const CR = 13;
@@ -423,10 +423,6 @@ export interface IoArgs {
 
 export const IO_ARGS: IoArgs = { fd: 0, offset: undefined, length: 0, fdStart: 0, fdEnd: 0 };
 
-function isBlank(c: number): boolean {
-  return c === SPACE || c === 9 || c === NL || c === CR;
-}
-
 /**
  * Reads the arguments of a one-line io call into IO_ARGS, as lineIoEvent reads them from the text (arguments
  * b[open + 1, close) split at the commas at COMMAS.at[commaFrom...], `offArg` the offset's index or -1, the result
@@ -436,8 +432,8 @@ export function ioArgsOfBytes(b: Uint8Array, open: number, close: number, commaF
   const commas = COMMAS.at;
   let s0 = open + 1;
   let e0 = commas[commaFrom];
-  while (s0 < e0 && isBlank(b[s0])) s0++;
-  while (e0 > s0 && isBlank(b[e0 - 1])) e0--;
+  while (s0 < e0 && isBlankChar(b[s0])) s0++;
+  while (e0 > s0 && isBlankChar(b[e0 - 1])) e0--;
   const fd = decimalAt(b, s0, e0);
   const ret = decimalAt(b, retAt, retEnd);
   if (fd < 0 || ret < 0) return false;
@@ -446,8 +442,8 @@ export function ioArgsOfBytes(b: Uint8Array, open: number, close: number, commaF
     if (offArg > commaCount) return false;
     let s = commas[commaFrom + offArg - 1] + 1;
     let e = offArg < commaCount ? commas[commaFrom + offArg] : close;
-    while (s < e && isBlank(b[s])) s++;
-    while (e > s && isBlank(b[e - 1])) e--;
+    while (s < e && isBlankChar(b[s])) s++;
+    while (e > s && isBlankChar(b[e - 1])) e--;
     offset = decimalAt(b, s, e);
     if (offset < 0) return false;
   }

@@ -344,7 +344,7 @@ export function decorationIn(text: string, a: number, b: number): string | undef
   return raw.indexOf('\\') < 0 ? raw : decodeCString(raw);
 }
 
-function isBlankChar(c: number): boolean {
+export function isBlankChar(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13;
 }
 

@@ -278,13 +278,19 @@ function io(kind: 'read' | 'write', a: ArgList, c: CallInfo, b: Base, offArg: nu
     if (offset === undefined) return undefined;
     if (offset === -1) offset = undefined; // pwritev2/preadv2 with offset -1 use the file position
   }
-  // The commonest events: fields assigned in place, in one order, for one hidden class per kind (the order and
-  // fields the event codec decodes them with: a write's `direct` too).
+  return ioFields(b, kind, fd, offset, c.ret);
+}
+
+/**
+ * The commonest events, made from the base in place: fields assigned in one order, for one hidden class per kind
+ * (the order and fields the event codec decodes them with: a write's `direct` too). The handler and lineIoEvent both.
+ */
+function ioFields(b: Base, kind: 'read' | 'write', fd: number, offset: number | undefined, length: number): EventDraft {
   const e = b as Record<string, unknown>;
   e.kind = kind;
   e.fd = fd;
   e.offset = offset;
-  e.length = c.ret;
+  e.length = length;
   if (kind === 'write') e.direct = undefined;
   return e as unknown as EventDraft;
 }
@@ -304,16 +310,11 @@ export function lineIoEvent(text: string, name: string, open: number, close: num
 }
 
 /** The io event of `args` (fdPath cut from the decoration of text[args.fdStart, args.fdEnd)), built on `b`. */
-export function ioEvent(kind: 'read' | 'write', args: IoArgs, text: string, b: Base): EventDraft {
-  const e = b as Record<string, unknown>;
-  e.kind = kind;
-  e.fd = args.fd;
-  e.offset = args.offset;
-  e.length = args.length;
-  if (kind === 'write') e.direct = undefined;
+function ioEvent(kind: 'read' | 'write', args: IoArgs, text: string, b: Base): EventDraft {
+  const e = ioFields(b, kind, args.fd, args.offset, args.length);
   const fdPath = decorationIn(text, args.fdStart, args.fdEnd);
   if (fdPath !== undefined) e.fdPath = fdPath;
-  return e as unknown as EventDraft;
+  return e;
 }
 
 /** Reads an io call's arguments into IO_ARGS from text; false when one is no plain decimal. */
