@@ -10,7 +10,7 @@
 // the daemon's. When an invalidation drops dirty bytes the invalidating call did not rewrite, they are lost.
 // Only page views (hovers, the timeline) read `daemon` and `valid`: without them, neither is kept (UnkeptMap).
 import { FileHistory, Target, viewPages, type Clock, type PageView } from './file-history.js';
-import { alignOut, IntervalMap, subtract, UnkeptMap, type Segment } from './interval-map.js';
+import { alignOut, down, IntervalMap, subtract, UnkeptMap, up, type Segment } from './interval-map.js';
 
 export type { PageView };
 
@@ -70,16 +70,9 @@ export class FileCache {
     this.valid = ctx.pageViews ? new IntervalMap() : new UnkeptMap();
   }
 
-  private pages(start: number, end: number): [number, number] {
-    return alignOut(start, end, this.ctx.pageSize);
-  }
-
-  private blocks(start: number, end: number): [number, number] {
-    return alignOut(start, end, this.ctx.blockSize);
-  }
-
-  private unit(g: Granularity, start: number, end: number): [number, number] {
-    return g === 'block' ? this.blocks(start, end) : this.pages(start, end);
+  // Units as sizes, aligned with down/up: a [start, end) tuple per call was most of what a write allocated.
+  private unitSize(g: Granularity): number {
+    return g === 'block' ? this.ctx.blockSize : this.ctx.pageSize;
   }
 
   grow(end: number): void {
@@ -95,8 +88,9 @@ export class FileCache {
   read(start: number, end: number, unit: Granularity): void {
     const lim = this.sizeKnown ? Math.min(end, this.size) : end;
     if (lim <= start) return;
-    const [a, b] = this.unit(unit, start, lim);
-    this.fill(a, this.sizeKnown ? Math.min(b, Math.ceil(this.size / this.ctx.pageSize) * this.ctx.pageSize) : b);
+    const u = this.unitSize(unit);
+    const b = up(lim, u);
+    this.fill(down(start, u), this.sizeKnown ? Math.min(b, up(this.size, this.ctx.pageSize)) : b);
   }
 
   /** Sends dirty bytes of [start, end) to the daemon. */
@@ -130,6 +124,7 @@ export class FileCache {
    * bytes can diverge.) The program's view then follows what survived: intended stays daemon overlaid with dirty.
    */
   private reportLoss(seq: number, cause: DivergenceCause, granularity: Granularity, start: number, end: number, dropped: Segment[], over: [number, number] | undefined, detail?: string): void {
+    if (dropped.length === 0) return;
     const lost: LostRange[] = [];
     for (const d of dropped) {
       const pieces: Array<[number, number]> = over === undefined ? [[d.start, d.end]] : subtract([[d.start, d.end]], over[0], over[1]);
@@ -147,28 +142,33 @@ export class FileCache {
     switch (policy) {
       case 'around-invalidate': {
         this.daemon.set(off, end, seq);
-        const [a, b] = this.unit(granularity, off, end);
+        const u = this.unitSize(granularity);
+        const a = down(off, u);
+        const b = up(end, u);
         const dropped = this.drop(a, b);
-        this.reportLoss(seq, policy, granularity, a, b, dropped, [off, end]);
+        if (dropped.length > 0) this.reportLoss(seq, policy, granularity, a, b, dropped, [off, end]);
         return;
       }
       case 'direct-invalidate': {
-        const [a, b] = this.blocks(off, end);
+        const a = down(off, this.ctx.blockSize);
+        const b = up(end, this.ctx.blockSize);
         this.flushWriteDirty(a, b);
         const dropped = this.drop(a, b);
         this.daemon.set(off, end, seq);
-        this.reportLoss(seq, policy, 'block', a, b, dropped, [off, end]);
+        if (dropped.length > 0) this.reportLoss(seq, policy, 'block', a, b, dropped, [off, end]);
         return;
       }
       case 'direct-flush': {
-        const [a, b] = this.pages(off, end);
+        const a = down(off, this.ctx.pageSize);
+        const b = up(end, this.ctx.pageSize);
         this.flush(a, b);
         this.drop(a, b);
         this.daemon.set(off, end, seq);
         return;
       }
       case 'through-block': {
-        const [a, b] = this.blocks(off, end);
+        const a = down(off, this.ctx.blockSize);
+        const b = up(end, this.ctx.blockSize);
         this.fill(a, b);
         this.daemon.set(off, end, seq);
         this.dirty.clear(off, end);
@@ -178,15 +178,16 @@ export class FileCache {
       }
       case 'through-pages': {
         // Existing pages take the bytes; untouched mmap-dirty bytes in them stay dirty. Fully written pages become valid.
-        const [fa, fb] = [Math.ceil(off / this.ctx.pageSize) * this.ctx.pageSize, Math.floor(end / this.ctx.pageSize) * this.ctx.pageSize];
+        const fa = up(off, this.ctx.pageSize);
+        const fb = down(end, this.ctx.pageSize);
         if (fb > fa) this.valid.set(fa, fb, 1);
         this.daemon.set(off, end, seq);
         this.dirty.clear(off, end);
         return;
       }
       case 'back': {
-        const [a, b] = this.unit(fillUnit, off, end);
-        this.fill(a, b);
+        const u = this.unitSize(fillUnit);
+        this.fill(down(off, u), up(end, u));
         this.dirty.set(off, end, seq);
         return;
       }
@@ -197,8 +198,7 @@ export class FileCache {
   store(seq: number, off: number, len: number): void {
     const end = off + len;
     if (end <= off) return; // nothing, or beyond 2^53 where off + len rounds back to off
-    const [a, b] = this.pages(off, end);
-    this.fill(a, b);
+    this.fill(down(off, this.ctx.pageSize), up(end, this.ctx.pageSize));
     this.dirty.set(off, end, seq);
   }
 
@@ -220,11 +220,12 @@ export class FileCache {
     let inval: [number, number] | undefined;
     let dropped: Segment[] = NONE;
     if (policy === 'invalidate') {
-      inval = this.blocks(off, end);
+      inval = alignOut(off, end, this.ctx.blockSize);
       this.flushWriteDirty(inval[0], inval[1]);
       dropped = this.drop(inval[0], inval[1]);
     } else if (policy === 'flush-invalidate') {
-      const [a, b] = this.pages(off, end);
+      const a = down(off, this.ctx.pageSize);
+      const b = up(end, this.ctx.pageSize);
       this.flush(a, b);
       this.drop(a, b);
     }

@@ -327,6 +327,16 @@ export function alignOut(start: number, end: number, unit: number): [number, num
   return [Math.floor(start / unit) * unit, Math.ceil(end / unit) * unit];
 }
 
+/** `x` rounded down to a multiple of `unit`. */
+export function down(x: number, unit: number): number {
+  return Math.floor(x / unit) * unit;
+}
+
+/** `x` rounded up to a multiple of `unit`. */
+export function up(x: number, unit: number): number {
+  return Math.ceil(x / unit) * unit;
+}
+
 /** Subtracts [cs, ce) from each range. */
 export function subtract(ranges: Array<[number, number]>, cs: number, ce: number): Array<[number, number]> {
   const out: Array<[number, number]> = [];
