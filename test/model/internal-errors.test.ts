@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyzeText } from '../../server/src/engine/analyze.js';
+import { Replay } from '../../server/src/engine/model/replay.js';
 import { StraceParser } from '../../server/src/engine/syntax/strace/strace-parser.js';
 import { read, sample } from '../helpers.js';
 
@@ -29,6 +30,27 @@ describe('internal errors', () => {
       assert.deepEqual(a.findings.map((f) => [f.rule, f.span.line, f.lostRanges]), clean.findings.map((f) => [f.rule, f.span.line, f.lostRanges]));
     } finally {
       StraceParser.prototype.feed = feed;
+    }
+  });
+
+  it('in the replay cost only the event they hit', () => {
+    const filler = 'close(9) = -1 EBADF (Bad file descriptor)\n'.repeat(2000);
+    const text = filler + read(sample('bug237588', 'mmap_pwrite.strace'));
+    const clean = analyzeText(text, { mode: 'write-around' });
+    const apply = Replay.prototype.apply;
+    Replay.prototype.apply = function (this: Replay, ev: Parameters<Replay['apply']>[0]): void {
+      if (ev.span.line === 1500) throw new TypeError('simulated replay bug');
+      apply.call(this, ev);
+    };
+    try {
+      const a = analyzeText(text, { mode: 'write-around' });
+      const internal = a.diagnostics.filter((d) => d.message.startsWith('internal error'));
+      assert.deepEqual(internal.map((d) => d.span.line), [1500]);
+      assert.match(internal[0].message, /line 1501 \(TypeError: simulated replay bug\)/);
+      assert.equal(a.eventCount, clean.eventCount);
+      assert.deepEqual(a.findings.map((f) => [f.rule, f.span.line, f.lostRanges]), clean.findings.map((f) => [f.rule, f.span.line, f.lostRanges]));
+    } finally {
+      Replay.prototype.apply = apply;
     }
   });
 });

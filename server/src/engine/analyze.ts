@@ -5,7 +5,7 @@ import { Replay, type ReplayResult } from './model/replay.js';
 import { DEFAULT_OPTIONS, type CacheMode, type ReplayOptions } from './model/profiles.js';
 import { findingsOf, type Finding } from './rules/findings.js';
 import type { EventSink } from './syntax/parser-api.js';
-import { TraceReader, type ReaderOptions } from './trace-reader.js';
+import { internalErrorAt, TraceReader, type ReaderOptions } from './trace-reader.js';
 
 /** What the reader knows of the text: the state a reader in another thread reports when it is done. */
 export interface ReaderState {
@@ -87,7 +87,7 @@ export class TraceAnalysis implements EventSink {
   private readonly others: Array<[CacheMode, Replay]>;
 
   /** `readsElsewhere`: the events are parsed in another thread and given to `event()`; see `readerDone`. */
-  constructor(private readonly options: AnalyzeOptions = {}, readsElsewhere = false) {
+  constructor(private readonly options: AnalyzeOptions = {}, private readonly readsElsewhere = false) {
     const primary = replayOptions(options);
     this.replay = new Replay(primary);
     this.others = (options.modes ?? []).filter((m) => m !== primary.mode).map((mode) => [mode, new Replay({ ...primary, mode })]);
@@ -120,6 +120,31 @@ export class TraceAnalysis implements EventSink {
     ev.seq = ++this.seq;
     if (this.options.keepEvents) this.events.push(ev);
     if (this.options.parseOnly) return;
+    if (this.readsElsewhere) this.apply(ev);
+    else this.parsed.push(ev);
+  }
+
+  /**
+   * Events of the chunk being read: replayed once it is read (replayParsed). Parsing a chunk, then replaying its
+   * events, keeps each loop's code and data in the processor's caches; line by line, each evicted the other's.
+   */
+  private parsed: TraceEvent[] = [];
+
+  private replayParsed(): void {
+    const evs = this.parsed;
+    for (let i = 0; i < evs.length; i++) {
+      const ev = evs[i];
+      try {
+        this.apply(ev);
+      } catch (e) {
+        // A bug of ours that throws costs only the event it hit.
+        this.diagnostics.push(internalErrorAt(e, ev.span.line, ev.span.line + 1));
+      }
+    }
+    evs.length = 0;
+  }
+
+  private apply(ev: TraceEvent): void {
     this.replay.apply(ev);
     for (const [, r] of this.others) r.apply(ev);
   }
@@ -131,6 +156,7 @@ export class TraceAnalysis implements EventSink {
   /** Feeds the next newline-aligned chunk. The first chunk decides the format. */
   push(chunk: string, bytes?: Uint8Array): void {
     this.reader.push(chunk, bytes);
+    this.replayParsed();
   }
 
   /**
@@ -138,6 +164,7 @@ export class TraceAnalysis implements EventSink {
    * (a loss is found at the call that causes it), later lines can only add to them. No events, no replay.
    */
   snapshot(): Analysis {
+    this.replayParsed();
     if (this.error || this.format === undefined) {
       return { format: undefined, error: this.error, events: [], eventCount: 0, lineCount: this.lineCount, diagnostics: [], findings: [], replay: undefined, partial: true };
     }
@@ -149,6 +176,7 @@ export class TraceAnalysis implements EventSink {
 
   finish(): Analysis {
     this.reader.end();
+    this.replayParsed();
     if (this.error) {
       return { format: undefined, error: this.error, events: [], eventCount: 0, lineCount: this.lineCount, diagnostics: [], findings: [], replay: undefined };
     }
