@@ -80,6 +80,9 @@ export interface WorkerJob extends ParseJob {
   taken: SharedArrayBuffer;
 }
 
+/** Events replayed in one run on the replaying thread: about as many as a 64 KiB chunk of a trace has lines. */
+const REPLAY_RUN = 1024;
+
 /** Batches the parsing thread may run ahead of the replay: enough to keep both busy, little memory. */
 export const BATCHES_AHEAD = 4;
 
@@ -140,9 +143,26 @@ export class ReplayOfBatches {
       this.analysis.readerDone(part.reader);
       return true;
     }
-    this.decoder.decode(part.batch, (ev) => this.apply(ev, ev.span.line), (c) => this.build(c));
+    this.decoder.decode(part.batch, (ev) => this.queue(ev), (c) => this.build(c));
+    this.replayQueued();
     for (const d of part.diagnostics) this.analysis.diagnostic(d);
     return false;
+  }
+
+  /**
+   * Events decoded and built, replayed in runs of REPLAY_RUN: decoding and building, then replaying, keeps each
+   * loop's code in the processor's caches (as TraceAnalysis does with a chunk's events in one thread).
+   */
+  private readonly queued: EventDraft[] = [];
+
+  private queue(ev: EventDraft): void {
+    if (this.queued.push(ev) >= REPLAY_RUN) this.replayQueued();
+  }
+
+  private replayQueued(): void {
+    const q = this.queued;
+    for (let i = 0; i < q.length; i++) this.apply(q[i], q[i].span.line);
+    q.length = 0;
   }
 
   /** A call the parsing thread read and left for this thread to build (EventSink.defer). */
@@ -157,7 +177,7 @@ export class ReplayOfBatches {
       this.analysis.diagnostic(internalErrorAt(e, c.base.span.line, c.base.span.line + 1));
       return;
     }
-    this.apply(ev, c.base.span.line);
+    this.queue(ev);
   }
 
   private apply(ev: EventDraft, line: number): void {
