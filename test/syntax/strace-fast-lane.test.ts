@@ -46,6 +46,31 @@ describe('strace fast lane', () => {
     sameBothWays(text, 'generated, 1 KiB chunks', 1024);
   });
 
+  it('gives the same when the lines the tokens read fall at the ends of the runs the fast lane scans', () => {
+    // The fast lane scans 128 lines, then records them: a run of lines for the tokens may begin or end anywhere.
+    const slow = [
+      '--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=4102, si_uid=0, si_status=0} ---',
+      'this is no strace line',
+      '4101  +++ exited with 0 +++',
+      '4101  openat(AT_FDCWD, "/mnt/f", O_RDWR|O_CREAT, 0644',
+    ];
+    const lines: string[] = [];
+    for (let i = 0; i < 520; i++) {
+      if ([0, 1, 127, 129, 255, 256, 383, 384, 511, 515].includes(i)) lines.push(slow[i % slow.length]);
+      else if (i % 7 === 3) lines.push('4101  openat(AT_FDCWD, "/mnt/f", O_RDWR|O_CREAT, 0644) = 3</mnt/f>');
+      else if (i % 7 === 5) lines.push('4101  read(3</mnt/f>, <unfinished ...>');
+      else if (i % 7 === 6) lines.push('4101  <... read resumed>"ab", 2) = 2');
+      else lines.push(`4101  pwrite64(3</mnt/f>, "xy", 2, ${i * 10}) = 2`);
+    }
+    const text = lines.join('\n'); // the last line has no line break
+    for (const chunk of [1 << 16, 1000]) sameBothWays(text, `runs, ${chunk}-character chunks`, chunk);
+    sameBothWays(text + '\n', 'runs, with a last line break');
+    // A line counts when it ends: the last one, without its line break, does not.
+    const sink = { event() {}, diagnostic() {} };
+    assert.equal(new StraceParser(sink).feed(text, 0), 519);
+    assert.equal(new StraceParser(sink).feed(text + '\n', 0), 520);
+  });
+
   it('a finished call right after a line the tokens read keeps its own arguments', () => {
     const text = [
       '4101 read(3</m/a>, <unfinished ...>',

@@ -95,6 +95,8 @@ export class StraceParser implements TraceParser {
     // so it is scanned here with the token's own matcher and recorded directly; so are the two halves of a call
     // strace split (`<unfinished ...>`, `<... resumed>`). The lexer and the parser see only the runs of other
     // lines, in line order. Same offsets, same records: the grammar is unchanged.
+    // The lines are taken in runs: each run's lines are scanned, then recorded in order. Two tight loops keep
+    // their code in the processor's instruction cache, where scanning and recording line by line evicted each other.
     const n = text.length;
     let pos = 0;
     let line = firstLine;
@@ -102,34 +104,48 @@ export class StraceParser implements TraceParser {
     let slowLine = 0;
     while (pos < n) {
       COMMAS.n = 0;
-      const fromBytes = b !== undefined ? scanCallLineBytes(b, text, pos, FAST_LINE) : undefined;
-      const s = fromBytes === undefined ? scanCallLine(text, pos, FAST_LINE) : fromBytes ?? undefined;
-      const split = s === undefined ? (b !== undefined ? scanSplitLineBytes(b, text, pos, SPLIT_LINE) : undefined) ?? scanSplitLine(text, pos, SPLIT_LINE) : undefined;
-      let nl: number;
-      if (s !== undefined || split !== undefined) {
-        if (slowFrom >= 0) {
-          this.feedTokens(text.slice(slowFrom, pos), slowLine);
-          slowFrom = -1;
+      let count = 0;
+      let next = pos;
+      for (; count < RUN_LINES && next < n; count++) {
+        const scan = SCANS[count];
+        scan.pos = next;
+        const fromBytes = b !== undefined ? scanCallLineBytes(b, text, next, scan.call) : undefined;
+        const s = fromBytes === undefined ? scanCallLine(text, next, scan.call) : fromBytes ?? undefined;
+        let nl: number;
+        if (s !== undefined) {
+          scan.kind = WHOLE;
+          // The scan stopped at the line's end: its '\n', or the '\r' before it, or the text's end.
+          nl = text.charCodeAt(s.end) === 10 ? s.end : text.indexOf('\n', s.end);
+        } else {
+          const split = (b !== undefined ? scanSplitLineBytes(b, text, next, scan.split) : undefined) ?? scanSplitLine(text, next, scan.split);
+          scan.kind = split !== undefined ? SPLIT : SLOW;
+          const end = split !== undefined ? split.end : next;
+          nl = text.charCodeAt(end) === 10 ? end : text.indexOf('\n', end);
         }
-        if (this.openLine) {
-          this.reportCut(this.openLine);
-          this.openLine = undefined;
-        }
-        if (s !== undefined) this.wholeCall(s, line, pos, text, s.end, undefined, b);
-        else this.splitCall(split!, line, pos, text);
-        // The scan stopped at the line's end: its '\n', or the '\r' before it, or the text's end.
-        const end = (s ?? split!).end;
-        nl = text.charCodeAt(end) === 10 ? end : text.indexOf('\n', end);
-      } else {
-        if (slowFrom < 0) {
-          slowFrom = pos;
+        scan.broken = nl >= 0;
+        next = nl < 0 ? n : nl + 1;
+      }
+      for (let k = 0; k < count; k++) {
+        const scan = SCANS[k];
+        if (scan.kind !== SLOW) {
+          if (slowFrom >= 0) {
+            this.feedTokens(text.slice(slowFrom, scan.pos), slowLine);
+            slowFrom = -1;
+          }
+          if (this.openLine) {
+            this.reportCut(this.openLine);
+            this.openLine = undefined;
+          }
+          if (scan.kind === WHOLE) this.wholeCall(scan.call, line, scan.pos, text, scan.call.end, undefined, b);
+          else this.splitCall(scan.split, line, scan.pos, text);
+        } else if (slowFrom < 0) {
+          slowFrom = scan.pos;
           slowLine = line;
         }
-        nl = text.indexOf('\n', pos);
+        // A last line without a line break is read, but counts no line.
+        if (scan.broken) line++;
       }
-      if (nl < 0) break;
-      pos = nl + 1;
-      line++;
+      pos = next;
     }
     if (slowFrom >= 0) this.feedTokens(slowFrom === 0 ? text : text.slice(slowFrom), slowLine);
     return line - firstLine;
@@ -520,9 +536,24 @@ function callInfo(name: string, args: ArgList | string, ret: string | undefined)
 }
 
 const ARGS = new ArgList();
-/** The fast lane's line record, reused: each line is recorded before the next is scanned. */
-const FAST_LINE = newCallLineScan();
-const SPLIT_LINE = newSplitLineScan();
+/** Lines scanned before they are recorded (feed): enough for a tight loop, few enough for their scans to stay in cache. */
+const RUN_LINES = 128;
+const SLOW = 0;
+const WHOLE = 1;
+const SPLIT = 2;
+
+/** What the fast lane read of one line of a run: a finished call, a half of a split one, or neither (SLOW). */
+interface LineScan {
+  pos: number;
+  kind: typeof SLOW | typeof WHOLE | typeof SPLIT;
+  /** Whether the line ends with a line break (a text's last line may not). */
+  broken: boolean;
+  call: CallLineScan;
+  split: SplitLineScan;
+}
+
+/** The fast lane's line records, reused run after run: each run is recorded before the next is scanned. */
+const SCANS: LineScan[] = Array.from({ length: RUN_LINES }, () => ({ pos: 0, kind: SLOW, broken: false, call: newCallLineScan(), split: newSplitLineScan() }));
 const NAMES = new Map<string, string>();
 
 /** Names seen last, by a hash of their length and three of their characters: most lines repeat a few names. */
