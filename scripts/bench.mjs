@@ -39,7 +39,7 @@ const dbMB = statSync(dbTrace).size / 1e6;
 
 /**
  * Runs one measurement in a child process; it prints JSON {ms, rss, events, findings}. `threads` 2: parsed in a
- * second thread while the first replays (what the CLI does for traces of about 500,000 lines or more).
+ * second thread while the first replays (what the CLI does for traces of about 1,500,000 lines or more).
  */
 function measure(kind, trace, threads = 1) {
   const worker = `

@@ -23,10 +23,10 @@ import type { ReadTraceOptions } from './read-trace.js';
 /**
  * Lines from which `auto` parses in a second thread. That thread costs a fixed start (about 150 ms, and a JIT warming
  * up in each thread) and a crossing per line, which pay only on long traces: lines count, not bytes. Since one
- * thread scans bytes and builds read and write events in place, two threads took 1.12 / 0.99 / 0.85 of one
- * thread's time on the first 300,000 / 500,000 / 1,000,000 lines of the benchmark's trace (6 or 7 pairs each).
+ * thread parses and replays in runs that keep their code in the processor's caches, two threads took 1.016 of one
+ * thread's time on the benchmark's 1,000,000 lines (8 pairs) and 0.913 on 2,000,000 (5 pairs).
  */
-export const TWO_THREADS_FROM_LINES = 500_000;
+export const TWO_THREADS_FROM_LINES = 1_500_000;
 
 /** Below this size no trace has lines enough for two threads: their number is not even estimated. */
 export const TWO_THREADS_FROM = 4 << 20;
