@@ -7,8 +7,10 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { analyzeText, TraceAnalysis } from '../../server/src/engine/analyze.js';
+import { Replay } from '../../server/src/engine/model/replay.js';
 import { analyzeFile } from '../../server/src/io/read-trace.js';
-import { generateTrace, tempDir } from '../helpers.js';
+import { generateTrace, read, tempDir } from '../helpers.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -32,5 +34,37 @@ describe('streaming memory', () => {
     assert.ok(result.findings.length > 0, 'the generated trace has hazards to find');
     // Measured: 7.7 MB kept with paths detached, 22.1 MB when they pinned their chunks.
     assert.ok(retained < bytes * 0.75, `retained ${(retained / 1e6).toFixed(1)} MB after a ${(bytes / 1e6).toFixed(1)} MB trace`);
+  });
+
+  it('a chunk\'s events wait for the replay in runs of at most 4096, however big the chunk', async () => {
+    const path = join(dir, 'one-chunk.strace');
+    await generateTrace(path, 30_000, 3);
+    const text = read(path);
+    let parsed = 0;
+    let replayed = 0;
+    let mostWaiting = 0;
+    const event = TraceAnalysis.prototype.event;
+    const apply = Replay.prototype.apply;
+    TraceAnalysis.prototype.event = function (this: TraceAnalysis, e: Parameters<TraceAnalysis['event']>[0]): void {
+      parsed++;
+      event.call(this, e);
+    };
+    Replay.prototype.apply = function (this: Replay, ev: Parameters<Replay['apply']>[0]): void {
+      mostWaiting = Math.max(mostWaiting, parsed - replayed++);
+      apply.call(this, ev);
+    };
+    let whole;
+    try {
+      const a = new TraceAnalysis({ mode: 'write-around' });
+      a.push(text); // the whole trace as one chunk
+      whole = a.finish();
+    } finally {
+      TraceAnalysis.prototype.event = event;
+      Replay.prototype.apply = apply;
+    }
+    assert.ok(mostWaiting > 1000 && mostWaiting <= 4096, `${mostWaiting} events waited`);
+    const chunked = analyzeText(text, { mode: 'write-around' });
+    assert.equal(whole.eventCount, chunked.eventCount);
+    assert.deepEqual(whole.findings, chunked.findings);
   });
 });
