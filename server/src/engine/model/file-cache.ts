@@ -119,16 +119,17 @@ export class FileCache {
 
   /**
    * Pages of [start, end) were dropped with `dropped` dirty bytes in them. Outside the range the invalidating
-   * call itself rewrote (`over`), those bytes were what the program meant the file to hold, and a reader can no
-   * longer see them: they are lost. (Invariant: intended == daemon except on dirty bytes, so only dropped dirty
-   * bytes can diverge.) The program's view then follows what survived: intended stays daemon overlaid with dirty.
+   * call itself rewrote ([overStart, overEnd), empty when it rewrote none), those bytes were what the program
+   * meant the file to hold, and a reader can no longer see them: they are lost. (Invariant: intended == daemon
+   * except on dirty bytes, so only dropped dirty bytes can diverge.) The program's view then follows what
+   * survived: intended stays daemon overlaid with dirty.
    */
-  private reportLoss(seq: number, cause: DivergenceCause, granularity: Granularity, start: number, end: number, dropped: Segment[], over: [number, number] | undefined, detail?: string): void {
+  private reportLoss(seq: number, cause: DivergenceCause, granularity: Granularity, start: number, end: number, dropped: Segment[], overStart: number, overEnd: number, detail?: string): void {
+    // Nothing dropped (a write's usual case) allocates nothing.
     if (dropped.length === 0) return;
     const lost: LostRange[] = [];
     for (const d of dropped) {
-      const pieces: Array<[number, number]> = over === undefined ? [[d.start, d.end]] : subtract([[d.start, d.end]], over[0], over[1]);
-      for (const [a, b] of pieces) lost.push({ start: a, end: b, src: d.value });
+      for (const [a, b] of subtract([[d.start, d.end]], overStart, overEnd)) lost.push({ start: a, end: b, src: d.value });
     }
     if (lost.length === 0) return;
     this.ctx.report({ seq, fileId: this.id, cause, granularity, invalidated: [start, end], lost, ...(detail ? { detail } : {}) });
@@ -146,7 +147,7 @@ export class FileCache {
         const a = down(off, u);
         const b = up(end, u);
         const dropped = this.drop(a, b);
-        if (dropped.length > 0) this.reportLoss(seq, policy, granularity, a, b, dropped, [off, end]);
+        this.reportLoss(seq, policy, granularity, a, b, dropped, off, end);
         return;
       }
       case 'direct-invalidate': {
@@ -155,7 +156,7 @@ export class FileCache {
         this.flushWriteDirty(a, b);
         const dropped = this.drop(a, b);
         this.daemon.set(off, end, seq);
-        if (dropped.length > 0) this.reportLoss(seq, policy, 'block', a, b, dropped, [off, end]);
+        this.reportLoss(seq, policy, 'block', a, b, dropped, off, end);
         return;
       }
       case 'direct-flush': {
@@ -234,7 +235,7 @@ export class FileCache {
       if (policy === 'none') this.dirty.clear(off, end);
     }
     if (!keepSize) this.grow(end);
-    if (inval) this.reportLoss(seq, 'space-invalidate', 'block', inval[0], inval[1], dropped, changesData ? [off, end] : undefined);
+    if (inval) this.reportLoss(seq, 'space-invalidate', 'block', inval[0], inval[1], dropped, changesData ? off : 0, changesData ? end : 0);
   }
 
   /**
@@ -244,7 +245,7 @@ export class FileCache {
   dropForSizeGrowth(seq: number, newSize: number, detail: string): void {
     const dropped = this.drop(0, Number.POSITIVE_INFINITY);
     this.size = Math.max(this.size, newSize);
-    this.reportLoss(seq, 'size-growth', 'block', 0, Math.ceil(this.size / this.ctx.pageSize) * this.ctx.pageSize, dropped, undefined, detail);
+    this.reportLoss(seq, 'size-growth', 'block', 0, Math.ceil(this.size / this.ctx.pageSize) * this.ctx.pageSize, dropped, 0, 0, detail);
   }
 
   /** Drops valid pages of [start, end) after writing their dirty bytes back (msync MS_INVALIDATE, open without keep_cache). */

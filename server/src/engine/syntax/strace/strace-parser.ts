@@ -111,17 +111,17 @@ export class StraceParser implements TraceParser {
         scan.pos = next;
         const fromBytes = b !== undefined ? scanCallLineBytes(b, text, next, scan.call) : undefined;
         const s = fromBytes === undefined ? scanCallLine(text, next, scan.call) : fromBytes ?? undefined;
-        let nl: number;
+        let end: number;
         if (s !== undefined) {
           scan.kind = WHOLE;
-          // The scan stopped at the line's end: its '\n', or the '\r' before it, or the text's end.
-          nl = text.charCodeAt(s.end) === 10 ? s.end : text.indexOf('\n', s.end);
+          end = s.end;
         } else {
           const split = (b !== undefined ? scanSplitLineBytes(b, text, next, scan.split) : undefined) ?? scanSplitLine(text, next, scan.split);
           scan.kind = split !== undefined ? SPLIT : SLOW;
-          const end = split !== undefined ? split.end : next;
-          nl = text.charCodeAt(end) === 10 ? end : text.indexOf('\n', end);
+          end = split !== undefined ? split.end : next;
         }
+        // A scan stopped at the line's end: its '\n', or the '\r' before it, or the text's end.
+        const nl = text.charCodeAt(end) === 10 ? end : text.indexOf('\n', end);
         scan.broken = nl >= 0;
         next = nl < 0 ? n : nl + 1;
       }
