@@ -31,8 +31,8 @@ const summary = (a: Analysis) => ({
 });
 
 /**
- * Where events are built: by the replaying thread (`replay`), by the parsing one (`parse`), or by each in turn,
- * call by call (`turns`: what the parsing thread does as the replay falls behind and catches up).
+ * Where events are built: by the replaying thread (`replay`, as the parsing thread leaves them), by the parsing one
+ * (`parse`, as when a batch's name table is full), or by each in turn, call by call (`turns`).
  */
 type Builder = 'replay' | 'parse' | 'turns';
 
@@ -45,8 +45,8 @@ async function viaBatches(path: string, options: ReadTraceOptions, builder: Buil
   const analysis = new TraceAnalysis({ ...options, fileName: path }, true);
   const parts: ParsedPart[] = [];
   let calls = 0;
-  const replayBehind = builder === 'turns' ? () => ++calls % 2 === 0 : () => builder === 'parse';
-  await parseInBatches({ path, total, options: { fileName: path } }, (p) => parts.push(p), () => undefined, replayBehind);
+  const buildHere = builder === 'turns' ? () => ++calls % 2 === 0 : () => builder === 'parse';
+  await parseInBatches({ path, total, options: { fileName: path } }, (p) => parts.push(p), () => undefined, buildHere);
   const replay = new ReplayOfBatches(analysis);
   for (const p of parts) replay.take(p);
   return finished(path, analysis.finish());

@@ -1,7 +1,7 @@
 // The parsing side of a two-thread analysis, free of any thread: reads and parses a trace file and hands its
-// events over in batches (event-codec.ts). A line's event is built here while the replay is behind, and left to
-// the replaying thread (EventSink.defer) while this one is: the two threads' work evens out whatever the trace's
-// mix of calls. parse-worker.ts runs it in a thread.
+// events over in batches (event-codec.ts). A one-line call's event is left to the replaying thread
+// (EventSink.defer), which builds it from what was read here; the other events are built here. parse-worker.ts
+// runs it in a thread.
 import { BatchEncoder, type EventBatch } from '../engine/event-codec.js';
 import type { EventDraft, ParseDiagnostic } from '../engine/events.js';
 import type { ReaderState } from '../engine/analyze.js';
@@ -29,10 +29,11 @@ const BATCH_EVENTS = 8192;
 
 /**
  * Parses the job's file into `send`. `between` runs after each read of the file: the transport waits there when
- * the replay is far behind. While `replayBehind()` says it is behind, events are built here. Throws InputError
- * (or Cancelled) as analyzeFile does.
+ * the replay is far behind. While `buildHere()` says so, one-line calls' events are built here too, as they are
+ * when the batch's name table is full (the tests build them here, there and by turns). Throws InputError (or
+ * Cancelled) as analyzeFile does.
  */
-export async function parseInBatches(job: ParseJob, send: (part: ParsedPart) => void, between: () => Promise<void> | void, replayBehind: () => boolean = () => false): Promise<void> {
+export async function parseInBatches(job: ParseJob, send: (part: ParsedPart) => void, between: () => Promise<void> | void, buildHere: () => boolean = () => false): Promise<void> {
   const encoder = new BatchEncoder(BATCH_EVENTS);
   let diagnostics: ParseDiagnostic[] = [];
   let bytes = 0;
@@ -52,7 +53,7 @@ export async function parseInBatches(job: ParseJob, send: (part: ParsedPart) => 
     defer(text, name, open, close, commaFrom, commaCount, retAt, retLength, b): void {
       // The arguments of a call whose event is generic are never read: its commas need not cross.
       const commas = isGenericCall(name, b.ok) ? 0 : commaCount;
-      if (replayBehind() || !encoder.defer(text, name, open, close, COMMAS.at, commaFrom, commas, retAt, retLength, b)) {
+      if (buildHere() || !encoder.defer(text, name, open, close, COMMAS.at, commaFrom, commas, retAt, retLength, b)) {
         sink.event(buildLineCall(text, name, open, close, commaFrom, commaCount, retAt, retLength, b));
       } else if (encoder.full) flush();
     },

@@ -1,7 +1,7 @@
 // Parse in a second thread while this one replays: the machines this runs on have two cores. The parsing thread
 // (parse-worker.ts, parse-batches.ts) reads the file and sends batches (event-codec.ts): events, and for most lines
-// only what was read of the call, since building its event here evens out the two threads' work. This thread
-// builds those, numbers and replays everything in order. The result is the one analyzeFile computes in one
+// only what was read of the call, whose event this thread builds more cheaply than the other thread can build
+// and send it. This thread builds those, numbers and replays everything in order. The result is the one analyzeFile computes in one
 // thread (test/io/two-threads.test.ts); only the time differs.
 import { open, type FileHandle } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
