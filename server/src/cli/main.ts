@@ -40,7 +40,7 @@ Options:
                        files of strace -ff (NAME.PID), whose hazards across processes no single file shows
                        (needs timestamps: -tt or -ttt); one NAME.PID stands for all NAME.* beside it
   --threads N          1 | 2 | auto: parse in a second thread while the replay runs (default auto: for
-                       traces of about 1,500,000 lines or more, on a machine with more than one core; the
+                       traces of about 500,000 lines or more, on a machine with more than one core; the
                        result is the same)
   --progress           say on stderr how far each file has been read (default: when stderr is a terminal;
                        --no-progress never)

@@ -23,11 +23,11 @@ import type { ReadTraceOptions } from './read-trace.js';
 /**
  * Lines from which `auto` parses in a second thread. That thread costs a fixed start (about 150 ms, and a JIT warming
  * up in each thread) and a crossing per line, which pay only on long traces: lines count, not bytes. Since one
- * thread parses and replays in runs that keep their code in the processor's caches, two threads took 1.016 of one
- * thread's time on the benchmark's 1,000,000 lines (8 pairs; 0.96 in 20 pairs of four `npm run bench` runs), a
- * wash for half as much CPU again and 50% more memory, and 0.913 on 2,000,000 (5 pairs).
+ * thread parses and replays in runs that keep its code in the processor's caches, and the replaying thread builds
+ * every one-line call's event, two threads took 0.994 / 0.858 of one thread's time on the first 500,000 / all
+ * 1,000,000 lines of the benchmark's trace (8 pairs each).
  */
-export const TWO_THREADS_FROM_LINES = 1_500_000;
+export const TWO_THREADS_FROM_LINES = 500_000;
 
 /** Below this size no trace has lines enough for two threads: their number is not even estimated. */
 export const TWO_THREADS_FROM = 4 << 20;

@@ -35,7 +35,7 @@ export async function analyzeTraceFile(
   try {
     const a = await analyzeFile(path, {
       ...analyzeOptions(settings, undefined),
-      // A long trace is parsed in a second thread while this one replays (auto: from about 1,500,000 lines).
+      // A long trace is parsed in a second thread while this one replays (auto: from about 500,000 lines).
       threads: settings.threads === 'auto' ? 'auto' : settings.threads === '2' ? 2 : 1,
       // Yield between chunks so that the cancel request itself can be received.
       isCancelled: () => token.isCancellationRequested || progressCancelled(),
