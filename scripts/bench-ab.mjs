@@ -30,7 +30,7 @@ if (trace === undefined) {
 /** Milliseconds the build at `dir` takes to analyse the trace as the CLI does, in a fresh process. */
 function time(dir) {
   const code = `const api = require(${JSON.stringify(join(dir, 'api.cjs'))}); (async () => { const t0 = performance.now();
-    await api.analyzeFile(${JSON.stringify(trace)}, { mode: 'write-around', kernel: 'freebsd', threads: ${threads}, blockingReads: true });
+    await api.analyzeFile(${JSON.stringify(trace)}, { mode: 'write-through', kernel: 'freebsd-2019', threads: ${threads}, blockingReads: true });
     process.stdout.write(String(performance.now() - t0)); })();`;
   const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${dir}: ${r.stderr}`);

@@ -50,7 +50,7 @@ function script(dir, kind, path) {
       reader.end(); })();`;
   }
   return `const api = require(${api}); (async () => {
-    await api.analyzeFile(${JSON.stringify(path)}, { mode: 'write-around', kernel: 'freebsd', threads: 1, blockingReads: true }); })();`;
+    await api.analyzeFile(${JSON.stringify(path)}, { mode: 'write-through', kernel: 'freebsd-2019', threads: 1, blockingReads: true }); })();`;
 }
 
 /** cachegrind's totals for one process: instructions, instruction-cache misses, data L1 misses. */

@@ -38,7 +38,7 @@ async function session(pull) {
   let refreshed;
   const gotRefresh = new Promise((resolve) => { refreshed = resolve; });
   conn.onRequest('workspace/diagnostic/refresh', () => { refreshed(); return null; });
-  conn.onRequest('workspace/configuration', (p) => p.items.map(() => ({ cacheMode: 'write-around', kernel: 'freebsd' })));
+  conn.onRequest('workspace/configuration', (p) => p.items.map(() => ({ cacheMode: 'write-through', kernel: 'freebsd-2019' })));
   conn.onRequest('window/workDoneProgress/create', () => null);
   conn.onRequest('client/registerCapability', () => null);
   conn.listen();

@@ -55,7 +55,7 @@ function measure(kind, trace, threads = 1) {
         reader.end();
       } else {
         // As the CLI reads (blocking reads: it does nothing else meanwhile).
-        const a = await api.analyzeFile(${JSON.stringify(trace)}, { mode: 'write-around', kernel: 'freebsd', threads: ${threads}, blockingReads: true });
+        const a = await api.analyzeFile(${JSON.stringify(trace)}, { mode: 'write-through', kernel: 'freebsd-2019', threads: ${threads}, blockingReads: true });
         events = a.eventCount;
         findings = a.findings.length;
       }
@@ -175,7 +175,7 @@ for (const t of [1, 2]) row(`-s 1000${t === 2 ? ', 2 thr' : ''}`, longRuns[t], l
 for (const t of [1, 2]) row(`rand 4K${t === 2 ? ', 2 thr' : ''}`, dbRuns[t], dbMB, LINES, 'random 4 KiB writes over a 1 GiB file');
 const one = results['parse+replay'];
 const two = results['2 threads'];
-console.log(`events: ${one.events.toLocaleString('en-US')}, findings (freebsd write-around): ${one.findings}, the same in one thread and in two`);
+console.log(`events: ${one.events.toLocaleString('en-US')}, findings (freebsd-2019 write-through): ${one.findings}, the same in one thread and in two`);
 console.log(`calibration: a bare charCodeAt loop over the same text runs at ${fmt(floor, 0)} MB/s on this machine now (runs: ${paces.map((p) => fmt(p, 0)).join(' ')}); parse = 1/${fmt(floor / results.parse.mbps)} of it, parse+replay = 1/${fmt(floor / one.mbps)} in one thread, 1/${fmt(floor / two.mbps)} in two (the 50 MB/s target would be 1/${fmt(floor / TARGET_MBPS)})`);
 console.log(`the issue's yardstick: one regular expression per strace line scans ${fmt(median(regexPaces), 0)} MB/s now (runs: ${regexPaces.map((p) => fmt(p, 0)).join(' ')}; the issue measured about 300 when it set the target): parse + replay = 1/${fmt(median(regexPaces) / two.mbps)} of it in two threads (auto's choice for this trace), 1/${fmt(median(regexPaces) / one.mbps)} in one (the target: 1/6)`);
 console.log(`ratios: two threads / one = ${fmt(two.mbps / one.mbps, 2)}; parse+replay / target ${TARGET_MBPS} MB/s = ${fmt(two.mbps / TARGET_MBPS, 2)} (two threads), ${fmt(one.mbps / TARGET_MBPS, 2)} (one); replay share of one thread's time = ${fmt(1 - results.parse.ms / one.ms, 2)}; lines/s vs TraceWhy's 1.4 M = ${fmt(two.linesPerSec / TRACEWHY_LINES_PER_SEC, 2)} (two threads); peak memory ${fmt(Math.max(one.rssMB, two.rssMB), 0)} MB of the 1024 MB budget`);

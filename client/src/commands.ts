@@ -11,8 +11,7 @@ import { showAnalyzeSummary, showCompare, showTimeline } from './views.js';
 
 const MODES: Array<{ label: string; detail: string }> = [
   { label: 'uncached', detail: 'Direct I/O: writes go straight to the daemon and invalidate cached blocks; FreeBSD drops mmap-dirty pages in them.' },
-  { label: 'write-around', detail: 'Pre-r349038 FreeBSD "write-through": write(2) bypasses the cache and invalidates the pages it touches (bug 237588).' },
-  { label: 'write-through', detail: 'write(2) fills the cache and goes to the daemon synchronously (FreeBSD since r349038, Linux).' },
+  { label: 'write-through', detail: 'write(2) goes to the daemon synchronously: around the cache on FreeBSD before r349038 (bug 237588), through it since and on Linux.' },
   { label: 'writeback', detail: 'write(2) dirties the cache; data reaches the daemon at fsync, msync, close or page-out.' },
 ];
 

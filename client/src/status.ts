@@ -46,11 +46,12 @@ export class ModeStatus implements vscode.Disposable {
     const kernel = cfg.get<string>('kernel', 'freebsd');
     const s = this.last.get(doc.uri.toString());
     const current = s && s.mode === mode && s.kernel === kernel ? s : undefined;
-    const found = !current ? '' : current.partial ? ` $(sync~spin) ${current.errors + current.warnings}` : current.errors + current.warnings > 0 ? ` $(warning) ${current.errors + current.warnings}` : ' $(check)';
+    const serious = current ? current.errors + current.warnings : 0;
+    const found = !current ? '' : current.partial ? ` $(sync~spin) ${serious}` : serious > 0 ? ` $(warning) ${serious}` : (current.information ?? 0) > 0 ? ` $(info) ${current.information}` : ' $(check)';
     this.item.text = `$(database) ${mode} · ${kernel}${current?.fuseLog ? ' $(link)' : ''}${found}`;
     this.item.tooltip = new vscode.MarkdownString(
       `**Cache Replay**: replaying under **${mode}** (${kernel})` +
-      (current ? `\n\n${current.errors} data loss, ${current.warnings} possible data loss${current.partial ? ' so far (still analysing)' : ''} · ${current.format ?? 'unknown format'} · ${current.ms} ms` : '') +
+      (current ? `\n\n${current.errors} data loss, ${current.warnings} possible data loss (unsynced stores), ${current.information ?? 0} possible (stores after a sync)${current.partial ? ' so far (still analysing)' : ''} · ${current.format ?? 'unknown format'} · ${current.ms} ms` : '') +
       (current?.fuseLog ? `\n\ncorrelated with ${vscode.workspace.asRelativePath(vscode.Uri.parse(current.fuseLog))}` : '') +
       '\n\nClick to replay under another cache mode.',
     );

@@ -11,7 +11,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=/tmp/cachereplay-src          # backing directory (bindfs source)
 MNT=/tmp/cachereplay-mnt          # FUSE mount point (stable path: tidy traces)
-PROGS=(mmap_pwrite mmap_msync_pwrite mmap_fork_pwrite mmap_nostore_pwrite)
+PROGS=(mmap_pwrite mmap_msync_pwrite mmap_fork_pwrite mmap_nostore_pwrite mmap_odirect_pwrite mmap_msync_store_odirect mmap_msync_odirect)
 # ./make-traces.sh [PROG...]: regenerate only these (tests quote lines and addresses of the existing traces)
 if [ $# -gt 0 ]; then PROGS=("$@"); fi
 BUILD=/tmp/cachereplay-build      # compiled programs (stable path: tidy traces)
@@ -61,8 +61,18 @@ mount_fs() { # $1 = debug log file
 	exit 1
 }
 
-# Expected final content: 'M' x 1000, 'W' x 100, 'M' x 2996, NUL x 4096 (without the store: NUL for the Ms).
+# Expected final content: 'M' x 1000, 'W' x 100, 'M' x 2996, NUL x 4096 (without the store: NUL for the Ms);
+# the O_DIRECT programs, 64 KiB: 'D' x 512, then page 0's stores ('S' at 1000 for the one that stores again).
 expected() {
+	case "$1" in
+	mmap_odirect_pwrite|mmap_msync_store_odirect|mmap_msync_odirect)
+		head -c 512 /dev/zero | tr '\0' D
+		if [ "$1" = mmap_msync_store_odirect ]; then
+			head -c 488 /dev/zero | tr '\0' M; head -c 100 /dev/zero | tr '\0' S; head -c 2996 /dev/zero | tr '\0' M
+		else head -c 3584 /dev/zero | tr '\0' M; fi
+		head -c 61440 /dev/zero
+		return ;;
+	esac
 	local fill=M
 	if [ "$1" = mmap_nostore_pwrite ]; then fill='\0'; fi
 	head -c 1000 /dev/zero | tr '\0' "$fill"

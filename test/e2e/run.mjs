@@ -44,7 +44,7 @@ async function userSession() {
   let passed = 0;
   await withVSCode({
     workspace: join(root, 'samples', 'bug237588'), copyWorkspace: true, vsix: [vsix], outDir: join(out, 'user-session'),
-    settings: { 'cachereplay.cacheMode': 'write-around', 'workbench.colorTheme': 'Default Dark Modern' },
+    settings: { 'cachereplay.kernel': 'freebsd-2019', 'cachereplay.cacheMode': 'write-through', 'workbench.colorTheme': 'Default Dark Modern' },
     viewport: { width: 1600, height: 1000 },
   }, async (vsc) => {
     const page = vsc.page;
@@ -55,7 +55,7 @@ async function userSession() {
       return p.label;
     });
     await run.step('the status bar shows the cache mode', async () => {
-      const item = page.locator('.statusbar-item').filter({ hasText: 'write-around · freebsd' }).first();
+      const item = page.locator('.statusbar-item').filter({ hasText: 'write-through · freebsd-2019' }).first();
       await item.waitFor({ timeout: 20_000 });
       return (await item.textContent()).trim();
     });
@@ -86,17 +86,17 @@ async function userSession() {
       await page.locator('.tab').filter({ hasText: 'Page Timeline' }).first().waitFor({ timeout: 20_000 });
       await page.waitForTimeout(1500);
     });
-    await run.step('Replay Under Cache Mode... write-through clears the warning', async () => {
+    await run.step('Replay Under Cache Mode... writeback clears the warning', async () => {
       await ui.quickOpen(page, 'mmap_pwrite.strace');
       await ui.runCommand(page, 'Cache Replay: Replay Under Cache Mode...');
       // the palette closes and our QuickPick opens: wait for its placeholder
       await page.locator(`${ui.SELECTORS.quickInputBox}[placeholder^="Replay the trace under"]`).waitFor({ timeout: 20_000 });
       const items = await ui.quickInputItems(page);
-      if (items.length !== 4 || !items.some((i) => i.startsWith('write-through'))) throw new Error(`expected the four modes, got ${JSON.stringify(items)}`);
+      if (items.length !== 3 || !items.some((i) => i.startsWith('writeback'))) throw new Error(`expected the three modes, got ${JSON.stringify(items)}`);
       await vsc.screenshot('mode-quickpick');
-      await ui.pickItem(page, 'write-through');
+      await ui.pickItem(page, 'writeback');
       const p = await ui.waitForProblems(page, (x) => x.warnings === 0 && x.errors === 0, { timeout: 30_000 });
-      await page.locator('.statusbar-item').filter({ hasText: 'write-through · freebsd' }).first().waitFor({ timeout: 20_000 });
+      await page.locator('.statusbar-item').filter({ hasText: 'writeback · freebsd-2019' }).first().waitFor({ timeout: 20_000 });
       return p.label;
     });
     const f = run.finish();

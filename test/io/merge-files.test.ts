@@ -45,8 +45,8 @@ describe('strace -ff files merged as they are read', () => {
     for (const kernel of KERNEL_PROFILES) {
       for (const order of [[PARENT, CHILD], [CHILD, PARENT]]) assert.deepStrictEqual(await streamed(order, CACHE_MODES, kernel), whole(order, CACHE_MODES, kernel), kernel);
     }
-    const wa = await streamed([PARENT, CHILD], ['write-around'], 'freebsd');
-    assert.equal((wa.get('write-around')![1] as { findings: unknown[] }).findings.length, 1, 'the child’s pwrite loses the parent’s stores');
+    const wa = await streamed([PARENT, CHILD], ['write-through'], 'freebsd-2019');
+    assert.equal((wa.get('write-through')![1] as { findings: unknown[] }).findings.length, 1, 'the child’s pwrite loses the parent’s stores');
   });
 
   it('a generated four-process run split into its files (unfinished calls, many chunks, thousands of calls): the same', async () => {
@@ -64,14 +64,14 @@ describe('strace -ff files merged as they are read', () => {
       writeFileSync(p, `${lines.join('\n')}\n`);
       return p;
     });
-    const modes = ['write-around', 'uncached'] as const;
-    const expected = whole(paths, modes, 'freebsd');
-    assert.ok((expected.get('write-around') as Array<{ findings: unknown[] }>).some((g) => g.findings.length > 0), 'the run has hazards to find');
-    assert.deepStrictEqual(await streamed(paths, modes, 'freebsd'), expected);
+    const modes = ['write-through', 'uncached'] as const;
+    const expected = whole(paths, modes, 'freebsd-2019');
+    assert.ok((expected.get('write-through') as Array<{ findings: unknown[] }>).some((g) => g.findings.length > 0), 'the run has hazards to find');
+    assert.deepStrictEqual(await streamed(paths, modes, 'freebsd-2019'), expected);
     const reversed = [...paths].reverse();
-    assert.deepStrictEqual(await streamed(reversed, modes, 'freebsd'), whole(reversed, modes, 'freebsd'));
+    assert.deepStrictEqual(await streamed(reversed, modes, 'freebsd-2019'), whole(reversed, modes, 'freebsd-2019'));
     // A run of more files than stay open is read whole, one file at a time: the same report.
-    assert.deepStrictEqual(await streamed(paths, modes, 'freebsd', 2), expected);
+    assert.deepStrictEqual(await streamed(paths, modes, 'freebsd-2019', 2), expected);
   });
 
   it('a run across midnight keeps its order', async () => {
@@ -79,7 +79,7 @@ describe('strace -ff files merged as they are read', () => {
     const c = join(dir, 'night.20115');
     writeFileSync(p, acrossMidnight(read(PARENT)));
     writeFileSync(c, acrossMidnight(read(CHILD)));
-    for (const order of [[p, c], [c, p]]) assert.deepStrictEqual(await streamed(order, ['write-around'], 'freebsd'), whole(order, ['write-around'], 'freebsd'));
+    for (const order of [[p, c], [c, p]]) assert.deepStrictEqual(await streamed(order, ['write-through'], 'freebsd-2019'), whole(order, ['write-through'], 'freebsd-2019'));
   });
 
   it('equal times keep the order of the files as given, then of each file', async () => {
@@ -92,29 +92,29 @@ describe('strace -ff files merged as they are read', () => {
     writeFileSync(c, same(read(CHILD)));
     const results: unknown[] = [];
     for (const order of [[p, c], [c, p]]) {
-      const got = await streamed(order, ['write-around'], 'freebsd');
-      assert.deepStrictEqual(got, whole(order, ['write-around'], 'freebsd'));
-      results.push((got.get('write-around') as Array<{ findings: unknown[] }>).map((g) => g.findings.length));
+      const got = await streamed(order, ['write-through'], 'freebsd-2019');
+      assert.deepStrictEqual(got, whole(order, ['write-through'], 'freebsd-2019'));
+      results.push((got.get('write-through') as Array<{ findings: unknown[] }>).map((g) => g.findings.length));
     }
     assert.deepEqual(results, [[0, 1], [0, 0]], 'parent first: the loss; child first: its pwrite comes before the stores');
   });
 
   it('refuses a daemon log and a file without timestamps as mergeRun does; an unreadable file is set aside', async () => {
     const log = sample('bug237588', 'ff', 'mmap_fork_pwrite.fuselog');
-    await assert.rejects(mergeFiles([PARENT, log], ['write-around'], () => ({})), refused(/^\S+mmap_fork_pwrite\.fuselog is a FUSE daemon's log/));
+    await assert.rejects(mergeFiles([PARENT, log], ['write-through'], () => ({ kernel: 'freebsd-2019' })), refused(/^\S+mmap_fork_pwrite\.fuselog is a FUSE daemon's log/));
     const bare = join(dir, 'bare.20115');
     writeFileSync(bare, read(CHILD).replace(/^\d\d:\d\d:\d\d\.\d+ /gm, ''));
-    await assert.rejects(mergeFiles([PARENT, bare], ['write-around'], () => ({})), refused(/^\S+bare\.20115: its lines have no timestamps/));
+    await assert.rejects(mergeFiles([PARENT, bare], ['write-through'], () => ({ kernel: 'freebsd-2019' })), refused(/^\S+bare\.20115: its lines have no timestamps/));
     const binary = join(dir, 'binary.20116');
     writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 1, 2, 3, 0, 0]));
     for (const maxStreamed of [undefined, 1]) {
-      const run = await mergeFiles([PARENT, join(dir, 'missing.20117'), CHILD, binary], ['write-around'], () => ({}), undefined, maxStreamed);
+      const run = await mergeFiles([PARENT, join(dir, 'missing.20117'), CHILD, binary], ['write-through'], () => ({ kernel: 'freebsd-2019' }), undefined, maxStreamed);
       assert.deepEqual(run.parts.map((x) => x.path), [PARENT, CHILD]);
       assert.deepEqual(run.unreadable.map((u) => u.path), [join(dir, 'missing.20117'), binary]);
       assert.match(run.unreadable[0].message, /no such file/);
       assert.match(run.unreadable[1].message, /binary/);
-      assert.equal(run.parts[1].byMode.get('write-around')!.findings.length, 1);
+      assert.equal(run.parts[1].byMode.get('write-through')!.findings.length, 1);
     }
-    await assert.rejects(mergeFiles([PARENT, bare], ['write-around'], () => ({}), undefined, 1), refused(/^\S+bare\.20115: its lines have no timestamps/));
+    await assert.rejects(mergeFiles([PARENT, bare], ['write-through'], () => ({ kernel: 'freebsd-2019' }), undefined, 1), refused(/^\S+bare\.20115: its lines have no timestamps/));
   });
 });

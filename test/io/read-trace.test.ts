@@ -25,7 +25,7 @@ describe('reading trace files in chunks', () => {
   const text = lines.join('\n');
   const path = join(dir, 'utf8.strace');
   writeFileSync(path, text);
-  const whole = summary(analyzeText(text, { mode: 'write-around', kernel: 'freebsd' }));
+  const whole = summary(analyzeText(text, { kernel: 'freebsd-2019', mode: 'write-through' }));
 
   it('the whole text has the hazard and no parse errors', () => {
     assert.equal(whole.diagnostics.length, 0, whole.diagnostics.join('\n'));
@@ -34,11 +34,11 @@ describe('reading trace files in chunks', () => {
 
   for (const chunkSize of [1, 3, 7, 64, 4096, 64 * 1024]) {
     it(`reads of ${chunkSize} bytes give the same analysis`, async () => {
-      const a = await analyzeFile(path, { mode: 'write-around', kernel: 'freebsd', chunkSize });
+      const a = await analyzeFile(path, { kernel: 'freebsd-2019', mode: 'write-through', chunkSize });
       assert.deepEqual(summary(a), whole);
     });
     it(`blocking reads of ${chunkSize} bytes (the CLI's) give the same analysis`, async () => {
-      const a = await analyzeFile(path, { mode: 'write-around', kernel: 'freebsd', chunkSize, blockingReads: true });
+      const a = await analyzeFile(path, { kernel: 'freebsd-2019', mode: 'write-through', chunkSize, blockingReads: true });
       assert.deepEqual(summary(a), whole);
     });
   }
@@ -54,14 +54,14 @@ describe('reading trace files in chunks', () => {
     it(`${name}: the same analysis, whatever the read size`, async () => {
       const p = join(dir, `${name.replace(/\W+/g, '-')}.strace`);
       writeFileSync(p, bytes);
-      for (const chunkSize of [3, 7, 64 * 1024]) assert.deepEqual(summary(await analyzeFile(p, { mode: 'write-around', kernel: 'freebsd', chunkSize })), whole);
+      for (const chunkSize of [3, 7, 64 * 1024]) assert.deepEqual(summary(await analyzeFile(p, { kernel: 'freebsd-2019', mode: 'write-through', chunkSize })), whole);
     });
   }
 
   it('a gzipped trace is read as it is, whatever the read size', async () => {
     const p = join(dir, 'trace.strace.gz');
     writeFileSync(p, gzipSync(text));
-    for (const chunkSize of [7, 64 * 1024]) assert.deepEqual(summary(await analyzeFile(p, { mode: 'write-around', kernel: 'freebsd', chunkSize })), whole);
+    for (const chunkSize of [7, 64 * 1024]) assert.deepEqual(summary(await analyzeFile(p, { kernel: 'freebsd-2019', mode: 'write-through', chunkSize })), whole);
   });
 
   it('a gzipped trace cut short: the lines before the cut are analysed, with a warning at the cut', async () => {
@@ -69,7 +69,7 @@ describe('reading trace files in chunks', () => {
     const gz = gzipSync(full);
     const p = join(dir, 'cut.strace.gz');
     writeFileSync(p, gz.subarray(0, Math.floor(gz.length * 0.6)));
-    const a = await analyzeFile(p, { mode: 'write-around', kernel: 'freebsd' });
+    const a = await analyzeFile(p, { kernel: 'freebsd-2019', mode: 'write-through' });
     assert.ok(a.lineCount > 100 && a.lineCount < 40 * lines.length, `${a.lineCount} lines`);
     assert.ok(a.findings.length > 0, 'the hazards before the cut are found');
     const cut = a.diagnostics.filter((d) => d.message.startsWith('the gzip file ends early'));
@@ -97,9 +97,9 @@ describe('reading trace files in chunks', () => {
       gen,
     ];
     for (const p of files) {
-      const fromText = analyzeText(read(p), { mode: 'write-around', kernel: 'freebsd', keepEvents: true, fileName: p });
+      const fromText = analyzeText(read(p), { kernel: 'freebsd-2019', mode: 'write-through', keepEvents: true, fileName: p });
       for (const chunkSize of [64 * 1024, 1000]) {
-        const fromFile = await analyzeFile(p, { mode: 'write-around', kernel: 'freebsd', keepEvents: true, chunkSize, blockingReads: true });
+        const fromFile = await analyzeFile(p, { kernel: 'freebsd-2019', mode: 'write-through', keepEvents: true, chunkSize, blockingReads: true });
         assert.deepEqual(fromFile.events, fromText.events, `${p} in reads of ${chunkSize}`);
         assert.deepEqual(summary(fromFile), summary(fromText), `${p} in reads of ${chunkSize}`);
       }

@@ -54,7 +54,7 @@ async function viaBatches(path: string, options: ReadTraceOptions, builder: Buil
 
 /** The analysis in one thread and the two-thread one (in a real thread, or `viaBatches`), or the error each gave. */
 async function both(path: string, how: 'thread' | Builder = 'thread'): Promise<[unknown, unknown]> {
-  const options: ReadTraceOptions = { mode: 'write-around', kernel: 'freebsd', keepEvents: true };
+  const options: ReadTraceOptions = { kernel: 'freebsd-2019', mode: 'write-through', keepEvents: true };
   const run = async (threads: 1 | 2) => {
     try {
       if (threads === 2 && how !== 'thread') return summary(await viaBatches(path, options, how));

@@ -9,7 +9,7 @@ import { startClient, type TestClient } from './lsp-client.js';
 describe('language server: formats, bad input, correlation', () => {
   let c: TestClient;
   before(async () => {
-    c = await startClient({ pull: false, settings: { cacheMode: 'write-around' } });
+    c = await startClient({ pull: false, settings: { cacheMode: 'write-through', kernel: 'freebsd-2019' } });
   });
   after(() => c.close());
 
@@ -64,9 +64,9 @@ describe('language server: formats, bad input, correlation', () => {
   });
 
   it('Attach FUSE Log: the daemon log turns the possible loss into a definite one, with a related location in the log', async () => {
-    const uri = pathToFileURL(sample('bug237588', 'mmap_pwrite.strace')).href;
-    const logUri = pathToFileURL(sample('bug237588', 'mmap_pwrite.fuselog')).href;
-    await c.open(uri, read(sample('bug237588', 'mmap_pwrite.strace')));
+    const uri = pathToFileURL(sample('bug237588', 'mmap_odirect_pwrite.strace')).href;
+    const logUri = pathToFileURL(sample('bug237588', 'mmap_odirect_pwrite.fuselog')).href;
+    await c.open(uri, read(sample('bug237588', 'mmap_odirect_pwrite.strace')));
     let diags: Diagnostic[] = await c.waitForDiagnostics(uri, (d) => d.length === 1);
     assert.equal(diags[0].severity, 2);
     const res = await c.conn.sendRequest<{ requests: number; files: string[]; error?: string }>('cachereplay/attachFuseLog', { uri, logUri });
@@ -77,7 +77,7 @@ describe('language server: formats, bad input, correlation', () => {
     assert.ok(diags[0].relatedInformation?.some((r) => r.location.uri === logUri));
     await c.conn.sendRequest('cachereplay/attachFuseLog', { uri });
     await c.waitForDiagnostics(uri, (d) => d.length === 1 && d[0].severity === 2);
-    const wrong = await c.conn.sendRequest<{ error?: string }>('cachereplay/attachFuseLog', { uri, logUri: pathToFileURL(sample('bug237588', 'mmap_pwrite.c')).href });
+    const wrong = await c.conn.sendRequest<{ error?: string }>('cachereplay/attachFuseLog', { uri, logUri: pathToFileURL(sample('bug237588', 'mmap_odirect_pwrite.c')).href });
     assert.match(wrong.error ?? '', /FUSE/);
   });
 });

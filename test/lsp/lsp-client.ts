@@ -12,6 +12,8 @@ export interface TestClient {
   settings: Record<string, unknown>;
   diagnostics: Map<string, PublishDiagnosticsParams[]>;
   notifications: Array<{ method: string; params: unknown }>;
+  /** window/showMessage notifications, as the user would see them. */
+  messages: Array<{ type: number; message: string }>;
   requests: string[];
   stderr: string[];
   waitForDiagnostics(uri: string, predicate?: (d: Diagnostic[]) => boolean, timeoutMs?: number): Promise<Diagnostic[]>;
@@ -27,6 +29,8 @@ export async function startClient(options: { pull: boolean; settings?: Record<st
   const settings: Record<string, unknown> = { cacheMode: 'write-through', kernel: 'freebsd', ...options.settings };
   const diagnostics = new Map<string, PublishDiagnosticsParams[]>();
   const notifications: Array<{ method: string; params: unknown }> = [];
+  const messages: Array<{ type: number; message: string }> = [];
+  conn.onNotification('window/showMessage', (p: { type: number; message: string }) => { messages.push(p); });
   const requests: string[] = [];
   const waiters: Array<() => void> = [];
   conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
@@ -66,7 +70,7 @@ export async function startClient(options: { pull: boolean; settings?: Record<st
   await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities, workspaceFolders: null });
   await conn.sendNotification('initialized', {});
   return {
-    conn, proc, settings, diagnostics, notifications, requests, stderr,
+    conn, proc, settings, diagnostics, notifications, messages, requests, stderr,
     waitForDiagnostics(uri, predicate = () => true, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms; got ${JSON.stringify(diagnostics.get(uri)?.map((d) => d.diagnostics.length))}`)), timeoutMs);

@@ -25,7 +25,7 @@ describe('bug 237588 reproduction (mmap store, no msync, pwrite over part of the
   const mmapLine = lineOf(repro, 'MAP_SHARED');
 
   it('write-around reports possible data loss on the pwrite line, naming the page bytes the write did not cover', () => {
-    const a = run(repro, 'freebsd', 'write-around');
+    const a = run(repro, 'freebsd-2019', 'write-through');
     assert.equal(a.diagnostics.length, 0);
     assert.equal(a.findings.length, 1);
     const f = a.findings[0];
@@ -43,7 +43,7 @@ describe('bug 237588 reproduction (mmap store, no msync, pwrite over part of the
   });
 
   it('block granularity widens the loss to the mapped part of the 64 KiB block', () => {
-    const a = analyzeText(repro, { kernel: 'freebsd', mode: 'write-around', granularity: 'block' });
+    const a = analyzeText(repro, { kernel: 'freebsd-2019', mode: 'write-through', granularity: 'block' });
     assert.deepEqual(a.findings[0].lostRanges, [[0, 1000], [1100, 8192]]);
   });
 
@@ -74,18 +74,28 @@ describe('bug 237588 reproduction (mmap store, no msync, pwrite over part of the
 describe('bug 237588 variants', () => {
   for (const kernel of KERNEL_PROFILES) {
     for (const mode of CACHE_MODES) {
-      it(`msync before the write is clean: ${kernel} ${mode}`, () => {
+      it(`msync before the write: nothing unsynced is lost; at most a store after the msync: ${kernel} ${mode}`, () => {
         const a = run(safe, kernel, mode);
         assert.equal(a.diagnostics.length, 0);
-        assert.deepEqual(a.findings, []);
+        for (const f of a.findings) {
+          // The program may have stored into page 0 again between its msync and the pwrite: strace cannot tell.
+          assert.equal(f.tier, 'stored-again', f.message);
+          assert.equal(f.severity, 'information');
+          assert.match(f.message, /after the msync at line 33 made them clean/);
+        }
+        const invalidates = kernel !== 'linux' && !(kernel === 'freebsd' && mode !== 'uncached') && mode !== 'writeback';
+        assert.equal(a.findings.length, invalidates ? 1 : 0);
       });
     }
   }
 
-  it('multi-process: the child’s pwrite through its own open loses the parent’s stores under write-around', () => {
-    const a = run(forked, 'freebsd', 'write-around');
+  it('multi-process: the child’s own open sends a FUSE_OPEN that writes the parent’s stores back, so its pwrite can only lose later ones', () => {
+    // fuse_filehandle_validrw finds no handle of the child's pid: FUSE_OPEN, then fuse_io_invalbuf (write-back).
+    const a = run(forked, 'freebsd-2019', 'write-through');
     assert.equal(a.findings.length, 1);
     const f = a.findings[0];
+    assert.equal(f.tier, 'stored-again');
+    assert.match(f.message, /after the openat at line \d+ made them clean/);
     const childPid = forked.split('\n')[f.span.line].split(/\s+/)[0];
     const parentMmap = forked.split('\n')[f.related[0].span.line];
     assert.match(parentMmap, /MAP_SHARED/);

@@ -38,9 +38,9 @@ describe('file histories', () => {
       const off = (i * 7919) % 1_000_000;
       lines.push(i % 3 === 0 ? `msync(0x7f0000000000, 1048576, MS_SYNC) = 0` : `pwrite64(3, "x"..., ${100 + (i % 900)}, ${off}) = ${100 + (i % 900)}`);
     }
-    const a = analyzeText(`${lines.join('\n')}\n`, { keepEvents: true, mode: 'write-around' });
-    const recorded = replayEvents(a.events, { mode: 'write-around', record: true }).replay;
-    const history = replayEvents(a.events, { mode: 'write-around', history: true }).replay;
+    const a = analyzeText(`${lines.join('\n')}\n`, { keepEvents: true, kernel: 'freebsd-2019', mode: 'write-through' });
+    const recorded = replayEvents(a.events, { kernel: 'freebsd-2019', mode: 'write-through', record: true }).replay;
+    const history = replayEvents(a.events, { kernel: 'freebsd-2019', mode: 'write-through', history: true }).replay;
     for (let seq = 1; seq <= a.events.length; seq += 997) assert.deepEqual(history.touchesAt(seq), recorded.touchesAt(seq), `seq ${seq}`);
   });
 });

@@ -11,7 +11,7 @@ describe('internal errors', () => {
   it('are reported on the chunk they hit, and later lines are still analysed', () => {
     const filler = 'close(9) = -1 EBADF (Bad file descriptor)\n'.repeat(2000); // 84 KB: two chunks
     const text = filler + read(sample('bug237588', 'mmap_pwrite.strace'));
-    const clean = analyzeText(text, { mode: 'write-around' });
+    const clean = analyzeText(text, { kernel: 'freebsd-2019', mode: 'write-through' });
     assert.ok(clean.findings.length > 0);
     const feed = StraceParser.prototype.feed;
     StraceParser.prototype.feed = function (this: StraceParser, chunk: string, firstLine: number): void {
@@ -19,7 +19,7 @@ describe('internal errors', () => {
       feed.call(this, chunk, firstLine);
     };
     try {
-      const a = analyzeText(text, { mode: 'write-around' });
+      const a = analyzeText(text, { kernel: 'freebsd-2019', mode: 'write-through' });
       assert.equal(a.error, undefined);
       const internal = a.diagnostics.filter((d) => d.message.startsWith('internal error'));
       assert.equal(internal.length, 1);
@@ -36,14 +36,14 @@ describe('internal errors', () => {
   it('in the replay cost only the event they hit', () => {
     const filler = 'close(9) = -1 EBADF (Bad file descriptor)\n'.repeat(2000);
     const text = filler + read(sample('bug237588', 'mmap_pwrite.strace'));
-    const clean = analyzeText(text, { mode: 'write-around' });
+    const clean = analyzeText(text, { kernel: 'freebsd-2019', mode: 'write-through' });
     const apply = Replay.prototype.apply;
     Replay.prototype.apply = function (this: Replay, ev: Parameters<Replay['apply']>[0]): void {
       if (ev.span.line === 1500) throw new TypeError('simulated replay bug');
       apply.call(this, ev);
     };
     try {
-      const a = analyzeText(text, { mode: 'write-around' });
+      const a = analyzeText(text, { kernel: 'freebsd-2019', mode: 'write-through' });
       const internal = a.diagnostics.filter((d) => d.message.startsWith('internal error'));
       assert.deepEqual(internal.map((d) => d.span.line), [1500]);
       assert.match(internal[0].message, /line 1501 \(TypeError: simulated replay bug\)/);

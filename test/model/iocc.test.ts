@@ -17,10 +17,11 @@ interface Sequence {
 const manifest = JSON.parse(read(fixture('iocc', 'manifest.json'))) as Sequence[];
 
 /**
- * Where the kernel loses unsynced mmap stores on an overlapping write. io.cc's mapwrite unmaps before the write,
- * and Linux writes dirty pages back at munmap, so even Linux's hypothetical write-around keeps them.
+ * Where the kernel loses unsynced mmap stores on an overlapping write: FreeBSD before r349038 in write-through and
+ * uncached (one branch), and current FreeBSD's direct writes. io.cc's mapwrite unmaps before the write, and Linux
+ * writes dirty pages back at munmap.
  */
-const LOSES = new Set(['freebsd-2019/uncached', 'freebsd-2019/write-around', 'freebsd-2019/write-through', 'freebsd/uncached', 'freebsd/write-around']);
+const LOSES = new Set(['freebsd-2019/uncached', 'freebsd-2019/write-through', 'freebsd/uncached']);
 
 describe('io.cc sequences replayed under every mode', () => {
   assert.ok(manifest.length >= 10);
@@ -32,14 +33,18 @@ describe('io.cc sequences replayed under every mode', () => {
         it(`${seq.name} (${seq.ops}) ${kernel} ${mode}: ${expectLoss ? 'loss' : 'no loss'}`, () => {
           const a = analyzeText(text, { kernel, mode });
           assert.deepEqual(a.diagnostics, []);
-          assert.equal(a.findings.length > 0, expectLoss, a.findings.map((f) => f.message).join('\n'));
+          // Stores the program may have made after an msync (mapwrite_sync msyncs, then unmaps) are the second
+          // tier of possible evidence: they may be reported, never as unsynced or definite.
+          const serious = a.findings.filter((f) => f.evidence === 'definite' || f.tier === 'unsynced');
+          assert.equal(serious.length > 0, expectLoss, a.findings.map((f) => f.message).join('\n'));
+          for (const f of a.findings) if (!serious.includes(f)) assert.equal(f.tier, 'stored-again', f.message);
         });
       }
     }
   }
 
   it('the hazard sequence loses exactly the page bytes the 16-byte write did not cover', () => {
-    const a = analyzeText(read(fixture('iocc', 'mapwrite_then_write_same_page.strace')), { kernel: 'freebsd', mode: 'write-around' });
+    const a = analyzeText(read(fixture('iocc', 'mapwrite_then_write_same_page.strace')), { kernel: 'freebsd-2019', mode: 'write-through' });
     assert.deepEqual(a.findings[0].lostRanges, [[0, 0x100], [0x110, 0x1000]]);
   });
 });

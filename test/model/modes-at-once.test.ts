@@ -40,7 +40,7 @@ describe('every cache mode replayed at once', () => {
     const p = join(dir, 'g.strace');
     await generateTrace(p, 30_000, 9);
     const text = readFileSync(p, 'utf8');
-    const [atOnce, oneByOne] = bothWays(text, 'freebsd');
+    const [atOnce, oneByOne] = bothWays(text, 'freebsd-2019');
     assert.deepStrictEqual(atOnce, oneByOne);
     assert.ok((atOnce as string[]).filter((f) => f !== '[]').length >= 2, 'findings under at least two modes');
   });

@@ -25,10 +25,10 @@ describe('streaming memory', () => {
     await generateTrace(path, 150_000, 2);
     const bytes = statSync(path).size;
     // Another trace of the same shape first compiles the engine's code (bytecode and feedback are heap too).
-    await analyzeFile(warm, { mode: 'write-around', kernel: 'freebsd' });
+    await analyzeFile(warm, { kernel: 'freebsd-2019', mode: 'write-through' });
     gc();
     const before = process.memoryUsage().heapUsed;
-    const result = await analyzeFile(path, { mode: 'write-around', kernel: 'freebsd' });
+    const result = await analyzeFile(path, { kernel: 'freebsd-2019', mode: 'write-through' });
     gc();
     const retained = process.memoryUsage().heapUsed - before;
     assert.ok(result.findings.length > 0, 'the generated trace has hazards to find');
@@ -55,7 +55,7 @@ describe('streaming memory', () => {
     };
     let whole;
     try {
-      const a = new TraceAnalysis({ mode: 'write-around' });
+      const a = new TraceAnalysis({ kernel: 'freebsd-2019', mode: 'write-through' });
       a.push(text); // the whole trace as one chunk
       whole = a.finish();
     } finally {
@@ -63,7 +63,7 @@ describe('streaming memory', () => {
       Replay.prototype.apply = apply;
     }
     assert.ok(mostWaiting > 1000 && mostWaiting <= 4096, `${mostWaiting} events waited`);
-    const chunked = analyzeText(text, { mode: 'write-around' });
+    const chunked = analyzeText(text, { kernel: 'freebsd-2019', mode: 'write-through' });
     assert.equal(whole.eventCount, chunked.eventCount);
     assert.deepEqual(whole.findings, chunked.findings);
   });

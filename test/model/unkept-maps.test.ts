@@ -40,8 +40,8 @@ describe('findings without the maps only page views read', () => {
   }
 
   it('a trace correlated with its daemon log (the kernel’s write-back turns a possible loss definite)', () => {
-    const log = readDaemonLog(read(sample('bug237588', 'mmap_pwrite.fuselog')), 'mmap_pwrite.fuselog');
-    const [kept, unkept] = bothWays(read(sample('bug237588', 'mmap_pwrite.strace')), { mode: 'write-around', daemon: log.evidence });
+    const log = readDaemonLog(read(sample('bug237588', 'mmap_odirect_pwrite.fuselog')), 'mmap_odirect_pwrite.fuselog');
+    const [kept, unkept] = bothWays(read(sample('bug237588', 'mmap_odirect_pwrite.strace')), { kernel: 'freebsd-2019', mode: 'write-through', daemon: log.evidence });
     assert.equal(unkept, kept);
     assert.match(unkept, /"definite"/);
   });

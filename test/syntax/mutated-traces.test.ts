@@ -52,7 +52,7 @@ function summary(a: Analysis): string {
 
 /** The same analysis fed in newline-aligned chunks of about `size` characters (the format as detected on the whole). */
 function inChunks(text: string, size: number, format: TraceFormat, fileName: string | undefined): Analysis {
-  const t = new TraceAnalysis({ mode: 'write-around', format, fileName });
+  const t = new TraceAnalysis({ kernel: 'freebsd-2019', mode: 'write-through', format, fileName });
   for (const c of textChunks(text, size)) t.push(c);
   return t.finish();
 }
@@ -61,16 +61,16 @@ function inChunks(text: string, size: number, format: TraceFormat, fileName: str
 const REFUSALS = /empty|binary|not a trace in a known format/;
 
 function check(text: string, what: string, fileName?: string, chunk?: number): void {
-  for (const mode of ['write-around', 'writeback'] as const) {
+  for (const mode of ['write-through', 'writeback'] as const) {
     let a;
     try {
-      a = analyzeText(text, { mode, fileName });
+      a = analyzeText(text, { kernel: 'freebsd-2019', mode, fileName });
     } catch (e) {
       assert.fail(`${what} (${mode}) threw: ${(e as Error).stack}\n--- input ---\n${text.slice(0, 2000)}`);
     }
     if (a.error !== undefined) assert.match(a.error, REFUSALS, `${what} (${mode}) failed: ${a.error}`);
     // Where the chunks end must not matter: no scan may run on into the next line.
-    if (chunk !== undefined && mode === 'write-around' && a.format !== undefined) {
+    if (chunk !== undefined && mode === 'write-through' && a.format !== undefined) {
       assert.equal(summary(inChunks(text, chunk, a.format, fileName)), summary(a), `${what}: chunks of ${chunk} characters differ\n--- input ---\n${text.slice(0, 3000)}`);
     }
   }

@@ -56,6 +56,7 @@ const FORMS = [
   'read(3</m/f>, "ab", 4096) = 2', 'read(3</m/f>, "", 4096) = 0', 'read(3</ with space>, "ab", 2) = 2',
   'pread64(3</m/f>, "ab", 2, 0) = 2', 'pread64(3</m/f>, "ab", 2, 18446744073709551615) = 2', 'pread64(3</m/f>, "ab", 2,\t7) = 2',
   'pread64(3</m/f>, "ab", 2, 7, 8) = 2', 'pread64(3</m/f> , "ab", 2, 7) = 2', 'pread64(1234567890123456</m/f>, "ab", 2, 7) = 2',
+  'pwrite64(3</m/f>, "ab"..., 8192, 100) = 2', 'pwrite64(3</m/f>, "ab", 0x2, 100) = 2', 'pwrite64(3</m/f>, "ab", 2 , 100) = 2', 'write(3</m/f>, "ab", 02) = 2',
 ];
 
 describe('read and write calls built in place', () => {

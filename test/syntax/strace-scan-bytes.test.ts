@@ -81,6 +81,7 @@ function straceTexts(): Array<{ f: string; text: string }> {
     ...readdirSync(fixture('iocc')).filter((f) => f.endsWith('.strace')).map((f) => ({ f, text: read(fixture('iocc', f)) })),
     ...readdirSync(sample('bug237588')).filter((f) => f.endsWith('.strace')).map((f) => ({ f, text: read(sample('bug237588', f)) })),
     ...readdirSync(sample('bug237588', 'ff')).filter((f) => /\.\d+$/.test(f)).map((f) => ({ f, text: read(sample('bug237588', 'ff', f)) })),
+    ...readdirSync(fixture('semantics')).filter((f) => f.endsWith('.strace')).map((f) => ({ f, text: read(fixture('semantics', f)) })),
   ];
 }
 
@@ -104,6 +105,10 @@ const ODD_LINES = [
   '4101 <... read resumed>"x", 1) = 1',
   '4101 clone(child_stack=NULL, flags=CLONE_VM) = 4102 <detached ...>',
   '4101 write(1, "a" /* 1 entries */, 1) = 1',
+  '4101 pwrite64(3</m/f>, "x"..., 8192, 4096) = 100',
+  '4101 write(3</m/f>, "x"..., 8192) = 100 <0.000010>',
+  '4101 pwrite64(3</m/f>, "x"..., 100, 1000) = -1 EIO (Input/output error)',
+  '4101 write(3, "x", 0) = 0',
   '4101 10:00:00.5 close(3) = 0 <1e-05>',
   '4101 close(3) = 0 <unavailable>',
   '4101 close(3) = 0 <0.000010> ',

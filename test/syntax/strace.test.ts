@@ -171,6 +171,30 @@ describe('strace line forms', () => {
     assert.deepEqual(tiny, whole);
   });
 
+  it('a short write keeps what it asked for; a failed one is kept with its error; other calls that fail stay generic', () => {
+    const text = [
+      '100 pwrite64(3</m/f>, "x"..., 8192, 4096) = 100',
+      '100 write(3</m/f>, "x"..., 8192) = 8192',
+      '100 pwrite64(3</m/f>, "x"..., 100, 1000) = -1 EIO (Input/output error)',
+      '100 write(9, "x", 1) = -1 EBADF (Bad file descriptor)',
+      '100 writev(3</m/f>, [{iov_base="x", iov_len=1}], 1) = -1 EIO (Input/output error)',
+      '100 pread64(3</m/f>, "x"..., 100, 0) = -1 EIO (Input/output error)',
+      '',
+    ].join('\n');
+    // Each line alone, so the fast lane (scanning bytes or text) and the full grammar are both held to it.
+    for (const chunk of [1 << 16, 1]) {
+      const { events } = parseWith('strace', text, { chunk });
+      const w = only(events, 'write');
+      assert.deepEqual(w.map((e) => [e.span.line, e.ok, e.length, e.requested, e.errno]), [
+        [0, true, 100, 8192, undefined],
+        [1, true, 8192, undefined, undefined],
+        [2, false, 0, 100, 'EIO'],
+        [3, false, 0, 1, 'EBADF'],
+      ]);
+      assert.deepEqual(events.filter((e) => e.kind === 'generic').map((e) => e.span.line), [4, 5], 'no count to keep: generic');
+    }
+  });
+
   it('strips ANSI colours (--color=always)', () => {
     const { events, diagnostics } = parseWith('strace', '\x1b[1mclose\x1b[0m(\x1b[33m3\x1b[0m) = \x1b[32m0\x1b[0m\n');
     assert.deepEqual(diagnostics, []);

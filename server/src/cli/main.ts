@@ -2,14 +2,12 @@
 // engine and renders reports. Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or unreadable input.
 import { parseArgs } from 'node:util';
 import { TRACE_FORMATS, type TraceFormat } from '../engine/events.js';
-import { CACHE_MODES, isKernel, isMode, KERNEL_PROFILES, MODE_DESCRIPTIONS, type CacheMode, type ReplayOptions } from '../engine/model/profiles.js';
-import type { Finding } from '../engine/rules/findings.js';
+import { CACHE_MODES, isKernel, isMode, KERNEL_PROFILES, MODE_DESCRIPTIONS, RETIRED_MODES, type CacheMode, type ReplayOptions } from '../engine/model/profiles.js';
+import { shownAt, type EvidenceLevel, type Finding } from '../engine/rules/findings.js';
 import type { Severity } from '../engine/rules/rules.js';
-import { readFile } from 'node:fs/promises';
-import { unreadableReason } from '../engine/analyze.js';
-import { readDaemonLog } from '../engine/correlate.js';
 import { ffRunOf } from '../io/ff-run.js';
 import { mergeFiles, MergeRefused, type MergedFiles } from '../io/merge-files.js';
+import { readDaemonLogFile } from '../io/daemon-log.js';
 import { analyzeFile, InputError, type ReadProgress, type ReadTraceOptions } from '../io/read-trace.js';
 import { renderJson, renderSarif, renderText } from './output.js';
 import { reportOf, SEVERITY_RANK, type FileReport, type RunInfo } from './report.js';
@@ -30,7 +28,8 @@ Options:
   --format FORMAT      ${TRACE_FORMATS.join(' | ')} (default: detected from content)
   --page-size N        page size in bytes (default 4096)
   --block-size N       cache block size in bytes (default 65536)
-  --granularity G      what write-around invalidates: page (least loss) | block (most) (default page)
+  --granularity G      what freebsd-2019's write-around invalidates: page (the sources' reading) | block
+                       (the most that could be lost) (default page)
   --mount PREFIX       only model files under this FUSE mount (repeatable; default: every regular file)
   --fuse-log FILE      the FUSE daemon's debug log of the same run: its write-backs turn possible losses
                        into definite ones, and pages it never received clear them
@@ -44,7 +43,9 @@ Options:
                        result is the same)
   --progress           say on stderr how far each file has been read (default: when stderr is a terminal;
                        --no-progress never)
-  --evidence LEVEL     possible | definite: the least evidence a finding needs to be shown (default possible)
+  --evidence LEVEL     the least evidence a finding needs to be shown: definite (the trace shows the store),
+                       unsynced (also stores possibly made since a mapping was made and never synced), or
+                       possible (also stores possibly made again after an msync or other clean) (default possible)
   --output FORMAT      text | json | sarif (default text)
   --fail-on SEVERITY   error | warning | information | never (default error)
   --no-color           plain text output
@@ -73,7 +74,8 @@ interface Parsed {
   fsxMsync: boolean | undefined;
   output: 'text' | 'json' | 'sarif';
   failOn: Severity | 'never';
-  showPossible: boolean;
+  /** The least evidence a finding needs to be shown. */
+  evidence: EvidenceLevel;
   /** Replay the files as one run (strace -ff). */
   merge: boolean;
   /** Parse in a second thread (see ReadTraceOptions.threads). */
@@ -116,6 +118,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
   if (command !== 'check' && command !== 'compare') throw new UsageError(`unknown command "${command}" (commands: check, compare)`);
   if (files.length === 0) throw new UsageError(`${command}: no trace files given`);
   const mode = values.mode ?? 'write-through';
+  if (RETIRED_MODES[mode] !== undefined) throw new UsageError(`--mode ${mode}: ${RETIRED_MODES[mode]}`);
   if (!isMode(mode)) throw new UsageError(`--mode must be one of ${CACHE_MODES.join(', ')}; got "${mode}"`);
   const kernel = values.kernel ?? 'freebsd';
   if (!isKernel(kernel)) throw new UsageError(`--kernel must be one of ${KERNEL_PROFILES.join(', ')}; got "${kernel}"`);
@@ -126,7 +129,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
   const failOn = values['fail-on'] ?? 'error';
   if (!['error', 'warning', 'information', 'never'].includes(failOn)) throw new UsageError(`--fail-on must be error, warning, information or never; got "${failOn}"`);
   const evidence = values.evidence ?? 'possible';
-  if (evidence !== 'possible' && evidence !== 'definite') throw new UsageError(`--evidence must be possible or definite; got "${evidence}"`);
+  if (evidence !== 'possible' && evidence !== 'unsynced' && evidence !== 'definite') throw new UsageError(`--evidence must be possible, unsynced or definite; got "${evidence}"`);
   const fsxMsync = values['fsx-msync'] ?? 'auto';
   if (fsxMsync !== 'auto' && fsxMsync !== 'yes' && fsxMsync !== 'no') throw new UsageError(`--fsx-msync must be auto, yes or no; got "${fsxMsync}"`);
   const granularity = values.granularity;
@@ -142,30 +145,17 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
     fuseLog: values['fuse-log'],
     format: format as TraceFormat | undefined,
     fsxMsync: fsxMsync === 'auto' ? undefined : fsxMsync === 'yes',
-    output, failOn: failOn as Severity | 'never', showPossible: evidence === 'possible', merge: values.merge === true,
+    output, failOn: failOn as Severity | 'never', evidence, merge: values.merge === true,
     threads: threads === 'auto' ? 'auto' : threads === '2' ? 2 : 1,
     color: !values['no-color'] && process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
     progress: values['no-progress'] ? false : (values.progress ?? process.stderr.isTTY === true),
   };
 }
 
-/** Reads and summarises --fuse-log; its evidence goes into every trace's replay. */
+/** Reads and summarises --fuse-log (plain or gzipped); its evidence goes into every trace's replay. */
 async function withDaemonLog(p: Parsed): Promise<void> {
   if (p.fuseLog === undefined) return;
-  let text: string;
-  try {
-    const buf = await readFile(p.fuseLog);
-    const reason = unreadableReason(buf.subarray(0, 4096).toString('latin1'));
-    if (reason) throw new InputError(`${p.fuseLog}: ${reason}`);
-    text = buf.toString('utf8');
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError(`${p.fuseLog}: cannot read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
-  const log = readDaemonLog(text, p.fuseLog);
-  if (log.error) throw new InputError(`${p.fuseLog}: ${log.error}`);
-  if (log.requests === 0) throw new InputError(`${p.fuseLog}: not a FUSE daemon log (no requests found)`);
-  p.options.daemon = log.evidence;
+  p.options.daemon = (await readDaemonLogFile(p.fuseLog)).evidence;
 }
 
 async function check(p: Parsed): Promise<{ reports: FileReport[]; unreadable: boolean }> {
@@ -179,14 +169,14 @@ async function check(p: Parsed): Promise<{ reports: FileReport[]; unreadable: bo
   if (p.merge) {
     const run = await mergeRunFiles(p, [p.options.mode]);
     for (const u of run.unreadable) cannotRead(u.path, u.message);
-    for (const part of run.parts) reports.push(reportOf(part.path, part.byMode.get(p.options.mode)!, p.showPossible));
+    for (const part of run.parts) reports.push(reportOf(part.path, part.byMode.get(p.options.mode)!, p.evidence));
     // The files in the order given, unreadable ones included.
     reports.sort((x, y) => p.files.indexOf(x.path) - p.files.indexOf(y.path));
     return { reports, unreadable };
   }
   for (const path of p.files) {
     try {
-      reports.push(reportOf(path, await analyzeFile(path, readOptions(p, path)), p.showPossible));
+      reports.push(reportOf(path, await analyzeFile(path, readOptions(p, path)), p.evidence));
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       cannotRead(path, e.message);
@@ -254,7 +244,7 @@ function progressLine(path: string): (r: ReadProgress) => void {
 
 async function compare(p: Parsed): Promise<number> {
   let worst = 0;
-  const shown = (findings: Finding[]) => findings.filter((f) => p.showPossible || f.evidence === 'definite');
+  const shown = (findings: Finding[]) => findings.filter((f) => shownAt(f, p.evidence));
   const files: Array<{ path: string; format: TraceFormat | undefined; rows: Array<{ mode: CacheMode; findings: Finding[] }> }> = [];
   if (p.merge) {
     const run = await mergeRunFiles(p, CACHE_MODES);

@@ -2,7 +2,7 @@
 import type { Analysis } from '../engine/analyze.js';
 import type { ParseDiagnostic, Span, TraceFormat } from '../engine/events.js';
 import type { CacheMode, KernelProfile } from '../engine/model/profiles.js';
-import type { Finding } from '../engine/rules/findings.js';
+import { shownAt, type EvidenceLevel, type Finding } from '../engine/rules/findings.js';
 import type { RuleId, Severity } from '../engine/rules/rules.js';
 
 export interface ReportFinding {
@@ -15,6 +15,8 @@ export interface ReportFinding {
   lostRanges: Array<[number, number]>;
   lostBytes: number;
   evidence?: string;
+  /** Of a possible loss: unsynced, or stored-again (since a clean). */
+  tier?: string;
   related: Array<{ span: Span; message: string; trace?: string }>;
 }
 
@@ -38,7 +40,7 @@ export interface RunInfo {
 export function fromFinding(f: Finding): ReportFinding {
   return {
     rule: f.rule, severity: f.severity, span: f.span, message: f.message, file: f.file, lostRanges: f.lostRanges,
-    lostBytes: f.lostBytes, evidence: f.evidence, related: f.related.map((r) => ({ span: r.span, message: r.message, ...(r.trace ? { trace: r.trace } : {}) })),
+    lostBytes: f.lostBytes, evidence: f.evidence, ...(f.tier ? { tier: f.tier } : {}), related: f.related.map((r) => ({ span: r.span, message: r.message, ...(r.trace ? { trace: r.trace } : {}) })),
   };
 }
 
@@ -46,9 +48,9 @@ export function fromDiagnostic(d: ParseDiagnostic): ReportFinding {
   return { rule: 'parse-error', severity: d.severity, span: d.span, message: d.message, file: '', lostRanges: [], lostBytes: 0, related: [] };
 }
 
-export function reportOf(path: string, a: Analysis, showPossible: boolean): FileReport {
+export function reportOf(path: string, a: Analysis, evidence: EvidenceLevel): FileReport {
   const findings = [
-    ...a.findings.filter((f) => showPossible || f.evidence === 'definite').map(fromFinding),
+    ...a.findings.filter((f) => shownAt(f, evidence)).map(fromFinding),
     ...a.diagnostics.map(fromDiagnostic),
   ].sort((x, y) => x.span.line - y.span.line || x.span.start - y.span.start);
   return { path, format: a.format, events: a.eventCount, lines: a.lineCount, findings };

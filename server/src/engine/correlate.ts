@@ -1,7 +1,7 @@
 // Correlating a client trace with the FUSE daemon's log of the same run: the log is parsed and summarised into
-// what it proves about the files' pages (written back by the kernel, or released without write-back), and the
-// client trace is replayed with that evidence (see Replay.correlatedStores).
-import { analyzeText } from './analyze.js';
+// what it can prove about the files' pages (the kernel's write-backs, the requests the client's calls made, which
+// files it saw released), and the client trace is replayed with that evidence (model/daemon-alignment.ts).
+import { analyzeText, type Analysis } from './analyze.js';
 import { evidenceOf, FuseSession, type DaemonEvidence } from './model/daemon.js';
 
 export interface DaemonLog {
@@ -12,8 +12,8 @@ export interface DaemonLog {
   error?: string;
 }
 
-export function readDaemonLog(text: string, path: string): DaemonLog {
-  const a = analyzeText(text, { format: 'fuse', keepEvents: true, fileName: path });
+/** What the analysed daemon log `a` (parsed as `fuse`, events kept) proves. */
+export function daemonLogOf(a: Analysis, path: string): DaemonLog {
   const session = new FuseSession();
   let requests = 0;
   for (const ev of a.events) {
@@ -23,4 +23,8 @@ export function readDaemonLog(text: string, path: string): DaemonLog {
     } else if (ev.kind === 'fuse-reply') session.reply(ev);
   }
   return { evidence: evidenceOf(session, path), format: a.format, events: a.eventCount, requests, ...(a.error ? { error: a.error } : {}) };
+}
+
+export function readDaemonLog(text: string, path: string): DaemonLog {
+  return daemonLogOf(analyzeText(text, { format: 'fuse', keepEvents: true, parseOnly: true, fileName: path }), path);
 }

@@ -29,7 +29,7 @@ export const KIND_FIELDS: { [K in EventKind]: Fields<Extract<TraceEvent, { kind:
   msync: { addr: 'num', length: 'num', sync: 'bool', async: 'bool', invalidate: 'bool' },
   store: { evidence: 'str', addr: 'num', fd: 'num', path: 'str', offset: 'num', length: 'num', source: 'str', wholePage: 'bool' },
   verify: { path: 'str', offset: 'num', length: 'num', badOffset: 'num', suspectOp: 'num', detail: 'str' },
-  write: { fd: 'num', offset: 'num', length: 'num', direct: 'bool' },
+  write: { fd: 'num', offset: 'num', length: 'num', direct: 'bool', requested: 'num' },
   read: { fd: 'num', offset: 'num', length: 'num' },
   lseek: { fd: 'num', result: 'num', offset: 'num', whence: 'str' },
   truncate: { fd: 'num', path: 'str', size: 'num' },

@@ -195,10 +195,15 @@ export interface WriteEvent extends EventBase {
   fd: number;
   /** Explicit offset (pwrite family); undefined means the fd's file position. */
   offset?: number;
-  /** Bytes actually transferred (the return value). */
+  /** Bytes actually transferred (the return value; 0 for a failed call). */
   length: number;
   /** Per-call direct I/O (pwritev2 RWF_DIRECT is not a thing; kept for formats that state it). */
   direct?: boolean;
+  /**
+   * Bytes the call asked to write, where that differs from `length`: a short write, or a failed one (`ok` false),
+   * which is replayed too when its error came from the file system (model/write-errors.ts).
+   */
+  requested?: number;
 }
 
 export interface ReadEvent extends EventBase {

@@ -11,7 +11,7 @@ export function definition(doc: TextDocument, pos: Position, a: DocAnalysis): Lo
   if (!r) return null;
   const hit = refAt(doc, pos, a, r);
   if (!hit || hit.ref.defSeq <= 0) return null;
-  const def = r.sources.get(hit.ref.defSeq);
+  const def = r.source(hit.ref.defSeq);
   const span = def?.span ?? { line: r.lineOf(hit.ref.defSeq), start: 0, end: 0 };
   return { uri: doc.uri, range: rangeOf(span, doc) };
 }

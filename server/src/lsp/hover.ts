@@ -18,10 +18,12 @@ function esc(s: string): string {
 
 /** "mmap L32 (possible)", "store L40", "pwrite64 L33". */
 function describe(seq: number, r: ReplayResult): string {
-  const src = r.sources.get(seq);
+  const src = r.source(seq);
   const kind = r.kindOf(seq);
   const line = (src?.span.line ?? r.lineOf(seq)) + 1;
-  if (kind === 'mmap' || kind === 'mremap' || kind === 'mprotect') return `${src?.name ?? kind} L${line} (possible)`;
+  if (kind === 'mmap' || kind === 'mremap' || kind === 'mprotect') {
+    return src?.since ? `${src.name} L${line} (possible, since ${src.since.name} L${src.since.span.line + 1})` : `${src?.name ?? kind} L${line} (possible)`;
+  }
   if (kind === 'store') return `${src?.name ?? 'store'} L${line} (definite)`;
   return `${src?.name ?? (kind === 'unknown' ? 'event' : kind)} L${line}`;
 }
@@ -34,7 +36,8 @@ function segs(list: Segment[], r: ReplayResult): string {
 }
 
 function state(p: PageView, r: ReplayResult): string {
-  if (!p.valid) return 'not cached';
+  // Bytes only possibly stored sit on a page that is cached if the program did store into it.
+  if (!p.valid) return p.dirty.length === 0 ? 'not cached' : `**possibly dirty** ${segs(p.dirty, r)}`;
   if (p.dirty.length === 0) return 'clean';
   return `**dirty** ${segs(p.dirty, r)}`;
 }
@@ -47,7 +50,10 @@ function touchTable(t: Touch, r: ReplayResult, lost: Array<[number, number]>): s
     const b = t.before[i];
     const a = t.after[i];
     let after = state(a, r);
-    if (b.valid && !a.valid) after = `**invalidated**${b.dirty.length > 0 ? ' (dirty bytes dropped)' : ''}`;
+    if ((b.valid || b.dirty.length > 0) && !a.valid) {
+      after = `**invalidated**${b.dirty.length > 0 ? ' (dirty bytes dropped)' : ''}`;
+      if (a.dirty.length > 0) after += `; may be stored into again: ${segs(a.dirty, r)}`;
+    }
     const lostHere = lost.filter(([x, y]) => x < a.end && y > a.start).map(([x, y]) => [Math.max(x, a.start), Math.min(y, a.end)] as [number, number]);
     if (lostHere.length > 0) after += `<br>⚠ lost ${formatRanges(lostHere, 3)}`;
     rows.push(`| ${a.index} | \`${hex(a.start)}–${hex(a.end)}\` | ${state(b, r)} | ${after} | ${segs(a.daemon, r) || 'nothing written yet'} |`);
@@ -79,7 +85,7 @@ export function hover(doc: TextDocument, pos: Position, a: DocAnalysis): Hover |
   const hit = refAt(doc, pos, a, r);
   const range = hit ? { start: { line: pos.line, character: hit.word.start }, end: { line: pos.line, character: hit.word.end } } : undefined;
   if (hit?.ref.what === 'fd') {
-    const def = r.sources.get(hit.ref.defSeq);
+    const def = r.source(hit.ref.defSeq);
     const where = hit.ref.defSeq > 0 ? `opened at line ${(def?.span.line ?? r.lineOf(hit.ref.defSeq)) + 1}${def ? ` (${def.name})` : ''}` : 'opened before the trace began';
     return { range, contents: { kind: 'markdown', value: `**fd ${hit.ref.value}** → \`${esc(hit.ref.path)}\`, ${where}` } };
   }

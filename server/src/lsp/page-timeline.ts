@@ -9,7 +9,7 @@ const MAX_PAGES = 512;
 const MAX_STEPS = 2000;
 
 function code(p: PageView, r: ReplayResult): PageCode {
-  if (!p.valid) return '.';
+  if (!p.valid && p.dirty.length === 0) return '.';
   let out: PageCode = 'c';
   for (const d of p.dirty) {
     const k = r.kindOf(d.value);

@@ -124,6 +124,8 @@ export interface StatusParams {
   format: string | undefined;
   errors: number;
   warnings: number;
+  /** Possible losses of bytes stored again after a clean (the second tier of possible evidence). */
+  information: number;
   ms: number;
   /** The attached FUSE log, if any. */
   fuseLog?: string;

@@ -20,11 +20,12 @@ import {
   AnalyzeFileRequest, AnalyzeRunRequest, AttachFuseLogRequest, CompareModesRequest, PageTimelineRequest, StatusNotification,
   type AnalyzeFileParams, type AnalyzeRunParams, type AttachFuseLogParams, type AttachFuseLogResult, type PageTimelineParams, type StatusParams, type UriParams,
 } from './protocol.js';
-import { normalize, SettingsStore, type AnalysisSettings, type AttachedLog } from './settings.js';
-import { readFile } from 'node:fs/promises';
+import { SettingsStore, type AnalysisSettings, type AttachedLog } from './settings.js';
 import { fileURLToPath } from 'node:url';
-import { unreadableReason, type Analysis } from '../engine/analyze.js';
-import { readDaemonLog } from '../engine/correlate.js';
+import type { Analysis } from '../engine/analyze.js';
+import type { DaemonLog } from '../engine/correlate.js';
+import { readDaemonLogFile } from '../io/daemon-log.js';
+import { InputError } from '../io/input-errors.js';
 import { symbols } from './symbols.js';
 
 const PUSH_DELAY_MS = 200;
@@ -90,6 +91,7 @@ export function startServer(connection: Connection): void {
       uri, mode: s.cacheMode, kernel: s.kernel, format: analysis.format,
       errors: analysis.findings.filter((f) => f.severity === 'error').length,
       warnings: analysis.findings.filter((f) => f.severity === 'warning').length,
+      information: analysis.findings.filter((f) => f.severity === 'information').length,
       ms,
       ...(s.fuseLog ? { fuseLog: s.fuseLog.uri } : {}),
       ...(analysis.partial ? { partial: true } : {}),
@@ -141,7 +143,7 @@ export function startServer(connection: Connection): void {
     // Clients that cannot answer workspace/configuration (Neovim 0.7 without lspconfig) pass settings here:
     // { settings: {...} }, { cachereplay: {...} } or the settings themselves.
     const init = params.initializationOptions as { settings?: unknown; cachereplay?: unknown } | undefined;
-    if (init !== undefined && init !== null) settings.fallback = normalize(init.settings ?? init.cachereplay ?? init);
+    if (init !== undefined && init !== null) settings.fallback = settings.checked(init.settings ?? init.cachereplay ?? init);
     pullDiagnostics = caps.textDocument?.diagnostic !== undefined;
     workDoneProgress = caps.window?.workDoneProgress === true;
     codeLensRefresh = caps.workspace?.codeLens?.refreshSupport === true;
@@ -306,17 +308,12 @@ export function startServer(connection: Connection): void {
       refreshAll();
       return { uri: params.uri, requests: 0, files: [] };
     }
-    let text: string;
+    let log: DaemonLog;
     try {
-      const buf = await readFile(fileURLToPath(params.logUri));
-      const reason = unreadableReason(buf.subarray(0, 4096).toString('latin1'));
-      if (reason) return { uri: params.uri, logUri: params.logUri, requests: 0, files: [], error: reason };
-      text = buf.toString('utf8');
+      log = await readDaemonLogFile(fileURLToPath(params.logUri), params.logUri);
     } catch (e) {
-      return { uri: params.uri, logUri: params.logUri, requests: 0, files: [], error: `cannot read ${params.logUri}: ${(e as Error).message}` };
+      return { uri: params.uri, logUri: params.logUri, requests: 0, files: [], error: e instanceof InputError ? e.message : `cannot read ${params.logUri}: ${(e as Error).message}` };
     }
-    const log = readDaemonLog(text, params.logUri);
-    if (log.error || log.requests === 0) return { uri: params.uri, logUri: params.logUri, requests: 0, files: [], error: log.error ?? 'not a FUSE daemon log: no requests found' };
     fuseLogs.set(params.uri, { uri: params.logUri, evidence: log.evidence, requests: log.requests });
     refreshAll();
     return { uri: params.uri, logUri: params.logUri, requests: log.requests, files: [...log.evidence.files.keys()] };

@@ -1,10 +1,10 @@
 // Settings pulled from the client (workspace/configuration, section "cachereplay"), cached per document and
 // dropped on didChangeConfiguration. Clients without the capability get initializationOptions or defaults.
-import type { Connection } from 'vscode-languageserver/node';
+import { MessageType, ShowMessageNotification, type Connection } from 'vscode-languageserver/node';
 import type { AnalyzeOptions } from '../engine/analyze.js';
 import type { TraceFormat } from '../engine/events.js';
 import type { DaemonEvidence } from '../engine/model/daemon.js';
-import { CACHE_MODES, isKernel, isMode } from '../engine/model/profiles.js';
+import { CACHE_MODES, isKernel, isMode, RETIRED_MODES } from '../engine/model/profiles.js';
 import { DEFAULT_SETTINGS, type CacheReplaySettings } from './protocol.js';
 
 const FORMATS = ['auto', 'strace', 'kdump', 'dtruss', 'dtrace', 'fuse', 'fsx'] as const;
@@ -72,7 +72,7 @@ export class SettingsStore {
     if (!this.pull) return Promise.resolve(this.fallback);
     let s = this.cache.get(uri);
     if (!s) {
-      s = this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'cachereplay' }).then(normalize, () => this.fallback);
+      s = this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'cachereplay' }).then((raw: unknown) => this.checked(raw), () => this.fallback);
       this.cache.set(uri, s);
     }
     return s;
@@ -81,8 +81,21 @@ export class SettingsStore {
   clear(pushed?: unknown): void {
     this.cache.clear();
     if (pushed !== undefined && pushed !== null && typeof pushed === 'object' && 'cachereplay' in pushed) {
-      this.fallback = normalize((pushed as { cachereplay: unknown }).cachereplay);
+      this.fallback = this.checked((pushed as { cachereplay: unknown }).cachereplay);
     }
+  }
+
+  private warned = new Set<string>();
+
+  /** normalize(), saying once why a retired cache mode is not used (it falls back to the default). */
+  checked(raw: unknown): CacheReplaySettings {
+    const mode = (raw as { cacheMode?: unknown } | undefined)?.cacheMode;
+    if (typeof mode === 'string' && RETIRED_MODES[mode] !== undefined && !this.warned.has(mode)) {
+      this.warned.add(mode);
+      // A notification, not window/showMessageRequest: it may go out while initialize is answered.
+      void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `cachereplay.cacheMode "${mode}": ${RETIRED_MODES[mode].replace('use --kernel freebsd-2019 --mode write-through', 'choose kernel freebsd-2019 and mode write-through')}. Using ${DEFAULT_SETTINGS.cacheMode}.` });
+    }
+    return normalize(raw);
   }
 
   forget(uri: string): void {

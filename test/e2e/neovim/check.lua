@@ -10,8 +10,8 @@ local client_id = vim.lsp.start_client({
   cmd = { 'node', server, '--stdio' },
   root_dir = vim.fn.fnamemodify(trace, ':h'),
   -- Neovim 0.7 answers workspace/configuration but does not announce it: settings also go in init_options.
-  settings = { cachereplay = { cacheMode = 'write-around', kernel = 'freebsd' } },
-  init_options = { settings = { cacheMode = 'write-around', kernel = 'freebsd' } },
+  settings = { cachereplay = { cacheMode = 'write-through', kernel = 'freebsd-2019' } },
+  init_options = { settings = { cacheMode = 'write-through', kernel = 'freebsd-2019' } },
 })
 vim.cmd('edit ' .. trace)
 vim.bo.filetype = 'strace'

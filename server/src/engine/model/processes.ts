@@ -1,6 +1,6 @@
 // Processes, fd tables, open file descriptions and address spaces. Identity of a file comes from the open that
 // created an fd, never from the fd number: numbers are reused.
-import type { FileCache } from './file-cache.js';
+import type { FileCache, StorableMapping } from './file-cache.js';
 
 export class OpenFile {
   pos = 0;
@@ -36,7 +36,7 @@ export class FdTable {
   }
 }
 
-export interface Mapping {
+export interface Mapping extends StorableMapping {
   start: number;
   end: number;
   file: FileCache | undefined;
@@ -47,6 +47,20 @@ export interface Mapping {
   writable: boolean;
   /** seq of the mmap (or mremap/mprotect) that made it a writable shared mapping of a file. */
   seq: number;
+  /** The trace shows its stores (fsx MAPWRITE): none is assumed. */
+  storesKnown: boolean;
+}
+
+/** Whether the program may store into `m` without the trace showing it: its pages are possibly dirty. */
+function storable(m: Mapping): boolean {
+  return m.file !== undefined && m.shared && m.writable && !m.storesKnown;
+}
+
+/** A mapping (or a piece of one) is live: its file counts it, and keeps it among its storable ones. */
+function attach(m: Mapping): void {
+  if (!m.file) return;
+  m.file.mapCount++;
+  if (storable(m)) m.file.storable.add(m);
 }
 
 export class AddressSpace {
@@ -56,7 +70,7 @@ export class AddressSpace {
   copy(): AddressSpace {
     const a = new AddressSpace();
     a.maps = this.maps.map((m) => ({ ...m }));
-    for (const m of a.maps) if (m.file) m.file.mapCount++;
+    for (const m of a.maps) attach(m);
     return a;
   }
 
@@ -72,7 +86,14 @@ export class AddressSpace {
   add(m: Mapping): void {
     this.maps.push(m);
     this.maps.sort((x, y) => x.start - y.start);
-    if (m.file) m.file.mapCount++;
+    attach(m);
+  }
+
+  /** `m` (live in this space) became writable (mprotect) by the event `seq`. */
+  makeWritable(m: Mapping, seq: number): void {
+    m.writable = true;
+    m.storableSeq = seq;
+    if (storable(m)) m.file!.storable.add(m);
   }
 
   /** Removes [start, end) from every mapping (splitting as needed); returns the removed pieces. */
@@ -87,11 +108,19 @@ export class AddressSpace {
       const cutStart = Math.max(m.start, start);
       const cutEnd = Math.min(m.end, end);
       removed.push({ ...m, start: cutStart, end: cutEnd, offset: m.offset + (cutStart - m.start) });
-      if (m.start < cutStart) kept.push({ ...m, end: cutStart });
-      if (cutEnd < m.end) kept.push({ ...m, start: cutEnd, offset: m.offset + (cutEnd - m.start) });
       if (m.file) {
-        const pieces = (m.start < cutStart ? 1 : 0) + (cutEnd < m.end ? 1 : 0);
-        m.file.mapCount += pieces - 1;
+        m.file.mapCount--;
+        m.file.storable.delete(m);
+      }
+      if (m.start < cutStart) {
+        const left = { ...m, end: cutStart };
+        kept.push(left);
+        attach(left);
+      }
+      if (cutEnd < m.end) {
+        const right = { ...m, start: cutEnd, offset: m.offset + (cutEnd - m.start) };
+        kept.push(right);
+        attach(right);
       }
     }
     this.maps = kept.sort((x, y) => x.start - y.start);

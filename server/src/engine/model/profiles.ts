@@ -1,28 +1,50 @@
 import type { DaemonEvidence } from './daemon.js';
 
-// Kernel profiles × cache modes as data (design.md section 3). Each cell names a small policy that
-// file-cache.ts implements; nothing else in the model branches on the kernel or the mode.
+// Kernel profiles x cache modes as data (docs/semantics.md gives each cell with the kernel function it comes from).
+// Each field names a small policy that file-cache.ts or replay.ts carries out; nothing else in the model branches on
+// the kernel or the mode.
 
 export type KernelProfile = 'freebsd-2019' | 'freebsd' | 'linux';
-export type CacheMode = 'uncached' | 'write-around' | 'write-through' | 'writeback';
+/**
+ * The cache modes every profile has, each selected by a real knob (ProfileRules.knobs). There is no "write-around"
+ * mode: no kernel offers one, except FreeBSD before r349038, whose write-through was write-around (bug 237588).
+ */
+export type CacheMode = 'uncached' | 'write-through' | 'writeback';
 
 export const KERNEL_PROFILES: readonly KernelProfile[] = ['freebsd-2019', 'freebsd', 'linux'];
-export const CACHE_MODES: readonly CacheMode[] = ['uncached', 'write-around', 'write-through', 'writeback'];
+export const CACHE_MODES: readonly CacheMode[] = ['uncached', 'write-through', 'writeback'];
+
+/** Mode names that select no real configuration, and what to ask for instead. */
+export const RETIRED_MODES: Readonly<Record<string, string>> = {
+  'write-around':
+    'no kernel has a "write-around" cache mode; FreeBSD\'s write-through before r349038 wrote around the cache (bug 237588): use --kernel freebsd-2019 --mode write-through',
+};
 
 /**
  * How a write(2) reaches the daemon and what it does to the cache.
- * - `around-invalidate`: WRITE to the daemon, then the touched pages (or blocks) are invalidated without
- *   writing their mmap-dirty bytes back (bug 237588).
- * - `direct-invalidate`: the O_DIRECT/uncached path of FreeBSD: fuse_inval_buf_range flushes buffer-tracked
- *   dirty ranges, then drops whole blocks, mmap-only dirty pages included.
- * - `direct-flush`: Linux direct I/O: dirty pages are written back (laundered) before invalidation.
- * - `through-block`: FreeBSD r349038+: read-modify-write of the cache block, then a synchronous WRITE that
- *   also carries the block's mmap-dirty pages; data stays cached and clean.
- * - `through-pages`: Linux: copy into cached pages, WRITE of exactly the user bytes; mmap-dirty bytes of those
- *   pages stay dirty and are written later.
+ * - `around-invalidate`: FreeBSD before r349038 (fuse_io_dispatch): the range the call asks for is invalidated with
+ *   v_inval_buf_range, dirty pages included and nothing written back, before the WRITE is sent (bug 237588).
+ * - `direct-invalidate`: FreeBSD's direct path since r349038: fuse_inval_buf_range writes back an edge block only
+ *   in the cases it tests, then drops whole blocks, mmap-dirty pages included, before the WRITE.
+ * - `direct-flush`: Linux direct I/O (kiocb_invalidate_pages, fuse_direct_io): dirty pages are written back
+ *   (launder) before invalidation.
+ * - `through-block`: FreeBSD r349038+ (fuse_write_biobackend): read-modify-write of the cache block, then a
+ *   synchronous bwrite that also carries the block's mmap-dirty pages (vfs_setdirty_range); data stays cached, clean.
+ * - `through-pages`: Linux (fuse_perform_write): copy into cached pages, WRITE of exactly the user bytes; mmap-dirty
+ *   bytes of those pages stay dirty and are written later.
  * - `back`: data cached dirty, flushed at sync points.
  */
 export type WritePolicy = 'around-invalidate' | 'direct-invalidate' | 'direct-flush' | 'through-block' | 'through-pages' | 'back';
+
+/**
+ * posix_fallocate, fallocate, fspacectl and copy_file_range's destination.
+ * - `none`: the call does not exist, or touches no cached page.
+ * - `block-invalidate`: FreeBSD fuse_vnop_allocate / deallocate / copy_file_range: fuse_inval_buf_range, as an
+ *   O_DIRECT write of the range.
+ * - `flush-invalidate`: Linux fuse_file_fallocate (punch hole, zero range) and __fuse_copy_file_range: write back
+ *   from the offset to EOF, then drop the range's pages; mode 0 allocation touches nothing.
+ */
+export type SpacePolicy = 'none' | 'block-invalidate' | 'flush-invalidate';
 
 export type Granularity = 'page' | 'block';
 
@@ -31,86 +53,149 @@ export interface ProfileRules {
   write: Record<CacheMode, WritePolicy>;
   /** write(2) on an O_DIRECT descriptor in a cached mode. */
   directWrite: WritePolicy;
-  /** posix_fallocate, fspacectl, fallocate, copy_file_range destination. */
-  space: 'invalidate' | 'flush-invalidate' | 'none';
-  /** Whether the invalidation of `around-invalidate` drops pages or whole blocks by default. */
+  space: SpacePolicy;
+  /** What `around-invalidate` drops: the pages of the range (the reading of fuse2's v_inval_buf_range) or blocks. */
   aroundGranularity: Granularity;
-  /** MS_ASYNC starts page-out (FreeBSD) or does nothing (Linux: pages stay dirty, still tracked). */
-  msyncAsyncFlushes: boolean;
-  /** MS_INVALIDATE drops clean pages after syncing (FreeBSD). */
+  /** Modes in which msync(MS_ASYNC) writes pages back before it returns (FreeBSD: IO_SYNC outside writeback). */
+  msyncAsyncFlushes: readonly CacheMode[];
+  /**
+   * msync without MS_ASYNC writes pages back (FreeBSD kern_msync: syncio = (flags & MS_ASYNC) == 0, so MS_INVALIDATE
+   * alone and no flags sync too); Linux writes back for MS_SYNC only (mm/msync.c).
+   */
+  msyncSyncsUnlessAsync: boolean;
+  /** msync(MS_INVALIDATE): FreeBSD vm_object_sync cleans, then drops clean pages; Linux does nothing. */
   msyncInvalidates: boolean;
-  /** munmap writes dirty pages back (Linux fuse_vma_close). */
+  /**
+   * Pages an msync writes back beyond its range: the dirty pages next to a dirty page it cleans, up to this many in a
+   * run (FreeBSD vm_object_page_collect_flush, vm_pageout_page_count); 0: exactly the range (Linux vfs_fsync_range).
+   */
+  msyncClusterPages: number;
+  /** msync of length 0: FreeBSD vm_map_sync syncs the whole map entry; Linux returns at once. */
+  msyncZeroLengthSyncsEntry: boolean;
+  /**
+   * Modes in which an msync of part of a block writes back every dirty page of that block: FreeBSD's pager writes
+   * through VOP_WRITE, whose bwrite of the 64 KiB buffer carries all its dirty pages (vfs_setdirty_range).
+   */
+  msyncWidensToBlock: readonly CacheMode[];
+  /** munmap writes dirty pages back (Linux fuse_vma_close, for any mapping of the file). */
   munmapFlushes: boolean;
   /** close(2) writes dirty pages back on every close (Linux fuse_flush) or only at the last reference (FreeBSD vinactive). */
   closeFlush: 'every-close' | 'last-reference';
-  /** open(2) sends FUSE_OPEN (which flushes and invalidates without FOPEN_KEEP_CACHE) every time (Linux) or only when no handle exists yet (FreeBSD). */
-  openInvalidates: 'every-open' | 'new-handle';
+  /**
+   * When open(2) sends a FUSE_OPEN, which (without FOPEN_KEEP_CACHE) writes back and invalidates the cache: on every
+   * open (Linux fuse_open) or when no open handle of the file matches the access mode and process (FreeBSD
+   * fuse_filehandle_validrw); FreeBSD keeps handles until the vnode is inactive.
+   */
+  openInvalidates: 'every-open' | 'no-matching-handle';
+  /** ftruncate writes back the remaining dirty pages and drops the cache (Linux fuse_do_setattr). */
+  truncateLaunders: boolean;
   /** Cache fill unit of read(2) and write read-modify-write. */
   fillUnit: Granularity;
   /** Daemon reports a larger size: FreeBSD drops the whole cache (dirty included); Linux launders first. */
   sizeGrowthDropsDirty: boolean;
   /**
+   * In writeback mode the kernel owns the size: Linux ignores every size the daemon reports (fuse_change_attributes);
+   * FreeBSD substitutes its own for GETATTR replies while it has changed the size (FN_SIZECHANGE), not for LOOKUP's.
+   */
+  writebackIgnoresDaemonSize: 'all' | 'getattr';
+  /**
    * Modes in which a WRITE the daemon failed leaves its data in the cache as if written (write-error-cached):
-   * FreeBSD's write-through keeps the buffer it filled before the synchronous bwrite; in writeback mode a failed
-   * write-back loses the dirty pages everywhere (Linux marks them clean and reports EIO at fsync).
+   * FreeBSD's fuse_io_strategy marks the buffer B_INVAL, and brelse keeps its pages valid and clean; Linux keeps
+   * pages its write-back failed on (writeback mode only: write-through clears their uptodate flag).
    */
   failedWriteKept: readonly CacheMode[];
+  /** What selects each mode on this kernel. */
+  knobs: Record<CacheMode, string>;
   /** Short human description for reports. */
   label: string;
 }
 
 export const PROFILES: Record<KernelProfile, ProfileRules> = {
   'freebsd-2019': {
-    write: { uncached: 'direct-invalidate', 'write-around': 'around-invalidate', 'write-through': 'around-invalidate', writeback: 'back' },
-    directWrite: 'direct-invalidate',
+    // One branch for write-through and every direct write: `if (directio || fuse_data_cache_mode == FUSE_CACHE_WT)`.
+    write: { uncached: 'around-invalidate', 'write-through': 'around-invalidate', writeback: 'back' },
+    directWrite: 'around-invalidate',
     space: 'none',
     aroundGranularity: 'page',
-    msyncAsyncFlushes: true,
+    msyncAsyncFlushes: ['uncached', 'write-through'],
+    msyncSyncsUnlessAsync: true,
     msyncInvalidates: true,
+    msyncClusterPages: 32,
+    msyncZeroLengthSyncsEntry: true,
+    // Its own fuse_vnop_putpages wrote exactly the clustered pages (fuse_io_dispatch with pages = true).
+    msyncWidensToBlock: [],
     munmapFlushes: false,
     closeFlush: 'last-reference',
-    openInvalidates: 'new-handle',
+    openInvalidates: 'no-matching-handle',
+    truncateLaunders: false,
     fillUnit: 'block',
     sizeGrowthDropsDirty: false,
+    writebackIgnoresDaemonSize: 'getattr',
     failedWriteKept: ['writeback'],
+    knobs: {
+      uncached: 'FOPEN_DIRECT_IO from the daemon (data_cache_mode=0 also bypasses the cache, but then mapped pages cannot be faulted in: fuse_vnop_getpages fails)',
+      'write-through': 'vfs.fusefs.data_cache_mode=1 (the default): write-through implemented as write-around',
+      writeback: 'vfs.fusefs.data_cache_mode=2',
+    },
     label: 'FreeBSD fusefs before r349038 (projects/fuse2, bug 237588)',
   },
   freebsd: {
-    write: { uncached: 'direct-invalidate', 'write-around': 'around-invalidate', 'write-through': 'through-block', writeback: 'back' },
+    write: { uncached: 'direct-invalidate', 'write-through': 'through-block', writeback: 'back' },
     directWrite: 'direct-invalidate',
-    space: 'invalidate',
+    space: 'block-invalidate',
     aroundGranularity: 'page',
-    msyncAsyncFlushes: true,
+    msyncAsyncFlushes: ['uncached', 'write-through'],
+    msyncSyncsUnlessAsync: true,
     msyncInvalidates: true,
+    msyncClusterPages: 32,
+    msyncZeroLengthSyncsEntry: true,
+    msyncWidensToBlock: ['write-through', 'writeback'],
     munmapFlushes: false,
     closeFlush: 'last-reference',
-    openInvalidates: 'new-handle',
+    openInvalidates: 'no-matching-handle',
+    truncateLaunders: false,
     fillUnit: 'block',
     sizeGrowthDropsDirty: true,
+    writebackIgnoresDaemonSize: 'getattr',
     failedWriteKept: ['write-through', 'writeback'],
+    knobs: {
+      uncached: 'FOPEN_DIRECT_IO from the daemon (data_cache_mode=0, for protocol < 7.23, also bypasses the cache, but then mapped pages cannot be faulted in: fuse_vnop_getpages fails)',
+      'write-through': 'the default (no FUSE_WRITEBACK_CACHE in the daemon\'s FUSE_INIT reply)',
+      writeback: 'FUSE_WRITEBACK_CACHE in the daemon\'s FUSE_INIT reply',
+    },
     label: 'FreeBSD fusefs, r349038 and later',
   },
   linux: {
-    write: { uncached: 'direct-flush', 'write-around': 'around-invalidate', 'write-through': 'through-pages', writeback: 'back' },
+    write: { uncached: 'direct-flush', 'write-through': 'through-pages', writeback: 'back' },
     directWrite: 'direct-flush',
     space: 'flush-invalidate',
     aroundGranularity: 'page',
-    msyncAsyncFlushes: false,
+    msyncAsyncFlushes: [],
+    msyncSyncsUnlessAsync: false,
     msyncInvalidates: false,
+    msyncClusterPages: 0,
+    msyncZeroLengthSyncsEntry: false,
+    msyncWidensToBlock: [],
     munmapFlushes: true,
     closeFlush: 'every-close',
     openInvalidates: 'every-open',
+    truncateLaunders: true,
     fillUnit: 'page',
     sizeGrowthDropsDirty: false,
+    writebackIgnoresDaemonSize: 'all',
     failedWriteKept: ['writeback'],
+    knobs: {
+      uncached: '-o direct_io (FOPEN_DIRECT_IO on each open; MAP_SHARED then needs FUSE_DIRECT_IO_ALLOW_MMAP, 6.6+)',
+      'write-through': 'the default',
+      writeback: '-o writeback_cache (FUSE_WRITEBACK_CACHE, libfuse 3)',
+    },
     label: 'Linux FUSE',
   },
 };
 
 export const MODE_DESCRIPTIONS: Record<CacheMode, string> = {
   uncached: 'Direct I/O: no data cache; writes go straight to the daemon and invalidate cached pages (FOPEN_DIRECT_IO, data_cache_mode=0).',
-  'write-around': 'The pre-r349038 FreeBSD "write-through": write(2) bypasses the cache and invalidates the pages it touches (bug 237588).',
-  'write-through': 'write(2) fills the cache and is sent to the daemon synchronously (FreeBSD default since r349038, Linux default).',
+  'write-through': 'write(2) is sent to the daemon synchronously (FreeBSD before r349038: around the cache, invalidating it, bug 237588; since: through the cache; Linux: through the cache).',
   writeback: 'write(2) dirties the cache; data reaches the daemon at fsync, msync, close or page-out (FUSE_WRITEBACK_CACHE).',
 };
 
@@ -119,7 +204,7 @@ export interface ReplayOptions {
   mode: CacheMode;
   pageSize: number;
   blockSize: number;
-  /** Invalidation unit of write-around: page (the least that is lost) or block (the most). */
+  /** What freebsd-2019's write-around invalidates: pages (the reading the sources support) or whole blocks. */
   granularity?: Granularity;
   /** Only files under these prefixes are modelled (the FUSE mounts); empty means every regular file. */
   mounts?: string[];

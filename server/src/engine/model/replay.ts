@@ -7,14 +7,18 @@ import type {
   MunmapEvent, OpenEvent, ReadEvent, SpaceEvent, Span, StoreEvent, SyncEvent, TraceEvent, TruncateEvent, WriteEvent,
 } from '../events.js';
 import type { FuseReplyEvent, VerifyEvent } from '../events.js';
-import { daemonFileFor, FuseSession, type DaemonFileEvidence } from './daemon.js';
-import { FileCache, type CacheContext, type Divergence, type PageView } from './file-cache.js';
+import { FuseSession } from './daemon.js';
+import { DaemonAlignment } from './daemon-alignment.js';
+import type { AnchorOp, DaemonWrite } from './daemon.js';
+import { FileCache, type CacheContext, type Divergence, type LostRange, type PageView, type StorableMapping } from './file-cache.js';
 import type { Clock } from './file-history.js';
 import { RefLog, type Ref } from './ref-log.js';
 
 export type { Ref };
 import { AddressSpace, FdTable, OpenFile, Process, type Mapping } from './processes.js';
 import { PROFILES, type ProfileRules, type ReplayOptions, type WritePolicy } from './profiles.js';
+import { DAEMON_SEQ, STORED_SINCE_SEQ, StoredSinceSources } from './stored-since.js';
+import { failedWriteReachedFs } from './write-errors.js';
 
 /** What the rules and front ends need to know about an event that wrote bytes (a provenance source). */
 export interface SourceInfo {
@@ -28,6 +32,11 @@ export interface SourceInfo {
   fileId?: number;
   mappingSeq?: number;
   range?: [number, number];
+  /**
+   * For possible stores of the second tier: the event after which the program may have stored (it made the pages
+   * clean: wrote them back, dropped them, or grew the file). Absent for the first tier (stores since the mapping).
+   */
+  since?: { seq: number; name: string; span: Span };
 }
 
 export interface Touch {
@@ -97,6 +106,8 @@ export interface ReplayResult {
   lineOf(seq: number): number;
   /** What kind of event `seq` was, for describing provenance ('write' for writes, which keep no details). */
   kindOf(seq: number): EventKind | 'unknown';
+  /** What the replay knows of the source `seq` (an event, or a possible store made of several). */
+  source(seq: number): SourceInfo | undefined;
 }
 
 const MAX_TOUCH_PAGES = 16;
@@ -144,23 +155,33 @@ export class Replay {
   private readonly refs = new RefLog();
   private readonly verifies: VerifyInfo[] = [];
   private readonly fuse = new FuseSession();
-  /** Synthetic seqs for stores that the correlated daemon log proves (they live in that log, not in this trace). */
-  private nextExternalSeq = 2 ** 40;
-  private readonly externalSeqs = new Map<number, number>();
   private lines = new Int32Array(1024);
   private writeSources = new Uint8Array(1024);
   private pendingTouch: Array<{ file: FileCache; first: number; last: number; before: PageView[] }> = [];
   /** The event being applied, for the files' histories. */
   private readonly clock: Clock = { seq: 0 };
+  /** Its name, for the stored-since sources it makes. */
+  private clockName = '';
+  private readonly storedSince = new StoredSinceSources();
+  /** The daemon's log of the same run, aligned with this trace as it is replayed (`--fuse-log`). */
+  private readonly daemon: DaemonAlignment | undefined;
+  /** The trace has shown a write fault: it records every store (withoutPossibleStores). */
+  private faultsRecorded = false;
+  /** Sources for write-backs in that log, by the log's request seq. */
+  private readonly daemonSources = new Map<number, number>();
 
   constructor(readonly options: ReplayOptions) {
+    this.daemon = options.daemon ? new DaemonAlignment(options.daemon, options.mounts) : undefined;
     this.rules = PROFILES[options.kernel];
     this.cacheContext = {
       pageSize: options.pageSize,
       blockSize: options.blockSize,
       pageViews: options.record === true || options.history === true,
+      validityMatters: this.rules.directWrite === 'direct-invalidate' || this.rules.space === 'block-invalidate',
       isWriteSource: (seq: number) => seq < this.writeSources.length && this.writeSources[seq] === 1,
-      report: (d: Divergence) => this.divergences.push(d),
+      isPossibleStore: (seq: number) => this.isPossibleStore(seq),
+      report: (d: Divergence) => this.report(d),
+      storedSince: (m: StorableMapping) => this.storedSince.sourceFor(m, this.clock.seq, this.clockName),
     };
   }
 
@@ -223,7 +244,10 @@ export class Replay {
     const path = fdPath !== undefined ? normalize(fdPath) : `fd ${fd} of pid ${p.pid ?? '?'} (opened before line ${line + 1})`;
     const ofd = new OpenFile(this.fileFor(path), path, 0, false, false, true, true);
     ofd.refs = 1;
-    if (ofd.file) ofd.file.openCount++;
+    if (ofd.file) {
+      ofd.file.openCount++;
+      ofd.file.handles.add(`rw:${p.pid ?? -1}`);
+    }
     p.fds.fds.set(fd, { ofd, cloexec: false });
     return ofd;
   }
@@ -279,10 +303,11 @@ export class Replay {
   apply(ev: TraceEvent): void {
     this.noteSeq(ev);
     this.clock.seq = ev.seq;
+    this.clockName = ev.name;
     const p = this.proc(ev.pid);
     if (p.firstLine < 0) p.firstLine = ev.span.line;
     p.lastLine = Math.max(p.lastLine, ev.endSpan?.line ?? ev.span.line);
-    if (ev.ok || ev.kind === 'exit' || ev.kind === 'fuse-request' || ev.kind === 'fuse-reply' || ev.kind === 'verify') this.dispatch(p, ev);
+    if (ev.ok || ev.kind === 'exit' || ev.kind === 'fuse-request' || ev.kind === 'fuse-reply' || ev.kind === 'verify' || (ev.kind === 'write' && failedWriteReachedFs(ev.errno))) this.dispatch(p, ev);
     this.closeTouches(ev.seq);
   }
 
@@ -368,6 +393,85 @@ export class Replay {
     }
   }
 
+  // ------------------------------------------------------------------ the daemon's log
+
+  /** The client call `ev` on `file` made the request `op`: a point where this trace and the daemon's log align. */
+  private anchor(ev: TraceEvent, op: AnchorOp, file: FileCache | undefined, offset?: number): void {
+    if (this.daemon !== undefined && file !== undefined) this.daemon.anchor(ev.seq, op, ev.pid, file.name, offset);
+  }
+
+  private report(d: Divergence): void {
+    let refined: Divergence | undefined = d;
+    if (this.faultsRecorded) refined = this.withoutPossibleStores(d);
+    else if (this.daemon !== undefined) refined = this.withDaemonEvidence(d);
+    if (refined !== undefined) this.divergences.push(refined);
+  }
+
+  /** Whether the source `seq` is a possible store (a mapping's, either tier). */
+  private isPossibleStore(seq: number): boolean {
+    const k = this.source(seq)?.kind;
+    return k === 'mmap' || k === 'mremap' || k === 'mprotect';
+  }
+
+  /**
+   * A trace that records write faults (kdump PFLT, a perf recording) shows every store into a clean page: the
+   * kernel write-protects a page when it cleans it, so the next store faults. Then a page is dirty exactly from a
+   * recorded fault to its next clean, and what is only possibly stored was not stored.
+   */
+  private withoutPossibleStores(d: Divergence): Divergence | undefined {
+    const lost = d.lost.filter((l) => !this.isPossibleStore(l.src));
+    return lost.length === 0 ? undefined : lost.length === d.lost.length ? d : { ...d, lost };
+  }
+
+  /**
+   * A loss judged with the daemon's log (DaemonAlignment.page): each page of bytes possibly stored through a mapping
+   * becomes a definite store where the log shows its write-back between its last clean and this call, drops out
+   * where the log shows it was not stored since, and stays possible otherwise.
+   */
+  private withDaemonEvidence(d: Divergence): Divergence | undefined {
+    const file = this.fileList[d.fileId];
+    const evidence = this.daemon!.file(file.name);
+    if (evidence === undefined) return d;
+    const ps = this.options.pageSize;
+    const lost: LostRange[] = [];
+    const keep = (start: number, end: number, src: number) => {
+      const last = lost[lost.length - 1];
+      if (last !== undefined && last.end === start && last.src === src) last.end = end;
+      else lost.push({ start, end, src });
+    };
+    for (const l of d.lost) {
+      const s = this.source(l.src);
+      if (s === undefined || (s.kind !== 'mmap' && s.kind !== 'mremap' && s.kind !== 'mprotect')) {
+        keep(l.start, l.end, l.src);
+        continue;
+      }
+      const since = s.since?.seq ?? l.src;
+      const first = s.since === undefined && file.firstStorableSeq === l.src;
+      for (let a = l.start; a < l.end;) {
+        const b = Math.min(l.end, (Math.floor(a / ps) + 1) * ps);
+        const v = this.daemon!.page(evidence, a, b, since, first);
+        if (v.stored) keep(a, b, this.daemonSource(v.writeBack, file, s.mappingSeq ?? l.src));
+        else if (!v.notStored) keep(a, b, l.src);
+        a = b;
+      }
+    }
+    return lost.length === 0 ? undefined : { ...d, lost };
+  }
+
+  /** The source of bytes a write-back in the daemon's log shows stored through the mapping `mappingSeq`. */
+  private daemonSource(w: DaemonWrite, file: FileCache, mappingSeq: number): number {
+    let seq = this.daemonSources.get(w.seq);
+    if (seq === undefined) {
+      seq = DAEMON_SEQ + this.daemonSources.size;
+      this.daemonSources.set(w.seq, seq);
+      this.addSource({
+        seq, kind: 'store', name: `WRITE from pid ${w.pid ?? '?'} (daemon log)`, span: w.span, trace: this.options.daemon!.logPath,
+        fileId: file.id, mappingSeq, range: [w.offset, w.offset + w.size],
+      });
+    }
+    return seq;
+  }
+
   // ------------------------------------------------------------------ fds and processes
 
   private open(p: Process, ev: OpenEvent): void {
@@ -375,13 +479,13 @@ export class Replay {
     const file = ev.flags.directory ? undefined : this.fileFor(path);
     this.closeFd(p, ev.fd, ev.seq);
     if (file) {
+      this.anchor(ev, 'open', file);
       const list = this.opens.get(file.id);
       if (list) list.push(ev.seq);
       else this.opens.set(file.id, [ev.seq]);
-      // A FUSE_OPEN without FOPEN_KEEP_CACHE flushes and invalidates the cache. FreeBSD reuses the file handles
-      // of a vnode that is still active (open, or mapped: FUSE_RELEASE waits for inactivation); Linux sends
-      // one FUSE_OPEN per open(2).
-      if (this.rules.openInvalidates === 'every-open' || (file.openCount === 0 && file.mapCount === 0)) {
+      // A FUSE_OPEN without FOPEN_KEEP_CACHE writes back and invalidates the cache (fuse_io_invalbuf, Linux
+      // invalidate_inode_pages2 with launder).
+      if (this.sendsFuseOpen(file, p, ev.flags.read, ev.flags.write)) {
         this.touchDirty(file);
         file.flushAndInvalidate();
       }
@@ -395,6 +499,20 @@ export class Replay {
     const ofd = new OpenFile(file, path, ev.seq, ev.flags.direct, ev.flags.append, ev.flags.write, ev.flags.read);
     ofd.refs = 1;
     p.fds.fds.set(ev.fd, { ofd, cloexec: ev.flags.cloexec });
+  }
+
+  /**
+   * Whether open(2) sends a FUSE_OPEN: Linux on every open; FreeBSD when none of the file's handles matches the
+   * access mode and the process (fuse_filehandle_validrw; an O_RDWR handle serves either), its handles living until
+   * the vnode is inactive. uid and gid, which it compares too, are not in traces: taken as the same.
+   */
+  private sendsFuseOpen(file: FileCache, p: Process, read: boolean, write: boolean): boolean {
+    if (this.rules.openInvalidates === 'every-open') return true;
+    const pid = p.pid ?? -1;
+    const type = read && write ? 'rw' : write ? 'w' : 'r';
+    if (file.handles.has(`${type}:${pid}`) || file.handles.has(`rw:${pid}`)) return false;
+    file.handles.add(`${type}:${pid}`);
+    return true;
   }
 
   private closeFd(p: Process, fd: number, seq: number): void {
@@ -417,17 +535,21 @@ export class Replay {
     this.maybeInactive(f);
   }
 
-  /** FreeBSD vinactive: the last reference (no open files, no mappings) writes dirty pages back. */
+  /** FreeBSD vinactive: the last reference (no open files, no mappings) writes dirty pages back and releases the handles. */
   private maybeInactive(f: FileCache): void {
     if (this.rules.closeFlush === 'last-reference' && f.openCount <= 0 && f.mapCount <= 0) {
       this.touchDirty(f);
       f.flush();
+      f.handles.clear();
     }
   }
 
   private close(p: Process, ev: CloseEvent): void {
     const e = p.fds.fds.get(ev.fd);
-    if (e) this.ref(ev.seq, 'fd', ev.fd, e.ofd.openSeq, e.ofd.path);
+    if (e) {
+      this.ref(ev.seq, 'fd', ev.fd, e.ofd.openSeq, e.ofd.path);
+      this.anchor(ev, 'flush', e.ofd.file);
+    }
     this.closeFd(p, ev.fd, ev.seq);
   }
 
@@ -501,7 +623,7 @@ export class Replay {
       }
     }
     const writable = ev.prot.write && ev.shared;
-    const m: Mapping = { start, end, file, path, offset: ev.offset, shared: ev.shared, writable, seq: ev.seq };
+    const m: Mapping = { start, end, file, path, offset: ev.offset, shared: ev.shared, writable, seq: ev.seq, storesKnown: ev.storesKnown === true, storableSeq: ev.seq };
     p.vm.add(m);
     const info: MappingInfo = { seq: ev.seq, pid: p.pid, start, end, path, offset: ev.offset, shared: ev.shared, writable };
     this.addSource({ seq: ev.seq, kind: 'mmap', name: ev.name, span: ev.span, fileId: file?.id });
@@ -511,50 +633,17 @@ export class Replay {
   }
 
   /**
-   * A writable shared mapping may dirty any of its pages from its creation until the first sync that cleans them:
-   * possible evidence (design.md section 3). Stores after that clean are not assumed.
+   * A writable shared mapping (or the part of one that `seq` made writable) may dirty any of its pages from now on:
+   * possible evidence, first tier (design.md section 3). The file cache marks them again whenever they are cleaned.
    */
   private possibleStores(file: FileCache, seq: number, fileStart: number, fileEnd: number, kind: EventKind, name: string, span: Span, mappingSeq: number): void {
     const end = file.sizeKnown ? Math.min(fileEnd, file.size) : fileEnd;
     this.addSource({ seq, kind, name, span, fileId: file.id, mappingSeq, range: [fileStart, end] });
+    file.firstStorableSeq ??= seq;
     if (end <= fileStart) return;
     if (!file.sizeKnown) file.grow(end);
     this.touch(file, fileStart, end);
-    const evidence = this.options.daemon ? daemonFileFor(this.options.daemon, file.name, this.options.mounts) : undefined;
-    if (!evidence) {
-      file.store(seq, fileStart, end - fileStart);
-      return;
-    }
-    this.correlatedStores(file, evidence, seq, fileStart, end, mappingSeq);
-  }
-
-  /**
-   * With the daemon's log of the same run, each page of a writable shared mapping is one of: written back by the
-   * kernel (a `pid: 0` WRITE): it was stored through the mapping, definite evidence; never written back although
-   * the log saw the file released (every dirty page is written back by then): it was not stored, no evidence;
-   * or, when the log cannot tell, possibly stored as before.
-   */
-  private correlatedStores(file: FileCache, evidence: DaemonFileEvidence, seq: number, start: number, end: number, mappingSeq: number): void {
-    const ps = this.options.pageSize;
-    for (let page = Math.floor(start / ps) * ps; page < end; page += ps) {
-      const a = Math.max(start, page);
-      const b = Math.min(end, page + ps);
-      const written = evidence.writtenBack.segments(page, page + ps);
-      if (written.length > 0) {
-        const req = written[0].value;
-        let ext = this.externalSeqs.get(req);
-        if (ext === undefined) {
-          ext = this.nextExternalSeq++;
-          this.externalSeqs.set(req, ext);
-          const w = evidence.writes.find((x) => x.seq === req)!;
-          this.addSource({
-            seq: ext, kind: 'store', name: `WRITE from pid ${w.pid ?? '?'} (daemon log)`, span: w.span, trace: this.options.daemon!.logPath,
-            fileId: file.id, mappingSeq, range: [w.offset, w.offset + w.size],
-          });
-        }
-        file.store(ext, a, b - a);
-      } else if (!evidence.complete) file.store(seq, a, b - a);
-    }
+    file.possiblyDirty(fileStart, end, seq);
   }
 
   private fuseReply(ev: FuseReplyEvent): void {
@@ -587,6 +676,14 @@ export class Replay {
       return;
     }
     if (ev.attrSize !== undefined && !failed) {
+      const ignored = this.options.mode === 'writeback' && (this.rules.writebackIgnoresDaemonSize === 'all' || request.opcode === 'GETATTR');
+      if (ignored) return;
+      if (file.sizeKnown && ev.attrSize < file.size) {
+        // Both kernels drop what lies past a smaller size (fuse_vnode_setsize, truncate_pagecache): the file was
+        // truncated behind the client's back, which is no loss of the client's.
+        file.truncate(ev.attrSize);
+        return;
+      }
       if (this.rules.sizeGrowthDropsDirty && file.sizeKnown && ev.attrSize > file.size && this.options.mode !== 'uncached' && file.hasDirty()) {
         this.addSource({ seq: ev.seq, kind: 'fuse-reply', name: `${request.opcode} reply`, span: ev.span, fileId: file.id });
         this.touchDirty(file);
@@ -614,7 +711,7 @@ export class Replay {
       const info = this.mappingBySeq.get(m.seq);
       if (info && info.unmapSeq === undefined && !p.vm.maps.some((x) => x.seq === m.seq)) info.unmapSeq = seq;
       if (!m.file) continue;
-      if (this.rules.munmapFlushes && m.shared) {
+      if (this.rules.munmapFlushes) {
         this.touchDirty(m.file);
         m.file.flush();
       }
@@ -645,7 +742,7 @@ export class Replay {
       if (!becomesWritable) continue;
       const s = Math.max(m.start, ev.addr);
       const e = Math.min(m.end, ev.addr + ev.length);
-      m.writable = true;
+      p.vm.makeWritable(m, ev.seq);
       if (m.file) this.possibleStores(m.file, ev.seq, m.offset + (s - m.start), m.offset + (e - m.start), 'mprotect', ev.name, ev.span, m.seq);
     }
   }
@@ -665,26 +762,39 @@ export class Replay {
     let start = ev.addr;
     let end = ev.addr + ev.length;
     if (ev.length === 0) {
-      // FreeBSD: a zero length syncs the whole region containing addr (fsx -i uses it).
+      // FreeBSD vm_map_sync: a zero length syncs the whole entry containing addr (fsx -i uses it); Linux returns.
+      if (!this.rules.msyncZeroLengthSyncsEntry) return;
       const m = p.vm.find(ev.addr);
       if (!m) return;
       start = m.start;
       end = m.end;
     }
-    const flushes = ev.sync || (ev.async && this.rules.msyncAsyncFlushes);
+    const mode = this.options.mode;
+    const syncs = ev.sync || (!ev.async && this.rules.msyncSyncsUnlessAsync) || (ev.async && this.rules.msyncAsyncFlushes.includes(mode));
+    const invalidates = ev.invalidate && this.rules.msyncInvalidates;
+    const widens = this.rules.msyncWidensToBlock.includes(mode);
     for (const { m, from, to } of this.fileRanges(p, start, end)) {
       this.ref(ev.seq, 'addr', ev.addr, m.seq, m.path ?? 'anonymous memory');
       if (!m.file || !m.shared) continue;
+      if (ev.sync) this.anchor(ev, 'fsync', m.file);
       const ps = this.options.pageSize;
-      const a = Math.floor(from / ps) * ps;
-      const b = Math.ceil(to / ps) * ps;
+      let a = Math.floor(from / ps) * ps;
+      let b = Math.ceil(to / ps) * ps;
+      // The pager writes only when a page of the range is dirty; then FreeBSD writes more than the range (the dirty
+      // pages next to it, and in cached modes the rest of each 64 KiB buffer). Where the range holds only possibly
+      // stored bytes, a world in which it was clean, and the rest stays dirty, cannot be excluded.
+      if ((syncs || invalidates) && m.file.knownDirtyIn(a, b)) {
+        if (widens) [a, b] = [Math.floor(a / this.options.blockSize) * this.options.blockSize, Math.ceil(b / this.options.blockSize) * this.options.blockSize];
+        [a, b] = m.file.clusterDirty(a, b, this.rules.msyncClusterPages);
+      }
       this.touch(m.file, a, b);
-      if (flushes || ev.invalidate) m.file.flush(a, b);
-      if (ev.invalidate && this.rules.msyncInvalidates) m.file.flushAndInvalidate(a, b);
+      if (invalidates) m.file.flushAndInvalidate(a, b);
+      else if (syncs) m.file.flush(a, b);
     }
   }
 
   private store(p: Process, ev: StoreEvent): void {
+    if (ev.source === 'pflt') this.faultsRecorded = true;
     if (ev.addr !== undefined) {
       const ps = this.options.pageSize;
       const addr = ev.wholePage ? Math.floor(ev.addr / ps) * ps : ev.addr;
@@ -727,14 +837,19 @@ export class Replay {
       off = o.append && f ? f.size : o.pos;
       o.pos = off + ev.length;
     }
-    if (!f || ev.length <= 0) return;
-    this.writeSources[ev.seq] = 1;
+    // A short write drops what it asked for and leaves what it wrote; a failed one (requested, length 0) drops only.
+    const asked = ev.requested ?? ev.length;
+    if (!f || asked < 0) return;
     const policy = ev.direct ? this.rules.directWrite : this.writePolicy(o);
+    // A write of no bytes reaches FreeBSD's invalidation (docs/semantics.md); everywhere else it does nothing.
+    if (asked === 0 && policy !== 'around-invalidate' && policy !== 'direct-invalidate') return;
+    if (asked > 0) this.anchor(ev, 'write', f, off);
+    this.writeSources[ev.seq] = 1;
     const g = this.options.granularity ?? this.rules.aroundGranularity;
     const unit = policy === 'direct-invalidate' || g === 'block' ? this.options.blockSize : this.options.pageSize;
-    this.touch(f, Math.floor(off / unit) * unit, Math.ceil((off + ev.length) / unit) * unit);
+    this.touch(f, Math.floor(off / unit) * unit, Math.ceil((off + Math.max(asked, 1)) / unit) * unit);
     const before = this.divergences.length;
-    f.write(ev.seq, off, ev.length, policy, g, this.rules.fillUnit);
+    f.write(ev.seq, off, ev.length, asked, policy, g, this.rules.fillUnit);
     if (this.divergences.length > before) {
       // Writes are the most common events: only those that caused a finding keep their details.
       this.addSource({ seq: ev.seq, kind: 'write', name: ev.name, span: ev.span, fileId: f.id, range: [off, off + ev.length] });
@@ -766,18 +881,15 @@ export class Replay {
       f = o?.file;
     } else if (ev.path !== undefined) f = this.fileFor(this.resolve(p, ev.path, undefined, undefined));
     if (!f) return;
+    this.anchor(ev, 'setattr', f);
     const ps = this.options.pageSize;
+    const changes = ev.size !== f.size || !f.sizeKnown;
     this.touch(f, Math.floor(Math.min(ev.size, f.size) / ps) * ps, Math.max(ev.size, f.size));
     f.truncate(ev.size);
-    // A file that grows under a live writable shared mapping gains storable pages.
-    for (const proc of new Set(this.procs.values())) {
-      for (const m of proc.vm.maps) {
-        if (m.file !== f || !m.writable) continue;
-        const info = this.sources.get(m.seq);
-        const covered = info?.range?.[1] ?? m.offset;
-        const mapEnd = m.offset + (m.end - m.start);
-        if (covered < Math.min(mapEnd, ev.size)) this.possibleStores(f, m.seq, covered, Math.min(mapEnd, ev.size), info?.kind ?? 'mmap', info?.name ?? 'mmap', info?.span ?? ev.span, m.seq);
-      }
+    if (this.rules.truncateLaunders && changes) {
+      // Linux fuse_do_setattr: truncate_pagecache, then invalidate_inode_pages2 (which launders dirty pages).
+      this.touchDirty(f);
+      f.flushAndInvalidate();
     }
   }
 
@@ -795,6 +907,7 @@ export class Replay {
     this.ref(ev.seq, 'fd', ev.fd, o.openSeq, o.path);
     const f = o.file;
     if (!f) return;
+    this.anchor(ev, 'fsync', f);
     this.touchDirty(f);
     if (ev.how === 'range' && ev.range && ev.range.length > 0) f.flush(ev.range.offset, ev.range.offset + ev.range.length);
     else f.flush();
@@ -848,8 +961,30 @@ export class Replay {
       refsAt: (seq: number) => this.refs.at(seq),
       usesOf: (defSeq: number, what: 'fd' | 'addr') => this.refs.usesOf(defSeq, what),
       lineOf: (seq: number) => (seq < lines.length ? lines[seq] : -1),
-      kindOf: (seq: number) => this.sources.get(seq)?.kind ?? (seq < this.writeSources.length && this.writeSources[seq] === 1 ? 'write' : 'unknown'),
+      kindOf: (seq: number) => this.source(seq)?.kind ?? (seq < this.writeSources.length && this.writeSources[seq] === 1 ? 'write' : 'unknown'),
+      source: (seq: number) => this.source(seq),
     };
+  }
+
+  /** The source `seq`: an event's, or a stored-since source made into one when first asked for. */
+  private source(seq: number): SourceInfo | undefined {
+    const known = this.sources.get(seq);
+    if (known !== undefined || seq < STORED_SINCE_SEQ) return known;
+    const s = this.storedSince.get(seq);
+    if (s === undefined) return undefined;
+    const m = this.sources.get(s.storableSeq);
+    const since = this.sources.get(s.sinceSeq);
+    const info: SourceInfo = {
+      seq, kind: m?.kind ?? 'mmap', name: m?.name ?? 'mmap', span: m?.span ?? { line: this.lineOf(s.storableSeq), start: 0, end: 0 },
+      ...(m?.fileId !== undefined ? { fileId: m.fileId } : {}), mappingSeq: s.storableSeq,
+      since: { seq: s.sinceSeq, name: s.sinceName, span: since?.span ?? { line: this.lineOf(s.sinceSeq), start: 0, end: 0 } },
+    };
+    this.sources.set(seq, info);
+    return info;
+  }
+
+  private lineOf(seq: number): number {
+    return seq < this.lines.length ? this.lines[seq] : -1;
   }
 
   private touchesAt(seq: number): Touch[] {

@@ -14,10 +14,25 @@ export interface Related {
   trace?: string;
 }
 
+/**
+ * Of a possible loss: whether the lost bytes may have been stored since their mapping was made and never synced
+ * (`unsynced`, the bug 237588 shape), or only since an event made them clean (`stored-again`).
+ */
+export type PossibleTier = 'unsynced' | 'stored-again';
+
+/** The least evidence a finding needs to be shown: definite, definite or unsynced, or any (possible). */
+export type EvidenceLevel = 'definite' | 'unsynced' | 'possible';
+
+export function shownAt(f: Pick<Finding, 'evidence' | 'tier'>, level: EvidenceLevel): boolean {
+  return level === 'possible' || f.evidence === 'definite' || (level === 'unsynced' && f.tier === 'unsynced');
+}
+
 export interface Finding {
   rule: RuleId;
   severity: Severity;
   evidence: Evidence;
+  /** Set on possible losses. */
+  tier?: PossibleTier;
   seq: number;
   span: Span;
   file: string;
@@ -57,6 +72,13 @@ function pagesText(d: Divergence, pageSize: number, blockSize: number): string {
   const last = d.invalidated[1] / unit - 1;
   const noun = d.granularity === 'block' ? 'block' : 'page';
   return first === last ? `${noun} ${first}` : `${noun}s ${first}-${last}`;
+}
+
+/** "a", "a and b", "a, b and c", "a, b, c and 4 more". */
+function listed(items: Array<string | number>, max = 3): string {
+  const shown = items.slice(0, max).map(String);
+  if (items.length > max) shown.push(`${items.length - max} more`);
+  return shown.length <= 1 ? shown.join('') : `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
 }
 
 function plural(n: number, word: string): string {
@@ -116,11 +138,11 @@ class FindingContext {
   }
 
   eventSpan(seq: number): Span {
-    return this.r.sources.get(seq)?.span ?? lineSpan(this.r, seq);
+    return this.r.source(seq)?.span ?? lineSpan(this.r, seq);
   }
 
   eventName(seq: number): string {
-    return this.r.sources.get(seq)?.name ?? 'call';
+    return this.r.source(seq)?.name ?? 'call';
   }
 
   fileName(id: number): string {
@@ -158,64 +180,120 @@ class FindingContext {
       if (list) list.push([l.start, l.end]);
       else bySrc.set(l.src, [[l.start, l.end]]);
     }
-    const definite = [...bySrc.keys()].some((s) => isStoreKind(r.sources.get(s)));
+    // Each fact once: the lost bytes grouped by what is known of them (stored, written, possibly stored since the
+    // mapping was made, possibly stored since an event cleaned them), each group naming its events.
+    const stored: number[] = [];
+    const daemonStored: number[] = [];
+    const written: number[] = [];
+    const unsynced = new Map<number, number[]>();
+    const again = new Map<number, number[]>();
+    const group = (m: Map<number, number[]>, key: number, src: number) => {
+      const list = m.get(key);
+      if (list) list.push(src);
+      else m.set(key, [src]);
+    };
+    for (const srcSeq of bySrc.keys()) {
+      const s = r.source(srcSeq);
+      if (isMappingKind(s)) group(s!.since ? again : unsynced, s!.mappingSeq ?? srcSeq, srcSeq);
+      else if (isStoreKind(s)) (s!.trace ? daemonStored : stored).push(srcSeq);
+      else written.push(srcSeq);
+    }
+    const definite = stored.length + daemonStored.length + written.length > 0;
+    const tier: PossibleTier | undefined = definite ? undefined : unsynced.size > 0 ? 'unsynced' : 'stored-again';
     const evidence: Evidence = definite ? 'definite' : 'possible';
-    const severity: Severity = definite ? RULES[rule].severity : 'warning';
+    const severity: Severity = definite ? RULES[rule].severity : tier === 'unsynced' ? 'warning' : 'information';
     const lostRanges = merge(d.lost.map((l) => [l.start, l.end] as [number, number]));
     const lostBytes = lostRanges.reduce((n, [a, b]) => n + (b - a), 0);
     const file = this.fileName(d.fileId);
     const call = this.eventName(d.seq);
+    const rangesOf = (srcs: number[]) => formatRanges(merge(srcs.flatMap((x) => bySrc.get(x)!)), 4);
     const origins: string[] = [];
     const related: Related[] = [];
-    for (const [srcSeq, ranges] of bySrc) {
-      const s = r.sources.get(srcSeq);
-      const rangeText = formatRanges(merge(ranges), 4);
-      if (isMappingKind(s)) {
-        origins.push(`possibly stored through the shared mapping made at ${this.where(s, srcSeq)} and never msync()ed`);
-        related.push(this.related(srcSeq, s, `writable MAP_SHARED mapping of ${file} made here; it was not msync()ed before ${this.anchorFrom(srcSeq)}, so its stores may have been in ${rangeText}`));
-      } else if (isStoreKind(s)) {
-        if (s!.trace) {
-          origins.push(`stored through the mapping (the daemon's log shows the kernel writing them back: ${this.where(s, srcSeq)})`);
-          related.push(this.related(srcSeq, s, `the kernel wrote these pages back to the daemon here, so they were stored through the mapping: bytes ${rangeText} (definite evidence)`));
-        } else {
-          origins.push(`stored by the ${s!.name} at ${this.where(s, srcSeq)} and never synced`);
-          related.push(this.related(srcSeq, s, `bytes ${rangeText} stored here (definite evidence) and not synced`));
-        }
-        if (s!.mappingSeq !== undefined && s!.mappingSeq !== srcSeq) {
-          const m = r.sources.get(s!.mappingSeq);
-          related.push(this.related(s!.mappingSeq, m, 'the shared mapping those stores went through was made here'));
-        }
-      } else {
-        origins.push(`written by the ${s?.name ?? 'event'} at ${this.where(s, srcSeq)}`);
-        related.push(this.related(srcSeq, s, `bytes ${rangeText} written here`));
+    for (const srcSeq of stored) {
+      const s = r.source(srcSeq)!;
+      origins.push(`stored by the ${s.name} at ${this.where(s, srcSeq)} and never synced`);
+      related.push(this.related(srcSeq, s, `bytes ${rangesOf([srcSeq])} stored here (definite evidence) and not synced`));
+      this.mappingNote(s, srcSeq, related);
+    }
+    if (daemonStored.length > 0) {
+      const first = r.source(daemonStored[0])!;
+      const lines = daemonStored.map((x) => r.source(x)!.span.line + 1);
+      origins.push(`stored through the mapping (the daemon's log shows the kernel writing them back before this call, at ${lines.length === 1 ? 'line' : 'lines'} ${listed(lines)} of ${first.trace})`);
+      for (const x of daemonStored) related.push(this.related(x, r.source(x), `the kernel wrote bytes ${rangesOf([x])} back to the daemon here, before ${this.anchorFrom(x)}: they had been stored through the mapping (definite evidence)`));
+      this.mappingNote(first, daemonStored[0], related);
+    }
+    for (const srcSeq of written) {
+      const s = r.source(srcSeq);
+      origins.push(`written by the ${s?.name ?? 'event'} at ${this.where(s, srcSeq)}`);
+      related.push(this.related(srcSeq, s, `bytes ${rangesOf([srcSeq])} written here`));
+    }
+    for (const [mappingSeq, srcs] of unsynced) {
+      const m = r.source(mappingSeq) ?? r.source(srcs[0]);
+      origins.push(`possibly stored through the shared mapping made at ${this.where(m, mappingSeq)} and not synced since`);
+      related.push(this.related(mappingSeq, m, `writable MAP_SHARED mapping of ${file} made here; none of its pages in ${rangesOf(srcs)} was synced before ${this.anchorFrom(mappingSeq)}, so the program may have stored into them`));
+    }
+    for (const [mappingSeq, srcs] of again) {
+      const m = r.source(mappingSeq);
+      const sinces = srcs.map((x) => r.source(x)!.since!).sort((x, y) => x.seq - y.seq);
+      const at = sinces.map((x) => `the ${x.name} at ${this.where({ span: x.span } as SourceInfo, x.seq)}`);
+      origins.push(`possibly stored again through the shared mapping made at ${this.where(m, mappingSeq)} after ${listed(at)} made them clean`);
+      if (!unsynced.has(mappingSeq)) related.push(this.related(mappingSeq, m, `writable MAP_SHARED mapping of ${file} made here; it was still mapped writable at ${this.anchorFrom(mappingSeq)}`));
+      for (const x of srcs) {
+        const since = r.source(x)!.since!;
+        related.push({ seq: since.seq, span: since.span, message: `bytes ${rangesOf([x])} were clean after this ${since.name}; the program may have stored into them again before ${this.anchorFrom(since.seq)}` });
       }
     }
     if (rule === 'direct-io-drops-mmap' && d.viaOpen !== undefined && d.viaOpen > 0) {
-      related.push(this.related(d.viaOpen, r.sources.get(d.viaOpen), mode === 'uncached' ? 'the file was opened here (uncached mode: every write is direct)' : 'the descriptor used was opened here'));
+      related.push(this.related(d.viaOpen, r.source(d.viaOpen), mode === 'uncached' ? 'the file was opened here (uncached mode: every write is direct)' : 'the descriptor used was opened here'));
     }
     let what: string;
     if (rule === 'mmap-dirty-invalidated') what = `this ${call} went around the cache and invalidated ${pagesText(d, pageSize, blockSize)} of ${file}`;
     else if (rule === 'daemon-size-invalidates-dirty') what = `${d.detail ?? 'the daemon reported a larger size'}, so the kernel discarded the whole cache of ${file}, dirty pages included`;
     else what = `this ${call} ${d.cause === 'space-invalidate' ? 'invalidated' : 'bypassed the cache and invalidated'} ${pagesText(d, pageSize, blockSize)} of ${file} without writing back mmap-dirty pages`;
     const message = `${definite ? 'data loss' : 'possible data loss'}: ${what} (${mode}, ${kernel}); ${plural(lostBytes, 'byte')} ${origins.join(' and ')} were dropped: ${formatRanges(lostRanges)}`;
-    return { rule, severity, evidence, seq: d.seq, span: this.eventSpan(d.seq), file, fileId: d.fileId, lostRanges, lostBytes, message, related, mode, kernel };
+    return { rule, severity, evidence, ...(tier ? { tier } : {}), seq: d.seq, span: this.eventSpan(d.seq), file, fileId: d.fileId, lostRanges, lostBytes, message, related, mode, kernel };
   }
 
-  /** The daemon failed a WRITE whose data the cache keeps as if it had been written. */
+  /** The mapping a definite store went through, when it is not the store itself. */
+  private mappingNote(s: SourceInfo, srcSeq: number, related: Related[]): void {
+    if (s.mappingSeq === undefined || s.mappingSeq === srcSeq) return;
+    related.push(this.related(s.mappingSeq, this.r.source(s.mappingSeq), 'the shared mapping those stores went through was made here'));
+  }
+
+  /**
+   * The daemon failed a WRITE whose data the cache keeps, clean, as if it had been written: from the daemon's log
+   * (a failed WRITE reply), or from a client trace (write(2) = -1 in FreeBSD's write-through). `lost[0]` is the
+   * write's own bytes; any further ranges are dirty pages the failed WRITE carried, now clean and never resent.
+   */
   writeError(d: Divergence): Finding {
     const r = this.r;
     this.anchor = d.seq;
     const { mode, kernel } = r.options;
     const file = this.fileName(d.fileId);
-    const lostRanges = merge(d.lost.map((l) => [l.start, l.end] as [number, number]));
+    const own = d.lost[0];
+    const ownRanges: Array<[number, number]> = [[own.start, own.end]];
+    const possible = (l: { src: number }) => isMappingKind(r.source(l.src));
+    const carried = merge(d.lost.slice(1).filter((l) => !possible(l)).map((l) => [l.start, l.end] as [number, number]));
+    const maybeCarried = merge(d.lost.slice(1).filter(possible).map((l) => [l.start, l.end] as [number, number]));
+    const lostRanges = merge([...ownRanges, ...carried, ...maybeCarried]);
     const lostBytes = lostRanges.reduce((n, [a, b]) => n + (b - a), 0);
-    const req = d.lost[0].src;
-    const keep = mode === 'writeback' ? 'the kernel drops the dirty pages it tried to write back' : 'the kernel keeps the data it cached before the synchronous WRITE';
-    const message = `data loss: the daemon failed this WRITE of ${file} (${d.detail ?? 'error'}), but in ${mode} mode (${kernel}) ${keep}: readers see ${plural(lostBytes, 'byte')} the file system does not have: ${formatRanges(lostRanges)}`;
+    const fromTrace = own.src === d.seq;
+    const keep = mode === 'writeback'
+      ? 'the kernel marked the pages it tried to write back clean and keeps them'
+      : 'the kernel keeps the block it filled before the synchronous WRITE, valid and clean (fuse_io_strategy marks the buffer B_INVAL; brelse keeps its pages)';
+    const what = fromTrace ? `the daemon failed this ${this.eventName(d.seq)} of ${file}` : `the daemon failed this WRITE of ${file} (${d.detail ?? 'error'})`;
+    let message = `data loss: ${what}, but in ${mode} mode (${kernel}) ${keep}: readers see ${plural(own.end - own.start, 'byte')} the file system does not have: ${formatRanges(ownRanges)}`;
+    const bytes = (rs: Array<[number, number]>) => plural(rs.reduce((n, [a, b]) => n + (b - a), 0), 'byte');
+    if (carried.length > 0) message += `; and ${bytes(carried)} of dirty pages the failed WRITE carried (vfs_setdirty_range) are now clean and will never be written: ${formatRanges(carried)}`;
+    if (maybeCarried.length > 0) message += `; and ${bytes(maybeCarried)} possibly stored through a shared mapping, which the WRITE carried if they were, may be lost the same way: ${formatRanges(maybeCarried)}`;
+    const related = fromTrace ? [] : [this.related(own.src, r.source(own.src), `the WRITE request of ${formatRanges(ownRanges, 2)}`)];
+    for (const l of d.lost.slice(1)) {
+      const s = r.source(l.src);
+      if (s !== undefined) related.push(this.related(l.src, s, `bytes [${hex(l.start)}, ${hex(l.end)}) were dirty since here, and went out with the failed WRITE`));
+    }
     return {
       rule: 'write-error-cached', severity: RULES['write-error-cached'].severity, evidence: 'definite', seq: d.seq, span: this.eventSpan(d.seq),
-      file, fileId: d.fileId, lostRanges, lostBytes, message, mode, kernel,
-      related: [this.related(req, r.sources.get(req), `the WRITE request of ${formatRanges(lostRanges, 2)}`)],
+      file, fileId: d.fileId, lostRanges, lostBytes, message, mode, kernel, related,
     };
   }
 

@@ -25,14 +25,14 @@ export const RULES: Record<RuleId, RuleInfo> = {
     title: 'Unsynced mmap stores discarded by an invalidating write',
     severity: 'error',
     description:
-      'FreeBSD bug 237588: in write-around mode a write(2) goes to the daemon and invalidates the cached pages it touches; bytes stored into those pages through a shared mapping and not yet msync()ed, and not overwritten by the write itself, are lost.',
+      'FreeBSD bug 237588: before r349038, write-through (and every direct write) went around the cache and invalidated the pages the call asked for before sending the WRITE; bytes stored into those pages through a shared mapping and not yet msync()ed, and not overwritten by the write itself, are lost.',
   },
   'direct-io-drops-mmap': {
     id: 'direct-io-drops-mmap',
     title: 'Direct I/O or space operation drops mmap-dirty pages',
     severity: 'error',
     description:
-      'An O_DIRECT/uncached write, posix_fallocate, fallocate or copy_file_range destination invalidates whole cache blocks; FreeBSD flushes only buffer-tracked dirty ranges first, so mmap-only dirty pages in those blocks are discarded.',
+      'On FreeBSD since r349038, an O_DIRECT/uncached write, posix_fallocate, fspacectl or copy_file_range destination drops the whole cache blocks it touches (fuse_inval_buf_range) before the request; an edge block is written back first only when wholly cached (right edge) or when its write(2)-dirty range reaches the call (left edge), so mmap-dirty pages elsewhere in those blocks are discarded.',
   },
   'daemon-size-invalidates-dirty': {
     id: 'daemon-size-invalidates-dirty',

@@ -426,9 +426,10 @@ export const IO_ARGS: IoArgs = { fd: 0, offset: undefined, length: 0, fdStart: 0
 /**
  * Reads the arguments of a one-line io call into IO_ARGS, as lineIoEvent reads them from the text (arguments
  * b[open + 1, close) split at the commas at COMMAS.at[commaFrom...], `offArg` the offset's index or -1, the result
- * b[retAt, retEnd)); false when one is no plain decimal.
+ * b[retAt, retEnd)); false when one is no plain decimal, or when a `counted` call (write, pwrite64: its count is
+ * argument 2) wrote less than it asked.
  */
-export function ioArgsOfBytes(b: Uint8Array, open: number, close: number, commaFrom: number, commaCount: number, retAt: number, retEnd: number, offArg: number): boolean {
+export function ioArgsOfBytes(b: Uint8Array, open: number, close: number, commaFrom: number, commaCount: number, retAt: number, retEnd: number, offArg: number, counted: boolean): boolean {
   const commas = COMMAS.at;
   let s0 = open + 1;
   let e0 = commas[commaFrom];
@@ -446,6 +447,15 @@ export function ioArgsOfBytes(b: Uint8Array, open: number, close: number, commaF
     while (e > s && isBlankChar(b[e - 1])) e--;
     offset = decimalAt(b, s, e);
     if (offset < 0) return false;
+  }
+  // A short write is the handler's: it keeps what the call asked for.
+  if (counted) {
+    if (commaCount < 2) return false;
+    let s = commas[commaFrom + 1] + 1;
+    let e = commaCount > 2 ? commas[commaFrom + 2] : close;
+    while (s < e && isBlankChar(b[s])) s++;
+    while (e > s && isBlankChar(b[e - 1])) e--;
+    if (decimalAt(b, s, e) !== ret) return false;
   }
   return ioArgsAre(fd, offset, ret, s0, e0);
 }

@@ -268,9 +268,16 @@ function mmap(a: ArgList, c: CallInfo, b: Base, offsetUnit: number): EventDraft 
   });
 }
 
+/** Calls with a byte count as argument 2 (the vector forms give an iovec count there). */
+const COUNTED = new Set(['write', 'pwrite64', 'pwrite']);
+
 function io(kind: 'read' | 'write', a: ArgList, c: CallInfo, b: Base, offArg: number): EventDraft | undefined {
   const fd = int(a, 0);
-  if (fd === undefined || c.ret === undefined || c.ret < 0) return undefined;
+  if (fd === undefined || c.ret === undefined) return undefined;
+  // A failed write can still have reached the file system (and dropped cached pages before it failed): it is kept,
+  // with what it asked for. Other failed calls change nothing.
+  const asked = kind === 'write' && COUNTED.has(b.name) ? int(a, 2) : undefined;
+  if (c.ret < 0 && asked === undefined) return undefined;
   let offset: number | undefined;
   if (offArg >= 0) {
     if (offArg >= a.length) return undefined;
@@ -278,7 +285,9 @@ function io(kind: 'read' | 'write', a: ArgList, c: CallInfo, b: Base, offArg: nu
     if (offset === undefined) return undefined;
     if (offset === -1) offset = undefined; // pwritev2/preadv2 with offset -1 use the file position
   }
-  return ioFields(b, kind, fd, offset, c.ret);
+  const e = ioFields(b, kind, fd, offset, Math.max(0, c.ret));
+  if (asked !== undefined && asked !== c.ret) (e as { requested?: number }).requested = asked;
+  return e;
 }
 
 /**
@@ -291,7 +300,10 @@ function ioFields(b: Base, kind: 'read' | 'write', fd: number, offset: number | 
   e.fd = fd;
   e.offset = offset;
   e.length = length;
-  if (kind === 'write') e.direct = undefined;
+  if (kind === 'write') {
+    e.direct = undefined;
+    e.requested = undefined;
+  }
   return e as unknown as EventDraft;
 }
 
@@ -305,7 +317,8 @@ function ioFields(b: Base, kind: 'read' | 'write', fd: number, offset: number | 
 export function lineIoEvent(text: string, name: string, open: number, close: number, commaFrom: number, commaCount: number, retAt: number, retEnd: number, b: Base, bytes?: Uint8Array): EventDraft | undefined {
   const io = LINE_IO[name];
   if (io === undefined || commaCount === 0 || retEnd <= retAt) return undefined;
-  const read = bytes !== undefined ? ioArgsOfBytes(bytes, open, close, commaFrom, commaCount, retAt, retEnd, io[1]) : ioArgsOfText(text, open, close, commaFrom, commaCount, retAt, retEnd, io[1]);
+  const counted = io[0] === 'write';
+  const read = bytes !== undefined ? ioArgsOfBytes(bytes, open, close, commaFrom, commaCount, retAt, retEnd, io[1], counted) : ioArgsOfText(text, open, close, commaFrom, commaCount, retAt, retEnd, io[1], counted);
   return read ? ioEvent(io[0], IO_ARGS, text, b) : undefined;
 }
 
@@ -318,7 +331,7 @@ function ioEvent(kind: 'read' | 'write', args: IoArgs, text: string, b: Base): E
 }
 
 /** Reads an io call's arguments into IO_ARGS from text; false when one is no plain decimal. */
-function ioArgsOfText(text: string, open: number, close: number, commaFrom: number, commaCount: number, retAt: number, retEnd: number, offArg: number): boolean {
+function ioArgsOfText(text: string, open: number, close: number, commaFrom: number, commaCount: number, retAt: number, retEnd: number, offArg: number, counted: boolean): boolean {
   const commas = COMMAS.at;
   const s0 = trimStart(text, open + 1, commas[commaFrom]);
   const e0 = trimEnd(text, s0, commas[commaFrom]);
@@ -332,6 +345,13 @@ function ioArgsOfText(text: string, open: number, close: number, commaFrom: numb
     const s = trimStart(text, commas[commaFrom + offArg - 1] + 1, end);
     offset = decimalIn(text, s, trimEnd(text, s, end));
     if (offset === undefined) return false;
+  }
+  // A short write is the handler's: it keeps what the call asked for.
+  if (counted) {
+    if (commaCount < 2) return false;
+    const end = commaCount > 2 ? commas[commaFrom + 2] : close;
+    const s = trimStart(text, commas[commaFrom + 1] + 1, end);
+    if (decimalIn(text, s, trimEnd(text, s, end)) !== ret) return false;
   }
   return ioArgsAre(fd, offset, ret, s0, e0);
 }
@@ -367,8 +387,11 @@ export function modelledCallEvent(c: CallInfo, b: Base): EventDraft {
  * or a failed one (only exits matter when they fail). Its arguments need not be split or read at all.
  */
 export function isGenericCall(name: string, ok: boolean): boolean {
-  return handlers[name] === undefined || (!ok && name !== 'exit' && name !== 'exit_group');
+  return handlers[name] === undefined || (!ok && !KEPT_WHEN_FAILED.has(name));
 }
+
+/** Calls whose failure the model reads: exits, and writes (a failed write may have dropped cached pages). */
+const KEPT_WHEN_FAILED = new Set(['exit', 'exit_group', 'write', 'pwrite64', 'pwrite']);
 
 /** The generic event of a call (see isGenericCall). */
 export function genericEvent(b: Base): EventDraft {
