@@ -1,9 +1,9 @@
 // The bundled CLI (server/out/cli.cjs, what `npx cachereplay` runs), driven as a user or a CI job would.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 import { generateTrace, resolveRoot, sample } from '../helpers.js';
@@ -79,6 +79,31 @@ describe('cachereplay check', () => {
     assert.equal(res.locations[0].physicalLocation.region.startLine, 33);
     assert.equal(res.relatedLocations[0].physicalLocation.region.startLine, 32);
     assert.deepEqual(res.properties.lostRanges, [[0, 1000], [1100, 4096]]);
+  });
+
+  it('sarif passes Microsoft\'s validator (@microsoft/sarif-multitool) for absolute and relative paths, other traces and logs', () => {
+    const bin = resolveRoot('node_modules', '@microsoft', `sarif-multitool-${process.platform}`, process.platform === 'win32' ? 'Sarif.Multitool.exe' : 'Sarif.Multitool');
+    const rel = (p: string) => relative(process.cwd(), p);
+    const ff = [sample('bug237588', 'ff', 'mmap_fork_pwrite.20114'), sample('bug237588', 'ff', 'mmap_fork_pwrite.20115')];
+    const runs: string[][] = [
+      ['check', REPRO, '--kernel', 'freebsd-2019'],
+      ['check', rel(REPRO), '--kernel', 'freebsd-2019'],
+      ['check', '--merge', ...ff, '--kernel', 'freebsd-2019', '--fuse-log', sample('bug237588', 'ff', 'mmap_fork_pwrite.fuselog')],
+      ['check', sample('bug237588', 'mmap_odirect_pwrite.strace'), '--fuse-log', rel(sample('bug237588', 'mmap_odirect_pwrite.fuselog'))],
+      ['check', join(tmp, 'a path with spaces & #.strace'), '--kernel', 'freebsd-2019'],
+    ];
+    writeFileSync(join(tmp, 'a path with spaces & #.strace'), readFileSync(REPRO));
+    for (const [i, args] of runs.entries()) {
+      const out = join(tmp, `run${i}.sarif`);
+      const r = run(...args, '--output', 'sarif');
+      assert.ok(r.stdout.includes('"results"'), r.stderr);
+      writeFileSync(out, r.stdout);
+      const v = spawnSync(bin, ['validate', out], { encoding: 'utf8' });
+      assert.equal(v.error, undefined, `the validator runs: ${v.error}`);
+      const problems = v.stdout.split('\n').filter((l) => /: (error|warning) SARIF\d+/.test(l));
+      assert.deepEqual(problems, [], `${args.join(' ')}:\n${v.stdout}`);
+      assert.match(v.stdout, /Analysis completed successfully/);
+    }
   });
 
   it('compare lists findings per cache mode', () => {
@@ -224,6 +249,55 @@ describe('cachereplay check --merge: strace -ff files as one run', () => {
   });
 });
 
+describe('cachereplay on streams: -, /dev/stdin, pipes and FIFOs', () => {
+  const repro = readFileSync(REPRO, 'utf8');
+  const args = ['--kernel', 'freebsd-2019', '--no-color'];
+
+  it('- and /dev/stdin read standard input, piped or redirected, plain or gzipped', () => {
+    for (const [file, input] of [['-', repro], ['/dev/stdin', repro], ['-', gzipSync(repro)]] as const) {
+      const r = spawnSync(process.execPath, [CLI, 'check', file, ...args], { input, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`^${file.replace('/', '\\/')}:33:23: warning: possible data loss`, 'm'));
+    }
+    const redirected = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" check /dev/stdin ${args.join(' ')} < "${REPRO}"`], { encoding: 'utf8' });
+    assert.match(redirected.stdout, /1 warning/);
+  });
+
+  it('a stream\'s findings are printed while its writer is still writing', async () => {
+    const child = spawn(process.execPath, [CLI, 'check', '-', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const seen: Array<[number, string]> = [];
+    child.stdout.setEncoding('utf8').on('data', (d: string) => seen.push([Date.now(), d]));
+    child.stdin.write(repro);
+    await new Promise((r) => setTimeout(r, 1500));
+    const endedAt = Date.now();
+    child.stdin.end('8791  10:31:03.000000 getpid() = 8791 <0.000010>\n');
+    const code = await new Promise((r) => child.on('close', r));
+    assert.equal(code, 0);
+    const warned = seen.find(([, d]) => d.includes('warning: possible data loss'));
+    assert.ok(warned && warned[0] < endedAt, `the warning came before the writer closed: ${JSON.stringify(seen)}`);
+    assert.equal(seen.map(([, d]) => d).join('').match(/warning: possible data loss/g)?.length, 1, 'printed once');
+  });
+
+  it('a FIFO is read once a process writes to it; one without a writer is one line and exit 2', async () => {
+    const fifo = join(tmp, 'trace.fifo');
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+    const writer = spawn('sh', ['-c', `sleep 0.3; cat "${REPRO}" > "${fifo}"`]);
+    const written = new Promise((res) => writer.on('close', res));
+    const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const c = spawn(process.execPath, [CLI, 'check', fifo, ...args]);
+      let out = '';
+      c.stdout.on('data', (d) => { out += d; });
+      c.on('close', (code) => resolve({ code, out }));
+    });
+    await written;
+    assert.equal(r.code, 0);
+    assert.match(r.out, /trace\.fifo:33:23: warning/);
+    const alone = spawnSync(process.execPath, [CLI, 'check', fifo], { encoding: 'utf8', env: { ...process.env, CACHEREPLAY_FIFO_WAIT_MS: '300' }, timeout: 10_000 });
+    assert.equal(alone.status, 2);
+    assert.equal(alone.stderr, `cachereplay: ${fifo}: cannot read: no process wrote to it within 0.3 s\n`);
+  });
+});
+
 describe('cachereplay on bad input: one clear message, exit 2, no stack trace', () => {
   const cases: Array<[string, string | Buffer, RegExp]> = [
     ['binary.bin', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2, 3, 0, 0, 0, 255, 254]), /binary/],
@@ -259,6 +333,18 @@ describe('cachereplay on bad input: one clear message, exit 2, no stack trace', 
     const r = run('check', REPRO, '--mode', 'write-around');
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--mode write-around: no kernel has a "write-around" cache mode; .* use --kernel freebsd-2019 --mode write-through/);
+  });
+
+  it('a file the user may not read: one line, exit 2', () => {
+    const secret = join(tmp, 'secret.strace');
+    writeFileSync(secret, readFileSync(REPRO));
+    chmodSync(secret, 0o000);
+    chmodSync(tmp, 0o755);
+    // root reads anything: run as nobody then.
+    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const r = spawnSync(process.execPath, [CLI, 'check', secret], { encoding: 'utf8', ...asNobody });
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stderr, `cachereplay: ${secret}: cannot read: permission denied\n`);
   });
 
   it('missing file, directory, bad options', () => {

@@ -23,7 +23,7 @@ const TRACE = [
 describe('values beyond 2^53', () => {
   for (const mode of CACHE_MODES) {
     it(`${mode}: no empty or reversed findings, and the trace is read to its end`, () => {
-      const a = analyzeText(TRACE, { mode });
+      const a = analyzeText(TRACE, { mode, kernel: 'freebsd-2019' });
       assert.equal(a.error, undefined);
       assert.equal(a.eventCount, 10);
       for (const f of a.findings) {
@@ -31,6 +31,9 @@ describe('values beyond 2^53', () => {
         for (const [s, e] of f.lostRanges) assert.ok(e > s, `${f.rule} at line ${f.span.line + 1}: [${s}, ${e})`);
       }
       assert.equal(a.findings.filter((f) => f.span.line === 2).length, 0, 'the write at 2^63 cannot lose the mapping\'s bytes');
+      // Every call with such a value says so on its line, and is not replayed at rounded bytes.
+      assert.deepEqual(a.diagnostics.filter((d) => d.rule === 'inexact-value').map((d) => d.span.line), [1, 2, 3, 4, 5, 6, 7, 8]);
+      for (const d of a.diagnostics) assert.match(d.message, /beyond 2\^53, where a number cannot hold it exactly: this call is not replayed/);
     });
   }
 });

@@ -44,6 +44,23 @@ describe('dtruss (samples/dtrace/cachereplay.d output)', () => {
 });
 
 describe('fsx: MAPWRITE is definite store evidence', () => {
+  it('a READ BAD DATA whose first bad byte is at the end of what it read still names that byte, never an empty range', () => {
+    const log = [
+      'READ BAD DATA: offset = 0x2000, size = 0x1000',
+      'OFFSET\tGOOD\tBAD\tRANGE',
+      '0x 3000\t0x0101\t0x0000\t0x     1',
+      'operation# (mod 256) for the bad data may be 1',
+      'LOG DUMP (2 total operations):',
+      '1(  1 mod 256): WRITE    0x0 thru 0x3fff\t(0x4000 bytes) HOLE',
+      '2(  2 mod 256): READ     0x2000 thru 0x2fff\t(0x1000 bytes)',
+      '',
+    ].join('\n');
+    const a = analyzeText(log, { format: 'fsx', kernel: 'freebsd-2019', mode: 'write-through' });
+    const bad = a.findings.filter((f) => f.rule === 'read-bad-data');
+    assert.equal(bad.length, 1, JSON.stringify(a.diagnostics));
+    assert.deepEqual(bad[0].lostRanges, [[0x3000, 0x3001]]);
+  });
+
   it('the 237588 pattern: exact lost bytes under write-around, none under write-through', () => {
     const text = read(sample('fsx', 'bug237588.fsxlog'));
     const [f] = losses(text, wa);

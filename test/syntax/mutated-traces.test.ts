@@ -14,13 +14,14 @@ function traceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = join(dir, e.name);
     if (e.isDirectory()) return traceFiles(p);
-    return /\.(c|md|sh|d|json|stdout)$/.test(e.name) ? [] : [p];
+    return /\.(c|md|sh|d|json|stdout|gz|py|txt|expected|fio)$/.test(e.name) && !/^[a-z]+-\d+\.txt$/.test(e.name) ? [] : [p];
   });
 }
 
 const PIECES = [
   ...' ()[]{}<>",=.-+:0123456789xabcdefAZ_\\/|\n\t?*\r\u0000é€\u001b[',
   '<unfinished ...>', ' resumed>', '<... ', '+++ ', '--- SIG', ' = -1 ENOENT (x)', '"...',
+  ' = -1 EIO (Input/output error)', '18446744073709551615', '9007199254740993', '4611686018427387904', ', 0)',
 ];
 
 function mutate(text: string, rnd: (n: number) => number): string {
@@ -69,6 +70,9 @@ function check(text: string, what: string, fileName?: string, chunk?: number): v
       assert.fail(`${what} (${mode}) threw: ${(e as Error).stack}\n--- input ---\n${text.slice(0, 2000)}`);
     }
     if (a.error !== undefined) assert.match(a.error, REFUSALS, `${what} (${mode}) failed: ${a.error}`);
+    // No internal error reached the user, and no finding carries an empty or reversed range.
+    for (const d of a.diagnostics) assert.doesNotMatch(d.message, /internal error/, `${what} (${mode}): ${d.message}\n--- input ---\n${text.slice(0, 2000)}`);
+    for (const f of a.findings) for (const [x, y] of f.lostRanges) assert.ok(y > x, `${what} (${mode}): ${f.rule} at line ${f.span.line + 1} has the range [${x}, ${y})`);
     // Where the chunks end must not matter: no scan may run on into the next line.
     if (chunk !== undefined && mode === 'write-through' && a.format !== undefined) {
       assert.equal(summary(inChunks(text, chunk, a.format, fileName)), summary(a), `${what}: chunks of ${chunk} characters differ\n--- input ---\n${text.slice(0, 3000)}`);

@@ -8,9 +8,11 @@ import type { Severity } from '../engine/rules/rules.js';
 import { ffRunOf } from '../io/ff-run.js';
 import { mergeFiles, MergeRefused, type MergedFiles } from '../io/merge-files.js';
 import { readDaemonLogFile } from '../io/daemon-log.js';
-import { analyzeFile, InputError, type ReadProgress, type ReadTraceOptions } from '../io/read-trace.js';
-import { renderJson, renderSarif, renderText } from './output.js';
-import { reportOf, SEVERITY_RANK, type FileReport, type RunInfo } from './report.js';
+import { TraceAnalysis } from '../engine/analyze.js';
+import { finished } from '../io/input-errors.js';
+import { analyzeFile, InputError, readChunks, traceSource, type ReadProgress, type ReadTraceOptions } from '../io/read-trace.js';
+import { findingText, renderJson, renderSarif, renderText } from './output.js';
+import { reportOf, SEVERITY_RANK, type FileReport, type ReportFinding, type RunInfo } from './report.js';
 
 declare const CACHEREPLAY_VERSION: string | undefined;
 const VERSION = typeof CACHEREPLAY_VERSION === 'string' ? CACHEREPLAY_VERSION : 'dev';
@@ -49,6 +51,10 @@ Options:
   --output FORMAT      text | json | sarif (default text)
   --fail-on SEVERITY   error | warning | information | never (default error)
   --no-color           plain text output
+  --debug              on an internal error, print where it happened
+
+FILE may be - (standard input), a pipe or a FIFO: a stream is read as it comes, and in text output its findings are
+printed as they are found (strace -o /dev/stdout -f prog | cachereplay check -).
 
 Modes:
 ${CACHE_MODES.map((m) => `  ${m.padEnd(14)} ${MODE_DESCRIPTIONS[m]}`).join('\n')}
@@ -107,6 +113,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
       'no-color': { type: 'boolean' },
       progress: { type: 'boolean' },
       'no-progress': { type: 'boolean' },
+      debug: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'V' },
     },
@@ -176,13 +183,51 @@ async function check(p: Parsed): Promise<{ reports: FileReport[]; unreadable: bo
   }
   for (const path of p.files) {
     try {
-      reports.push(reportOf(path, await analyzeFile(path, readOptions(p, path)), p.evidence));
+      const source = await traceSource(path);
+      if (source.stream && p.output === 'text') reports.push(await checkStream(p, path));
+      else reports.push(reportOf(path, await analyzeFile(path, readOptions(p, path)), p.evidence));
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       cannotRead(path, e.message);
     }
   }
   return { reports, unreadable };
+}
+
+/** How often a stream's new findings are printed while it is read. */
+const STREAM_PRINT_MS = 200;
+
+/**
+ * A stream (standard input, a pipe, a FIFO) read as it comes, its findings printed as they are found: a loss is
+ * found at the call that causes it, and later lines only add more. `strace -o /dev/stdout prog | cachereplay check -`.
+ */
+async function checkStream(p: Parsed, path: string): Promise<FileReport> {
+  const analysis = new TraceAnalysis({ ...readOptions(p, path), fileName: path });
+  const printed = new Set<string>();
+  const print = (findings: ReportFinding[]) => {
+    const fresh = findings.filter((f) => {
+      const key = `${f.rule}:${f.span.line}:${f.span.start}:${f.message}`;
+      if (printed.has(key)) return false;
+      printed.add(key);
+      return true;
+    });
+    if (fresh.length > 0) process.stdout.write(`${fresh.map((f) => findingText(path, f, p.color)).join('\n')}\n`);
+  };
+  // What came is printed a little after it came, while the reader waits for more.
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await readChunks(path, 0, analysis, readOptions(p, path), () => {
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        print(reportOf(path, analysis.snapshot(), p.evidence).findings);
+      }, STREAM_PRINT_MS);
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+  const report = reportOf(path, finished(path, analysis.finish()), p.evidence);
+  print(report.findings);
+  return { ...report, streamed: true };
 }
 
 /**
@@ -290,6 +335,7 @@ function modeSummary(findings: Finding[]): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes('--debug');
   let p: ReturnType<typeof parse>;
   try {
     p = parse(argv);
@@ -327,7 +373,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`cachereplay: ${e.message}\n`);
       return 2;
     }
-    process.stderr.write(`cachereplay: internal error: ${(e as Error).stack ?? e}\n`);
+    // A bug of ours: one line, and the stack where it is asked for.
+    process.stderr.write(debug ? `cachereplay: internal error: ${(e as Error).stack ?? e}\n` : `cachereplay: internal error: ${(e as Error).message ?? e} (--debug shows where)\n`);
     return 2;
   }
 }

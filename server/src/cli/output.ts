@@ -1,16 +1,27 @@
 // Text, JSON and SARIF 2.1.0 renderings of the CLI's reports. Field names of the JSON output are a contract
 // (design.md section 5): add fields, never rename them.
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import { RULES, type RuleId, type Severity } from '../engine/rules/rules.js';
-import type { FileReport, RunInfo } from './report.js';
+import type { FileReport, ReportFinding, RunInfo } from './report.js';
 
 function plural(n: number, w: string): string {
   return `${n} ${w}${n === 1 ? '' : 's'}`;
 }
 
+const SEVERITY_COLOR: Record<Severity, string> = { error: '1;31', warning: '1;33', information: '1;36' };
+
+/** One finding of `path` as text: its line, and a note per related location. */
+export function findingText(path: string, f: ReportFinding, color: boolean): string {
+  const c = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
+  const out = [`${c('1', `${path}:${f.span.line + 1}:${f.span.start + 1}`)}: ${c(SEVERITY_COLOR[f.severity], f.severity)}: ${f.message} ${c('2', `[${f.rule}]`)}`];
+  for (const rel of f.related) out.push(`  ${rel.trace ?? path}:${rel.span.line + 1}: ${c('1;36', 'note')}: ${rel.message}`);
+  return out.join('\n');
+}
+
 export function renderText(reports: FileReport[], run: RunInfo, color: boolean): string {
   const c = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
-  const sevColor: Record<Severity, string> = { error: '1;31', warning: '1;33', information: '1;36' };
   const out: string[] = [];
   let errors = 0;
   let warnings = 0;
@@ -24,8 +35,8 @@ export function renderText(reports: FileReport[], run: RunInfo, color: boolean):
       if (f.severity === 'error') errors++;
       else if (f.severity === 'warning') warnings++;
       else infos++;
-      out.push(`${c('1', `${r.path}:${f.span.line + 1}:${f.span.start + 1}`)}: ${c(sevColor[f.severity], f.severity)}: ${f.message} ${c('2', `[${f.rule}]`)}`);
-      for (const rel of f.related) out.push(`  ${rel.trace ?? r.path}:${rel.span.line + 1}: ${c('1;36', 'note')}: ${rel.message}`);
+      // A stream's findings were printed as they were found.
+      if (!r.streamed) out.push(findingText(r.path, f, color));
     }
     const clean = r.findings.length === 0 ? `, ${c('1;32', 'no data loss found')}` : '';
     out.push(c('2', `${r.path}: ${r.format ?? 'unknown format'}, ${plural(r.lines, 'line')}, ${plural(r.events, 'event')}${clean}`));
@@ -71,7 +82,9 @@ const LEVEL: Record<Severity, Sarif.Result.level> = { error: 'error', warning: '
 
 export function renderSarif(reports: FileReport[], run: RunInfo): string {
   const ruleIds = Object.keys(RULES) as RuleId[];
-  const uri = (p: string) => p.split('\\').join('/');
+  // An absolute path is a file: URI; a relative one a relative reference, which must not begin with a slash
+  // (SARIF1004). Both are percent-encoded as URIs are.
+  const uri = (p: string) => (isAbsolute(p) ? pathToFileURL(p).href : encodeURI(p.split('\\').join('/')));
   const log: Sarif.Log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',

@@ -27,6 +27,8 @@ export interface FileReport {
   lines: number;
   findings: ReportFinding[];
   error?: string;
+  /** Read from a stream, with its findings printed as they were found (text output). */
+  streamed?: boolean;
 }
 
 export interface RunInfo {
@@ -45,7 +47,7 @@ export function fromFinding(f: Finding): ReportFinding {
 }
 
 export function fromDiagnostic(d: ParseDiagnostic): ReportFinding {
-  return { rule: 'parse-error', severity: d.severity, span: d.span, message: d.message, file: '', lostRanges: [], lostBytes: 0, related: [] };
+  return { rule: d.rule ?? 'parse-error', severity: d.severity, span: d.span, message: d.message, file: '', lostRanges: [], lostBytes: 0, related: [] };
 }
 
 export function reportOf(path: string, a: Analysis, evidence: EvidenceLevel): FileReport {

@@ -5,6 +5,7 @@ import { Replay, type ReplayResult } from './model/replay.js';
 import { DEFAULT_OPTIONS, type CacheMode, type ReplayOptions } from './model/profiles.js';
 import { findingsOf, type Finding } from './rules/findings.js';
 import type { EventSink } from './syntax/parser-api.js';
+import { inexactField } from './event-fields.js';
 import { internalErrorAt, TraceReader, type ReaderOptions } from './trace-reader.js';
 
 /** What the reader knows of the text: the state a reader in another thread reports when it is done. */
@@ -121,6 +122,15 @@ export class TraceAnalysis implements EventSink {
   event(e: EventDraft): void {
     const ev = e as TraceEvent;
     ev.seq = ++this.seq;
+    const inexact = inexactField(ev as unknown as Record<string, unknown>, ev.kind);
+    if (inexact !== undefined) {
+      // Rounded, an offset or a length would put the bytes elsewhere and the verdict with them: not replayed.
+      this.diagnostics.push({
+        span: { line: ev.span.line, start: ev.span.start, end: ev.span.end }, severity: 'warning', rule: 'inexact-value',
+        message: `${ev.name}: its ${inexact[0]} (about ${inexact[1].toExponential(3)}) is beyond 2^53, where a number cannot hold it exactly: this call is not replayed`,
+      });
+      (ev as { kind: string }).kind = 'generic';
+    }
     if (this.options.keepEvents) this.events.push(ev);
     if (this.options.parseOnly) return;
     if (this.readsElsewhere) this.apply(ev);

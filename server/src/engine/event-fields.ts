@@ -66,3 +66,22 @@ export function addFields(kind: EventKind): Adder {
   }
   return add;
 }
+
+const numberFields = new Map<string, string[]>();
+
+/**
+ * The first number of `event`'s own fields that a double cannot hold exactly (beyond 2^53: strace prints 64-bit
+ * offsets and lengths as they are), as [field, value]; undefined when every one is exact.
+ */
+export function inexactField(event: Record<string, unknown>, kind: EventKind): [string, number] | undefined {
+  let fields = numberFields.get(kind);
+  if (fields === undefined) {
+    fields = Object.entries(KIND_FIELDS[kind]).filter(([, t]) => t === 'num').map(([k]) => k);
+    numberFields.set(kind, fields);
+  }
+  for (const f of fields) {
+    const v = event[f];
+    if (typeof v === 'number' && (v > Number.MAX_SAFE_INTEGER || v < -Number.MAX_SAFE_INTEGER)) return [f, v];
+  }
+  return undefined;
+}

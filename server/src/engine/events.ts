@@ -377,6 +377,8 @@ export type EventDraft = DistributiveOmit<TraceEvent, 'seq'>;
 export interface ParseDiagnostic {
   span: Span;
   message: string;
+  /** What it reports: a line the format does not accept (the default), or a value the model cannot hold exactly. */
+  rule?: 'parse-error' | 'inexact-value';
   /** 'error' for malformed lines; 'information' for lines kept but not understood (e.g. a cut-off record). */
   severity: 'error' | 'warning' | 'information';
 }

@@ -90,6 +90,29 @@ export class TraceReader {
    */
   push(chunk: string, bytes?: Uint8Array): void {
     if (this.error) return;
+    // A line too long for any reader to hand over whole comes in pieces (the chunkers cut it): one line, one report.
+    if (this.longLine !== undefined) {
+      const nl = chunk.indexOf('\n');
+      if (nl < 0) {
+        this.longLine.length += chunk.length;
+        return;
+      }
+      this.longLine.length += nl;
+      this.endLongLine();
+      chunk = chunk.slice(nl + 1);
+      bytes = bytes?.subarray(nl + 1);
+      if (chunk.length === 0) return;
+    }
+    // (Before the format is known, such a chunk is judged as it is: a file that starts with one is no trace.)
+    if (this.parser !== undefined && chunk.length > MAX_LINE && chunk.charCodeAt(chunk.length - 1) !== 10) {
+      const lastNl = chunk.lastIndexOf('\n');
+      if (chunk.length - lastNl - 1 > MAX_LINE) {
+        this.longLine = { line: this.lines + countLineBreaks(chunk.slice(0, lastNl + 1)), length: chunk.length - lastNl - 1 };
+        chunk = chunk.slice(0, lastNl + 1);
+        bytes = bytes?.subarray(0, lastNl + 1);
+        if (chunk.length === 0) return;
+      }
+    }
     if (this.parser === undefined) {
       // A byte order mark (Windows editors write one) is not part of the first line; editors do not show it either.
       if (chunk.charCodeAt(0) === 0xfeff) {
@@ -140,6 +163,19 @@ export class TraceReader {
     this.sink.diagnostic(internalErrorAt(e, fromLine, toLine));
   }
 
+  /** A line cut into pieces, being read: where it is and how long it is so far. */
+  private longLine: { line: number; length: number } | undefined;
+
+  /** The long line's last piece came: it is reported once, with its whole length, and counted as one line. */
+  private endLongLine(): void {
+    const { line, length } = this.longLine!;
+    this.longLine = undefined;
+    this.lines = line + 1;
+    const span = { line, start: 0, end: 200 };
+    this.sink.diagnostic({ span, severity: 'error', message: `line ${line + 1} is ${length.toLocaleString('en-US')} characters long; no trace format prints such lines, so it was skipped` });
+    this.sink.event({ kind: 'unparsed', span, name: 'unparsed', ok: false });
+  }
+
   private dropLongLines(chunk: string, firstLine: number): string {
     const lines = chunk.split('\n');
     for (let i = 0; i < lines.length; i++) {
@@ -159,6 +195,7 @@ export class TraceReader {
 
   /** End of input: what the parser still holds (unfinished calls) is emitted. */
   end(): void {
+    if (this.longLine !== undefined) this.endLongLine();
     try {
       this.parser?.end();
     } catch (e) {

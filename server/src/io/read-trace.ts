@@ -1,6 +1,9 @@
-// Streams a trace file from disk into a TraceAnalysis in newline-aligned chunks, with progress and cancellation.
-// Shared by the CLI and the language server's "Analyze Trace File..." (files VS Code will not hand over).
-import { closeSync, createReadStream, openSync, promises as fs, readSync } from 'node:fs';
+// Streams a trace into a TraceAnalysis in newline-aligned chunks, with progress and cancellation: a file from disk,
+// or a stream (standard input as `-`, a pipe, a FIFO, /dev/stdin), gzipped or not. Shared by the CLI and the
+// language server's "Analyze Trace File..." (files VS Code will not hand over).
+import { closeSync, constants as fsConstants, createReadStream, openSync, promises as fs, readSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { TraceAnalysis, unreadableReason, type Analysis, type AnalyzeOptions } from '../engine/analyze.js';
 import type { ParseDiagnostic } from '../engine/events.js';
@@ -48,46 +51,156 @@ export interface ChunkTarget {
 }
 
 export async function analyzeFile(path: string, options: ReadTraceOptions = {}): Promise<Analysis> {
-  const total = await sizeOf(path);
-  if (await twoThreads(options.threads, path, total)) return analyzeInTwoThreads(path, total, options);
+  const source = await traceSource(path);
+  if (!source.stream && await twoThreads(options.threads, path, source.size)) return analyzeInTwoThreads(path, source.size, options);
   const analysis = new TraceAnalysis({ ...options, fileName: options.fileName ?? path });
-  await readChunks(path, total, analysis, options);
+  await readChunks(path, source.size, analysis, options);
   return finished(path, analysis.finish());
 }
 
-/** The size of the trace at `path`; an InputError when it is no file or cannot be read. */
-export async function sizeOf(path: string): Promise<number> {
-  try {
-    const st = await fs.stat(path);
-    if (st.isDirectory()) throw new InputError(`${path}: is a directory, not a trace file`);
-    return st.size;
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError(`${path}: cannot read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
+/** Where a trace comes from: a file (`size` known), or a stream read once to its end (`size` 0). */
+export interface TraceSource {
+  path: string;
+  size: number;
+  stream: boolean;
 }
 
 /**
- * Streams the file at `path` (`total` bytes) into `target` in newline-aligned chunks: gzip and UTF-16 are decoded,
- * binary input is refused, a gzip file cut short is read up to the cut. `between` runs after each read.
+ * The trace at `path`: `-` is standard input; a FIFO, a pipe, a socket or a terminal (`/dev/stdin` is one of them
+ * or a file) is a stream. An InputError says, in one line, why it cannot be read.
+ */
+export async function traceSource(path: string): Promise<TraceSource> {
+  if (path === '-') return { path, size: 0, stream: true };
+  let st;
+  try {
+    st = await fs.stat(path);
+  } catch (e) {
+    throw cannotRead(path, e);
+  }
+  if (st.isDirectory()) throw new InputError(`${path}: is a directory, not a trace file`);
+  return st.isFile() ? { path, size: st.size, stream: false } : { path, size: 0, stream: true };
+}
+
+/** The size of the trace file at `path`; an InputError when it is no file or cannot be read. */
+export async function sizeOf(path: string): Promise<number> {
+  const s = await traceSource(path);
+  if (s.stream) throw new InputError(`${path}: a stream, not a file: it can be read only once, as it comes`);
+  return s.size;
+}
+
+/** The one-line reason an I/O error gives, as every front end says it. */
+export function cannotRead(path: string, e: unknown): InputError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+    : code === 'EISDIR' ? 'is a directory' : code === 'ENXIO' ? 'no such device' : (e as Error).message;
+  return new InputError(`${path}: cannot read: ${why}`);
+}
+
+/**
+ * How long a FIFO is given to get a process writing to it. Opening a FIFO for reading waits for a writer, for ever:
+ * it is opened without waiting, and a writer must come within this time (CACHEREPLAY_FIFO_WAIT_MS).
+ */
+const FIFO_WAIT_MS = Number(process.env.CACHEREPLAY_FIFO_WAIT_MS) > 0 ? Number(process.env.CACHEREPLAY_FIFO_WAIT_MS) : 10_000;
+
+/**
+ * A FIFO (or a pipe) as a stream, once a process writes to it: opened non-blocking, a read that finds no writer
+ * returns 0 and one that finds a writer but no data yet fails with EAGAIN. The bytes read while waiting come first.
+ */
+async function openFifo(path: string): Promise<Readable> {
+  let fd: number;
+  try {
+    fd = openSync(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+  } catch (e) {
+    throw cannotRead(path, e);
+  }
+  const probe = Buffer.alloc(64 * 1024);
+  const deadline = Date.now() + FIFO_WAIT_MS;
+  let first: Buffer | undefined;
+  for (;;) {
+    try {
+      const n = readSync(fd, probe, 0, probe.length, null);
+      if (n > 0) {
+        first = probe.subarray(0, n);
+        break;
+      }
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') break;
+      closeSync(fd);
+      throw cannotRead(path, e);
+    }
+    if (Date.now() >= deadline) {
+      closeSync(fd);
+      throw new InputError(`${path}: cannot read: no process wrote to it within ${FIFO_WAIT_MS / 1000} s`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  // libuv reads a pipe's descriptor as it becomes readable, and ends at the writer's close.
+  const socket = new Socket({ fd, readable: true, writable: false });
+  if (first === undefined) return socket;
+  const head = first;
+  return Readable.from((async function* () {
+    yield head;
+    yield* socket;
+  })());
+}
+
+const STDIN_NAMES = new Set(['/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);
+
+/** The raw bytes of the trace at `path`, in pieces of about `size` bytes, and how to stop reading them. */
+async function rawBytes(path: string, size: number, blocking: boolean): Promise<{ chunks: AsyncIterable<Buffer> | Iterable<Buffer>; stop(): void }> {
+  const source = await traceSource(path);
+  // Standard input by name is read from the descriptor: it may be a socket (node's spawn makes one), which no path opens.
+  if (path === '-' || (source.stream && STDIN_NAMES.has(path))) return { chunks: process.stdin, stop: () => process.stdin.pause() };
+  if (source.stream) {
+    const s = await openFifo(path);
+    return { chunks: s, stop: () => s.destroy() };
+  }
+  if (blocking) return { chunks: blockingChunks(path, size), stop: () => undefined };
+  const s = createReadStream(path, { highWaterMark: size });
+  return { chunks: s, stop: () => s.destroy() };
+}
+
+/**
+ * Streams the trace at `path` (`total` bytes; 0 for a stream) into `target` in newline-aligned chunks: gzip and
+ * UTF-16 are decoded, binary input is refused, a gzip file cut short is read up to the cut. `between` runs after
+ * each read.
  */
 export async function readChunks(path: string, total: number, target: ChunkTarget, options: ReadTraceOptions, between?: (bytes: number) => Promise<void> | void): Promise<void> {
   let chunker: NewlineChunker = new Utf8Chunker();
-  // Big traces are often kept gzipped: read them as they are (the progress counts compressed bytes).
-  const gzip = await isGzip(path);
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
-  const blocking = options.blockingReads === true && !gzip;
-  const raw = blocking ? undefined : createReadStream(path, { highWaterMark: chunkSize });
-  const stream = raw && gzip ? raw.pipe(createGunzip({ chunkSize: Math.max(64, chunkSize) })) : raw;
-  if (raw && stream !== raw) raw.on('error', (e) => stream!.destroy(e)); // pipe() does not pass read errors on
-  const source: Iterable<Buffer> | AsyncIterable<Buffer> = stream ?? blockingChunks(path, chunkSize);
+  const raw = await rawBytes(path, chunkSize, options.blockingReads === true);
+  // Big traces are often kept gzipped: read them as they are (the progress counts compressed bytes). Whether a
+  // trace is gzipped is seen in its first bytes, so a stream is read once.
+  let rawRead = 0;
+  const iterator = (Symbol.asyncIterator in raw.chunks ? (raw.chunks as AsyncIterable<Buffer>)[Symbol.asyncIterator]() : (raw.chunks as Iterable<Buffer>)[Symbol.iterator]()) as AsyncIterator<Buffer> | Iterator<Buffer>;
+  let firstRaw: IteratorResult<Buffer>;
+  try {
+    firstRaw = await iterator.next();
+  } catch (e) {
+    raw.stop();
+    throw cannotRead(path, e);
+  }
+  const gzip = !firstRaw.done && firstRaw.value.length >= 2 && firstRaw.value[0] === 0x1f && firstRaw.value[1] === 0x8b;
+  const counted = (async function* () {
+    if (firstRaw.done) return;
+    rawRead += firstRaw.value.length;
+    yield firstRaw.value;
+    for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
+      rawRead += r.value.length;
+      yield r.value;
+    }
+  })();
+  const gunzip = gzip ? createGunzip({ chunkSize: Math.max(64, chunkSize) }) : undefined;
+  // pipeline, not pipe: a read error must end the inflated stream too (it destroys both with the error).
+  if (gunzip) pipeline(Readable.from(counted), gunzip, () => undefined);
+  const source: AsyncIterable<Buffer> = gunzip ?? counted;
   let bytes = 0;
   let first = true;
   let cut = false;
   try {
     for await (const buf of source) {
       if (options.isCancelled?.()) throw new Cancelled();
-      bytes = gzip ? raw!.bytesRead : bytes + buf.length;
+      bytes = rawRead;
       if (first) {
         first = false;
         // UTF-16 with a byte order mark (PowerShell's `>` writes it) is text; anything else is judged from raw
@@ -111,8 +224,8 @@ export async function readChunks(path: string, total: number, target: ChunkTarge
     if (gzip && (e as NodeJS.ErrnoException).code === 'Z_BUF_ERROR' && !first) cut = true;
     else throw new InputError(`${path}: cannot read${gzip ? ' (a gzip file)' : ''}: ${(e as Error).message}`);
   } finally {
-    stream?.destroy();
-    raw?.destroy();
+    gunzip?.destroy();
+    raw.stop();
   }
   const rest = chunker.end();
   if (rest.length > 0 || first) target.push(rest, chunker.bytes);
@@ -143,16 +256,4 @@ function utf16Of(buf: Buffer): 'utf-16le' | 'utf-16be' | undefined {
   if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return 'utf-16le';
   if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return 'utf-16be';
   return undefined;
-}
-
-/** Whether the file starts with gzip's magic bytes. */
-async function isGzip(path: string): Promise<boolean> {
-  const h = await fs.open(path, 'r');
-  try {
-    const b = Buffer.alloc(2);
-    const { bytesRead } = await h.read(b, 0, 2, 0);
-    return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
-  } finally {
-    await h.close();
-  }
 }

@@ -3,6 +3,7 @@
 // states; the recording of every event's page states (the page timeline) and the per-mode replays (code lens,
 // Compare Cache Modes) are computed on first use, so the first diagnostics come as fast as possible.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { ChunkedDocument } from './chunked-document.js';
 import type { Analysis } from '../engine/analyze.js';
 import type { TraceEvent } from '../engine/events.js';
 import { CACHE_MODES, type CacheMode } from '../engine/model/profiles.js';
@@ -13,7 +14,16 @@ import type { CacheReplaySettings } from './protocol.js';
 import type { AnalysisSettings } from './settings.js';
 import { analyzeOptions, settingsKey } from './settings.js';
 
+/**
+ * A document longer than this (in characters) keeps no events and no history: its diagnostics are complete, but
+ * hovers, navigation and the per-mode replays, which need them, say why they are off. The events and histories of
+ * an 80 MB trace would take gigabytes, twice over while an edit is re-analysed. CACHEREPLAY_LEAN_FROM sets it.
+ */
+export const LEAN_FROM_CHARS = Number(process.env.CACHEREPLAY_LEAN_FROM) > 0 ? Number(process.env.CACHEREPLAY_LEAN_FROM) : 80_000_000;
+
 export class DocAnalysis {
+  /** Analysed without events and history (LEAN_FROM_CHARS). */
+  lean = false;
   /** Events by line (the line of the call, and of its resumption): line L's are eventAt[lineStart[L]..lineStart[L+1]). */
   private readonly lineStart: Int32Array;
   private readonly eventAt: Int32Array;
@@ -84,6 +94,11 @@ export class DocAnalysis {
   byMode(): Promise<Map<CacheMode, Finding[]>> {
     this.modes ??= (async () => {
       const out = new Map<CacheMode, Finding[]>();
+      const all = this.analysis.findingsByMode;
+      if (all !== undefined) {
+        for (const mode of CACHE_MODES) out.set(mode, mode === this.settings.cacheMode ? this.analysis.findings : all[mode] ?? []);
+        return out;
+      }
       for (const mode of CACHE_MODES) {
         if (mode === this.settings.cacheMode) out.set(mode, this.analysis.findings);
         else out.set(mode, (await replayAsync(this.analysis.events, { ...analyzeOptions(this.settings, this.languageId), mode }, this.token)).findings);
@@ -113,10 +128,23 @@ const PARTIAL_ENV = Number(process.env.CACHEREPLAY_PARTIAL_MS);
 const FIRST_PARTIAL_MS = Number.isFinite(PARTIAL_ENV) && PARTIAL_ENV >= 0 ? PARTIAL_ENV : 300;
 const PARTIAL_EVERY_MS = Number.isFinite(PARTIAL_ENV) && PARTIAL_ENV >= 0 ? PARTIAL_ENV : 1000;
 
+/** A request's answer: from the analysis of the document as it is, or (`stale`) of an earlier version. */
+export interface Answering {
+  a: DocAnalysis;
+  stale: boolean;
+}
+
 export class Analyses {
   private readonly entries = new Map<string, Entry>();
+  /**
+   * Per document, the newest analysis that finished, whatever its version: while a newer one runs (the user is
+   * typing), requests are answered from it. With the one running, a document holds at most two analyses.
+   */
+  private readonly complete = new Map<string, DocAnalysis>();
   /** Called for long analyses: returns a progress reporter, or undefined. */
   progress: ((title: string) => Promise<{ report(pct: number, msg: string): void; done(): void } | undefined>) | undefined;
+  /** Told when a document is too big to keep its events and history (the server says so once). */
+  onLean: ((uri: string, length: number) => void) | undefined;
   /** Told of each snapshot of a long analysis (push clients publish them). */
   onPartial: ((uri: string, version: number, snapshot: Analysis, settings: AnalysisSettings, ms: number) => void) | undefined;
 
@@ -137,8 +165,30 @@ export class Analyses {
       entry.settled = true;
       for (const w of entry.waiters.splice(0)) w(undefined);
     };
-    entry.promise.then(settle, settle);
+    entry.promise.then((a) => {
+      const done = this.complete.get(doc.uri);
+      if (this.entries.get(doc.uri) === entry || done === undefined || done.version < a.version) this.complete.set(doc.uri, a);
+      settle();
+    }, settle);
     return entry.promise;
+  }
+
+  /**
+   * The analysis a request on `doc` is answered from: the one of its current version and settings if it is done,
+   * or done within `waitMs`; otherwise the newest that finished (stale), while the current one runs. Starts
+   * nothing: what analyses a changed document is the debounced publish, or the client's pull. Undefined when no
+   * analysis of the document has finished yet.
+   */
+  async forRequest(doc: TextDocument, settings: AnalysisSettings, waitMs: number): Promise<Answering | undefined> {
+    const key = settingsKey(settings, doc.languageId);
+    const done = this.complete.get(doc.uri);
+    if (done !== undefined && done.version === doc.version && done.key === key) return { a: done, stale: false };
+    const e = this.entries.get(doc.uri);
+    if (e !== undefined && e.version === doc.version && e.key === key) {
+      const a = await Promise.race([e.promise.catch(() => undefined), new Promise<undefined>((r) => setTimeout(() => r(undefined), waitMs))]);
+      if (a !== undefined) return { a, stale: false };
+    }
+    return done === undefined ? undefined : { a: done, stale: true };
   }
 
   /** `running` (what `get` returned for `uri`) or, while it is still running, its first snapshot: whichever comes first. */
@@ -164,24 +214,33 @@ export class Analyses {
     const e = this.entries.get(uri);
     if (e) e.cancel.isCancellationRequested = true;
     this.entries.delete(uri);
+    this.complete.delete(uri);
   }
 
   private async run(doc: TextDocument, settings: AnalysisSettings, key: string, cancel: CancelToken, onPartial: (snapshot: Analysis, ms: number) => void): Promise<DocAnalysis> {
-    const text = doc.getText();
+    // A ChunkedDocument's pieces are read as they are, without building the whole text.
+    const text = doc instanceof ChunkedDocument ? doc.chunks().slice() : doc.getText();
+    const length = typeof text === 'string' ? text.length : text.reduce((n, c) => n + c.length, 0);
     const t0 = Date.now();
-    const big = text.length > 2_000_000;
+    const big = length > 2_000_000;
     const reporter = big && this.progress ? await this.progress('Cache Replay: analysing trace') : undefined;
     let lastPct = -1;
     try {
-      // `history` keeps what hovers and go-to-definition need, rebuilt per event on demand.
-      const analysis = await analyzeAsync(text, { ...analyzeOptions(settings, doc.languageId), keepEvents: true, history: true }, cancel, (done, total) => {
+      // `history` keeps what hovers and go-to-definition need, rebuilt per event on demand; a document too big for
+      // it is analysed for its diagnostics alone (LEAN_FROM_CHARS).
+      const lean = length > LEAN_FROM_CHARS;
+      if (lean) this.onLean?.(doc.uri, length);
+      // Without events to replay later, the other modes (code lens, Compare) are replayed as the events go by.
+      const analysis = await analyzeAsync(text, { ...analyzeOptions(settings, doc.languageId), keepEvents: !lean, history: !lean, ...(lean ? { modes: CACHE_MODES } : {}) }, cancel, (done, total) => {
         const pct = Math.floor((done / total) * 100);
         if (reporter && pct !== lastPct) {
           lastPct = pct;
           reporter.report(pct, `${Math.round(done / 1e6)} of ${Math.round(total / 1e6)} MB`);
         }
       }, { firstMs: FIRST_PARTIAL_MS, everyMs: PARTIAL_EVERY_MS, report: (snapshot) => onPartial(snapshot, Date.now() - t0) });
-      return new DocAnalysis(doc.uri, doc.version, key, settings, doc.languageId, analysis, Date.now() - t0, cancel);
+      const a = new DocAnalysis(doc.uri, doc.version, key, settings, doc.languageId, analysis, Date.now() - t0, cancel);
+      a.lean = lean;
+      return a;
     } finally {
       reporter?.done();
     }

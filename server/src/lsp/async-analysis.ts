@@ -41,19 +41,21 @@ export interface PartialResults {
   report(snapshot: Analysis): void;
 }
 
-export async function analyzeAsync(text: string, options: AnalyzeOptions, token?: CancelToken, onProgress?: (done: number, total: number) => void, partial?: PartialResults): Promise<Analysis> {
+/** `text`: the whole text, or its newline-aligned pieces (ChunkedDocument.chunks), read as they are. */
+export async function analyzeAsync(text: string | readonly string[], options: AnalyzeOptions, token?: CancelToken, onProgress?: (done: number, total: number) => void, partial?: PartialResults): Promise<Analysis> {
   const a = new TraceAnalysis(options);
   const ticker = new Ticker(token);
-  if (text.length === 0) a.push('');
+  const total = typeof text === 'string' ? text.length : text.reduce((n, c) => n + c.length, 0);
+  if (total === 0) a.push('');
   let done = 0;
   let nextPartial = partial ? Date.now() + partial.firstMs : Number.POSITIVE_INFINITY;
-  for (const chunk of textChunks(text)) {
+  for (const chunk of typeof text === 'string' ? textChunks(text) : text) {
     await ticker.tick();
     // A strace document's chunks are scanned as bytes, as a file's are (the other parsers read text).
     a.push(chunk, a.format === undefined || a.format === 'strace' ? asciiBytes(chunk) : undefined);
     done += chunk.length;
-    onProgress?.(done, text.length);
-    if (partial && done < text.length && Date.now() >= nextPartial) {
+    onProgress?.(done, total);
+    if (partial && done < total && Date.now() >= nextPartial) {
       partial.report(a.snapshot());
       nextPartial = Date.now() + partial.everyMs;
     }

@@ -47,7 +47,7 @@ export function parseDiagnostic(d: ParseDiagnostic, doc: TextDocument | undefine
   return {
     range: rangeOf(d.span, doc),
     severity: SEVERITY[d.severity],
-    code: 'parse-error',
+    code: d.rule ?? 'parse-error',
     source: SOURCE,
     message: d.message,
     tags: d.severity === 'error' ? [] : [DiagnosticTag.Unnecessary],

@@ -77,7 +77,19 @@ function header(ev: TraceEvent, a: DocAnalysis): string {
   return bits.join(' · ');
 }
 
-export function hover(doc: TextDocument, pos: Position, a: DocAnalysis): Hover | null {
+/**
+ * `stale`: `a` analysed an earlier version of the document (a newer analysis is running while the user types): said
+ * in the hover, whose lines may then be off by the edits since.
+ */
+export function hover(doc: TextDocument, pos: Position, a: DocAnalysis, stale = false): Hover | null {
+  if (a.lean) return { contents: { kind: 'markdown', value: `_Page-state hovers are off for this document: at ${(a.analysis.lineCount).toLocaleString('en-US')} lines it is too big to keep every event's history. Its problems are complete; \`cachereplay check\` or **Analyze Trace File...** read traces of any size._` } };
+  const h = hoverOf(doc, pos, a);
+  if (h === null || !stale) return h;
+  const c = h.contents as { kind: 'markdown'; value: string };
+  return { ...h, contents: { kind: 'markdown', value: `${c.value}\n\n_(analysed before your last edit; the new analysis is still running)_` } };
+}
+
+function hoverOf(doc: TextDocument, pos: Position, a: DocAnalysis): Hover | null {
   const events = a.eventsAt(pos.line);
   if (events.length === 0) return null;
   const r = a.analysis.replay;

@@ -1,11 +1,11 @@
 // The language server: a thin adapter that maps LSP requests onto the engine. One file per feature; this one
 // only wires them. `startServer` takes a connection so tests can run it in-process or over stdio.
 import {
-  CodeLensRefreshRequest, DidChangeConfigurationNotification, DocumentDiagnosticReportKind, ErrorCodes, LSPErrorCodes,
+  CodeLensRefreshRequest, DidChangeConfigurationNotification, DocumentDiagnosticReportKind, ErrorCodes, LSPErrorCodes, MessageType, ShowMessageNotification,
   ResponseError, TextDocuments, TextDocumentSyncKind, type CancellationToken, type Connection, type InitializeResult,
 } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Analyses, Cancelled, DocAnalysis } from './analyses.js';
+import { CHUNKED_DOCUMENTS } from './chunked-document.js';
+import { Analyses, Cancelled, DocAnalysis, type Answering } from './analyses.js';
 import { analyzeTraceFile } from './analyze-file.js';
 import { analyzeRun } from './analyze-run.js';
 import { codeLenses } from './code-lens.js';
@@ -29,9 +29,16 @@ import { InputError } from '../io/input-errors.js';
 import { symbols } from './symbols.js';
 
 const PUSH_DELAY_MS = 200;
+/** How long a request waits for the analysis of the document as it is before it is answered from an earlier one. */
+const ANSWER_WAIT_MS = 150;
 
-export function startServer(connection: Connection): void {
-  const documents = new TextDocuments(TextDocument);
+export interface ServerOptions {
+  /** A full garbage collection, run when a document is closed (main.ts exposes V8's). */
+  collectGarbage?: () => void;
+}
+
+export function startServer(connection: Connection, options: ServerOptions = {}): void {
+  const documents = new TextDocuments(CHUNKED_DOCUMENTS);
   const settings = new SettingsStore(connection);
   const analyses = new Analyses();
   const timers = new Map<string, NodeJS.Timeout>();
@@ -59,14 +66,45 @@ export function startServer(connection: Connection): void {
     return s;
   }
 
+  /**
+   * The analysis of the document as it is now. An analysis a newer version superseded while this waited for it
+   * is not an answer: the newer one is waited for instead.
+   */
   async function analysisOf(uri: string, token?: CancellationToken): Promise<DocAnalysis | undefined> {
+    for (;;) {
+      const doc = documents.get(uri);
+      if (!doc) return undefined;
+      const s = await settingsOf(uri);
+      // The document object is updated in place: its version now, not later.
+      const version = doc.version;
+      try {
+        const a = await race(analyses.get(doc, s), token);
+        // Display-only settings (showPossibleLosses, maxProblems) change without a re-analysis.
+        a.display = s;
+        return a;
+      } catch (e) {
+        if (e instanceof Cancelled && !token?.isCancellationRequested && documents.get(uri) !== undefined && documents.get(uri)!.version !== version) continue;
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * What a request (hover, navigation, symbols) is answered from while the user types: the current analysis if it
+   * is ready within ANSWER_WAIT_MS, else the newest finished one, marked stale; a request never fails because the
+   * document changed under it. Before any analysis has finished, the first is waited for.
+   */
+  async function answerFrom(uri: string, token?: CancellationToken): Promise<Answering | undefined> {
     const doc = documents.get(uri);
     if (!doc) return undefined;
     const s = await settingsOf(uri);
-    const a = await race(analyses.get(doc, s), token);
-    // Display-only settings (showPossibleLosses, maxProblems) change without a re-analysis.
-    a.display = s;
-    return a;
+    const r = await race(analyses.forRequest(doc, s, ANSWER_WAIT_MS), token);
+    if (r !== undefined) {
+      r.a.display = s;
+      return r;
+    }
+    const a = await analysisOf(uri, token);
+    return a === undefined ? undefined : { a, stale: false };
   }
 
   /** Runs a request handler; a cancelled request answers RequestCancelled and any other error is logged, never fatal. */
@@ -188,12 +226,25 @@ export function startServer(connection: Connection): void {
     schedule(e.document.uri, opened.delete(e.document.uri) ? 0 : PUSH_DELAY_MS);
   });
 
+  let collectTimer: NodeJS.Timeout | undefined;
   documents.onDidClose((e) => {
     clearTimeout(timers.get(e.document.uri));
     analyses.drop(e.document.uri);
     settings.forget(e.document.uri);
+    // The document's analyses are unreachable now; once the requests still on them are answered, collect.
+    if (options.collectGarbage) {
+      clearTimeout(collectTimer);
+      collectTimer = setTimeout(() => options.collectGarbage!(), 1000);
+    }
     if (!pullDiagnostics) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
+
+  const saidLean = new Set<string>();
+  analyses.onLean = (uri, length) => {
+    if (saidLean.has(uri)) return;
+    saidLean.add(uri);
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `Cache Replay: ${uri.slice(uri.lastIndexOf('/') + 1)} is ${(length / 1e6).toFixed(0)} MB: its problems are complete, but hovers and navigation are off (too big to keep every event's history).` });
+  };
 
   // A long analysis shows what it has found so far: push clients get each snapshot published; a pull is answered
   // with the first snapshot, and the client is asked to pull again once the analysis is done.
@@ -235,31 +286,31 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onHover(safe('hover', async (params, token) => {
-    const a = await analysisOf(params.textDocument.uri, token);
+    const r = await answerFrom(params.textDocument.uri, token);
     const doc = documents.get(params.textDocument.uri);
-    return a && doc ? hover(doc, params.position, a) : null;
+    return r && doc ? hover(doc, params.position, r.a, r.stale) : null;
   }));
 
   connection.onDefinition(safe('definition', async (params, token) => {
-    const a = await analysisOf(params.textDocument.uri, token);
+    const a = (await answerFrom(params.textDocument.uri, token))?.a;
     const doc = documents.get(params.textDocument.uri);
     return a && doc ? definition(doc, params.position, a) : null;
   }));
 
   connection.onReferences(safe('references', async (params, token) => {
-    const a = await analysisOf(params.textDocument.uri, token);
+    const a = (await answerFrom(params.textDocument.uri, token))?.a;
     const doc = documents.get(params.textDocument.uri);
     return a && doc ? references(doc, params.position, a, params.context.includeDeclaration) : null;
   }));
 
   connection.onDocumentHighlight(safe('documentHighlight', async (params, token) => {
-    const a = await analysisOf(params.textDocument.uri, token);
+    const a = (await answerFrom(params.textDocument.uri, token))?.a;
     const doc = documents.get(params.textDocument.uri);
     return a && doc ? documentHighlights(doc, params.position, a) : null;
   }));
 
   connection.onDocumentSymbol(safe('documentSymbol', async (params, token) => {
-    const a = await analysisOf(params.textDocument.uri, token);
+    const a = (await answerFrom(params.textDocument.uri, token))?.a;
     const doc = documents.get(params.textDocument.uri);
     return a && doc ? symbols(doc, a) : null;
   }));
@@ -270,7 +321,7 @@ export function startServer(connection: Connection): void {
   }));
 
   connection.onFoldingRanges(safe('foldingRange', async (params, token) => {
-    const a = await analysisOf(params.textDocument.uri, token);
+    const a = (await answerFrom(params.textDocument.uri, token))?.a;
     return a ? foldingRanges(a) : null;
   }));
 

@@ -1,6 +1,7 @@
 // Processes, fd tables, open file descriptions and address spaces. Identity of a file comes from the open that
 // created an fd, never from the fd number: numbers are reused.
 import type { FileCache, StorableMapping } from './file-cache.js';
+import { MappingSet } from './mapping-set.js';
 
 export class OpenFile {
   pos = 0;
@@ -64,28 +65,43 @@ function attach(m: Mapping): void {
 }
 
 export class AddressSpace {
-  maps: Mapping[] = [];
+  private readonly set = new MappingSet<Mapping>();
+  /** Live pieces of each mapping (by the seq of the call that made it): whether any part of it is still mapped. */
+  private readonly pieces = new Map<number, number>();
   users = 0;
+
+  /** Every mapping, in address order. */
+  get maps(): Mapping[] {
+    return this.set.toArray();
+  }
+
+  get size(): number {
+    return this.set.size;
+  }
 
   copy(): AddressSpace {
     const a = new AddressSpace();
-    a.maps = this.maps.map((m) => ({ ...m }));
-    for (const m of a.maps) attach(m);
+    for (const m of this.set) a.add({ ...m });
     return a;
   }
 
   /** Mappings overlapping [start, end). */
   overlapping(start: number, end: number): Mapping[] {
-    return this.maps.filter((m) => m.start < end && m.end > start);
+    return this.set.overlapping(start, end);
   }
 
   find(addr: number): Mapping | undefined {
-    return this.maps.find((m) => m.start <= addr && addr < m.end);
+    return this.set.find(addr);
+  }
+
+  /** Whether any piece of the mapping made by `seq` is still mapped. */
+  holds(seq: number): boolean {
+    return (this.pieces.get(seq) ?? 0) > 0;
   }
 
   add(m: Mapping): void {
-    this.maps.push(m);
-    this.maps.sort((x, y) => x.start - y.start);
+    this.set.add(m);
+    this.pieces.set(m.seq, (this.pieces.get(m.seq) ?? 0) + 1);
     attach(m);
   }
 
@@ -96,34 +112,28 @@ export class AddressSpace {
     if (storable(m)) m.file!.storable.add(m);
   }
 
+  private detach(m: Mapping): void {
+    this.set.delete(m);
+    const n = (this.pieces.get(m.seq) ?? 1) - 1;
+    if (n > 0) this.pieces.set(m.seq, n);
+    else this.pieces.delete(m.seq);
+    if (m.file) {
+      m.file.mapCount--;
+      m.file.storable.delete(m);
+    }
+  }
+
   /** Removes [start, end) from every mapping (splitting as needed); returns the removed pieces. */
   remove(start: number, end: number): Mapping[] {
     const removed: Mapping[] = [];
-    const kept: Mapping[] = [];
-    for (const m of this.maps) {
-      if (m.end <= start || m.start >= end) {
-        kept.push(m);
-        continue;
-      }
+    for (const m of this.set.overlapping(start, end)) {
       const cutStart = Math.max(m.start, start);
       const cutEnd = Math.min(m.end, end);
       removed.push({ ...m, start: cutStart, end: cutEnd, offset: m.offset + (cutStart - m.start) });
-      if (m.file) {
-        m.file.mapCount--;
-        m.file.storable.delete(m);
-      }
-      if (m.start < cutStart) {
-        const left = { ...m, end: cutStart };
-        kept.push(left);
-        attach(left);
-      }
-      if (cutEnd < m.end) {
-        const right = { ...m, start: cutEnd, offset: m.offset + (cutEnd - m.start) };
-        kept.push(right);
-        attach(right);
-      }
+      this.detach(m);
+      if (m.start < cutStart) this.add({ ...m, end: cutStart });
+      if (cutEnd < m.end) this.add({ ...m, start: cutEnd, offset: m.offset + (cutEnd - m.start) });
     }
-    this.maps = kept.sort((x, y) => x.start - y.start);
     return removed;
   }
 }

@@ -709,7 +709,7 @@ export class Replay {
     const removed = p.vm.remove(start, end);
     for (const m of removed) {
       const info = this.mappingBySeq.get(m.seq);
-      if (info && info.unmapSeq === undefined && !p.vm.maps.some((x) => x.seq === m.seq)) info.unmapSeq = seq;
+      if (info && info.unmapSeq === undefined && !p.vm.holds(m.seq)) info.unmapSeq = seq;
       if (!m.file) continue;
       if (this.rules.munmapFlushes) {
         this.touchDirty(m.file);

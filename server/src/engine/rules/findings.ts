@@ -323,7 +323,8 @@ class FindingContext {
       }
       out.push({
         rule: 'read-bad-data', severity: RULES['read-bad-data'].severity, evidence: 'definite', seq: v.seq, span: v.span, file,
-        fileId: v.fileId ?? -1, lostRanges: v.badOffset !== undefined ? [[v.badOffset, v.offset + v.length]] : [[v.offset, v.offset + v.length]],
+        // At least the first bad byte, which fsx may report at or past the end of the range it read.
+        fileId: v.fileId ?? -1, lostRanges: v.badOffset !== undefined ? [[v.badOffset, Math.max(v.offset + v.length, v.badOffset + 1)]] : [[v.offset, Math.max(v.offset + v.length, v.offset + 1)]],
         lostBytes: 0, message, related, mode, kernel,
       });
     }

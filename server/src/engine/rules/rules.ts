@@ -7,7 +7,8 @@ export type RuleId =
   | 'daemon-size-invalidates-dirty'
   | 'write-error-cached'
   | 'read-bad-data'
-  | 'parse-error';
+  | 'parse-error'
+  | 'inexact-value';
 
 export type Severity = 'error' | 'warning' | 'information';
 
@@ -51,6 +52,12 @@ export const RULES: Record<RuleId, RuleInfo> = {
     title: 'The program read bad data',
     severity: 'information',
     description: 'The trace’s program checked content and found it wrong (fsx READ BAD DATA); linked to the loss that explains it, or reported as unexplained under the chosen mode.',
+  },
+  'inexact-value': {
+    id: 'inexact-value',
+    title: 'A value beyond 2^53',
+    severity: 'warning',
+    description: 'An offset, length or address larger than 2^53, which a double holds only approximately: the call is not replayed rather than replayed at the wrong bytes.',
   },
   'parse-error': {
     id: 'parse-error',
