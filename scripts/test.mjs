@@ -1,5 +1,5 @@
 // npm test: type-check and compile, bundle, then run every suite with node's built-in test runner.
-// Suites: unit/golden (test/**), LSP over stdio, and (when its tools are installed by test/e2e/setup.mjs)
+// Suites: unit/expected-output (test/**), the README's commands, LSP over stdio, and (when its tools are installed by test/e2e/setup.mjs)
 // end-to-end in a real VS Code. Exits non-zero if anything fails.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -15,6 +15,8 @@ const step = (title, cmd, args) => {
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
 
+// strace, a C compiler and a FUSE daemon, for the tests that run real programs (installed as root).
+step('system tools', process.execPath, ['scripts/system-tools.mjs']);
 step('compile', process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.']);
 step('bundle', process.execPath, ['esbuild.mjs']);
 // Only *.test.js files: node 20's --test would also run every other .js file under a folder named "test".

@@ -1,9 +1,9 @@
-// Shared test helpers: fixture lookup, sample splitting, parse collection and golden files.
+// Shared test helpers: fixture lookup, sample splitting, parse collection and expected-output files.
 import assert from 'node:assert/strict';
 import { after } from 'node:test';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { EventDraft, ParseDiagnostic, TraceEvent, TraceFormat } from '../server/src/engine/events.js';
 import { formatSpec } from '../server/src/engine/syntax/formats.js';
@@ -78,19 +78,18 @@ export function parseWith(format: TraceFormat, text: string, options: { defaultP
 }
 
 /**
- * Compares `actual` with the golden file `name` (JSON). With UPDATE_GOLDEN=1 the file is (re)written:
- * that is how goldens are created and updated.
+ * Holds `actual` to the expected-output file at `path` (rust-analyzer's `expect` tests): a changed verdict shows
+ * as a diff of that file in review. CACHEREPLAY_UPDATE=1 writes the file instead of comparing; a missing file
+ * is written and fails, so that it is reviewed before it is trusted.
  */
-export function golden(name: string, actual: unknown): void {
-  const path = join(ROOT, 'test', 'golden', `${name}.json`);
-  const text = `${JSON.stringify(actual, null, 1)}\n`;
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(path)) {
+export function expectFile(path: string, actual: string): void {
+  if (process.env.CACHEREPLAY_UPDATE === '1' || !existsSync(path)) {
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
-    if (process.env.UPDATE_GOLDEN !== '1') assert.fail(`golden file ${name}.json was missing and has been written; review it and run again`);
+    writeFileSync(path, actual);
+    if (process.env.CACHEREPLAY_UPDATE !== '1') assert.fail(`${relative(ROOT, path)} was missing and has been written: review it and run again`);
     return;
   }
-  assert.deepEqual(JSON.parse(text), JSON.parse(read(path)), `golden ${name}.json differs (UPDATE_GOLDEN=1 to accept)`);
+  assert.equal(actual, read(path), `${relative(ROOT, path)} differs: run with CACHEREPLAY_UPDATE=1 to accept the new output, then review the diff`);
 }
 
 export function resolveRoot(...parts: string[]): string {

@@ -4,26 +4,24 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   AnalyzeFileRequest, AnalyzeRunRequest, AttachFuseLogRequest, CompareModesRequest, PageTimelineRequest,
-  type AnalyzeFileResult, type AnalyzeRunResult, type AttachFuseLogResult, type CompareModesResult, type PageTimelineResult,
-} from '../../server/src/lsp/protocol.js';
+} from '../../protocol/messages.js';
+import { KERNELS, LANGUAGE_IDS, LANGUAGES, MODES } from '../../protocol/tables.js';
+import { request } from './requests.js';
 import type { ModeStatus } from './status.js';
 import { showAnalyzeSummary, showCompare, showTimeline } from './views.js';
 
-const MODES: Array<{ label: string; detail: string }> = [
-  { label: 'uncached', detail: 'Direct I/O: writes go straight to the daemon and invalidate cached blocks; FreeBSD drops mmap-dirty pages in them.' },
-  { label: 'write-through', detail: 'write(2) goes to the daemon synchronously: around the cache on FreeBSD before r349038 (bug 237588), through it since and on Linux.' },
-  { label: 'writeback', detail: 'write(2) dirties the cache; data reaches the daemon at fsync, msync, close or page-out.' },
-];
-
-const KERNELS: Array<{ label: string; detail: string }> = [
-  { label: 'freebsd-2019', detail: 'FreeBSD fusefs before r349038: its write-through was write-around (bug 237588).' },
-  { label: 'freebsd', detail: 'Current FreeBSD fusefs: write-through read-modify-writes the 64 KiB cache block.' },
-  { label: 'linux', detail: 'Linux FUSE: dirty pages are written back before every invalidation, and at munmap and close.' },
-];
+const MODE_ITEMS = Object.entries(MODES).map(([label, detail]) => ({ label, detail }));
+const KERNEL_ITEMS = Object.entries(KERNELS).map(([label, detail]) => ({ label, detail }));
+/** File name extensions, without the dot, of the languages that read `format` (of every language: undefined). */
+function extensionsOf(format?: string): string[] {
+  return LANGUAGES.filter((l) => format === undefined || l.format === format).flatMap((l) => l.extensions.map((e) => e.slice(e.lastIndexOf('.') + 1)));
+}
+/** What the Analyze Trace File dialog offers: every language's extensions, then what traces are often saved as. */
+const TRACE_EXTENSIONS = [...extensionsOf(), 'txt', 'log', 'out', 'gz'];
 
 function traceEditor(): vscode.TextEditor | undefined {
   const e = vscode.window.activeTextEditor;
-  return e && ['trace', 'strace', 'kdump', 'dtruss', 'fuselog', 'fsxlog'].includes(e.document.languageId) ? e : undefined;
+  return e && LANGUAGE_IDS.includes(e.document.languageId) ? e : undefined;
 }
 
 async function setSetting(key: string, value: unknown, uri: vscode.Uri | undefined): Promise<void> {
@@ -44,7 +42,7 @@ export function registerCommands(context: vscode.ExtensionContext, client: () =>
     const uri = traceEditor()?.document.uri;
     const current = vscode.workspace.getConfiguration('cachereplay', uri).get<string>('cacheMode');
     const pick = await vscode.window.showQuickPick(
-      MODES.map((m) => ({ ...m, description: m.label === current ? 'current' : undefined })),
+      MODE_ITEMS.map((m) => ({ ...m, description: m.label === current ? 'current' : undefined })),
       { placeHolder: 'Replay the trace under which FUSE cache mode?', matchOnDetail: true },
     );
     if (pick) await vscode.commands.executeCommand('cachereplay.setCacheMode', pick.label);
@@ -53,14 +51,14 @@ export function registerCommands(context: vscode.ExtensionContext, client: () =>
   reg('cachereplay.selectKernel', async () => {
     const uri = traceEditor()?.document.uri;
     const current = vscode.workspace.getConfiguration('cachereplay', uri).get<string>('kernel');
-    const pick = await vscode.window.showQuickPick(KERNELS.map((k) => ({ ...k, description: k.label === current ? 'current' : undefined })), { placeHolder: 'Which kernel implements the cache mode?' });
+    const pick = await vscode.window.showQuickPick(KERNEL_ITEMS.map((k) => ({ ...k, description: k.label === current ? 'current' : undefined })), { placeHolder: 'Which kernel implements the cache mode?' });
     if (pick) await setSetting('kernel', pick.label, uri);
   });
 
   reg('cachereplay.compareModes', async (uriArg?: string) => {
     const uri = uriArg ?? traceEditor()?.document.uri.toString();
     if (!uri) return vscode.window.showWarningMessage('Open a trace file to compare cache modes.');
-    const res = await client().sendRequest<CompareModesResult | null>(CompareModesRequest, { uri });
+    const res = await request(client(), CompareModesRequest, { uri });
     if (res) showCompare(context, res);
     return res;
   });
@@ -68,7 +66,7 @@ export function registerCommands(context: vscode.ExtensionContext, client: () =>
   reg('cachereplay.showPageTimeline', async (uriArg?: string, fileId?: number) => {
     const uri = uriArg ?? traceEditor()?.document.uri.toString();
     if (!uri) return vscode.window.showWarningMessage('Open a trace file to see its page timeline.');
-    const res = await client().sendRequest<PageTimelineResult | null>(PageTimelineRequest, { uri, fileId });
+    const res = await request(client(), PageTimelineRequest, { uri, fileId });
     if (res) showTimeline(context, res, (id) => vscode.commands.executeCommand('cachereplay.showPageTimeline', uri, id));
     return res;
   });
@@ -78,14 +76,14 @@ export function registerCommands(context: vscode.ExtensionContext, client: () =>
     if (!uri) {
       const picked = await vscode.window.showOpenDialog({
         canSelectMany: false, openLabel: 'Analyze',
-        filters: { 'Traces': ['trace', 'strace', 'kdump', 'dtruss', 'fuselog', 'fsxlog', 'txt', 'log', 'out', 'gz'], 'All files': ['*'] },
+        filters: { 'Traces': [...new Set(TRACE_EXTENSIONS)], 'All files': ['*'] },
       });
       uri = picked?.[0];
     }
     if (!uri) return undefined;
     const res = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Cache Replay: analysing ${vscode.workspace.asRelativePath(uri)}`, cancellable: true },
-      (_progress, token) => client().sendRequest<AnalyzeFileResult>(AnalyzeFileRequest, { uri: uri!.toString() }, token),
+      (_progress, token) => request(client(), AnalyzeFileRequest, { uri: uri!.toString() }, token),
     );
     if (res.error) void vscode.window.showErrorMessage(`Cache Replay: ${res.error}`);
     else showAnalyzeSummary(context, res);
@@ -105,7 +103,7 @@ export function registerCommands(context: vscode.ExtensionContext, client: () =>
     const list = uris;
     const res = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Cache Replay: replaying ${list.length === 1 ? `the strace -ff run of ${vscode.workspace.asRelativePath(list[0])}` : `${list.length} files as one run`}`, cancellable: true },
-      (_progress, token) => client().sendRequest<AnalyzeRunResult>(AnalyzeRunRequest, { uris: list.map((u) => u.toString()) }, token),
+      (_progress, token) => request(client(), AnalyzeRunRequest, { uris: list.map((u) => u.toString()) }, token),
     );
     if (res.error) {
       void vscode.window.showErrorMessage(`Cache Replay: ${res.error}`);
@@ -129,18 +127,18 @@ export function registerCommands(context: vscode.ExtensionContext, client: () =>
       if (!pick) return undefined;
       if (pick.startsWith('Detach')) {
         attached.delete(uri);
-        return client().sendRequest<AttachFuseLogResult>(AttachFuseLogRequest, { uri });
+        return request(client(), AttachFuseLogRequest, { uri });
       }
     }
     if (!log) {
       const picked = await vscode.window.showOpenDialog({
         canSelectMany: false, openLabel: 'Attach', title: 'The FUSE daemon\'s debug log (-d) of the same run',
-        filters: { 'FUSE logs': ['fuselog', 'log', 'txt'], 'All files': ['*'] },
+        filters: { 'FUSE logs': [...extensionsOf('fuse'), 'log', 'txt'], 'All files': ['*'] },
       });
       log = picked?.[0];
     }
     if (!log) return undefined;
-    const res = await client().sendRequest<AttachFuseLogResult>(AttachFuseLogRequest, { uri, logUri: log.toString() });
+    const res = await request(client(), AttachFuseLogRequest, { uri, logUri: log.toString() });
     if (res.error) void vscode.window.showErrorMessage(`Cache Replay: ${res.error}`);
     else {
       attached.set(uri, vscode.workspace.asRelativePath(log));

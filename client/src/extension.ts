@@ -3,11 +3,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { StatusNotification, type StatusParams } from '../../server/src/lsp/protocol.js';
+import { StatusNotification } from '../../protocol/messages.js';
+import { LANGUAGE_IDS } from '../../protocol/tables.js';
+import { onNotification } from './requests.js';
 import { registerCommands } from './commands.js';
 import { ModeStatus } from './status.js';
-
-export const TRACE_LANGUAGES = ['trace', 'strace', 'kdump', 'dtruss', 'fuselog', 'fsxlog'];
 
 let client: LanguageClient | undefined;
 
@@ -23,7 +23,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Api> {
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: TRACE_LANGUAGES.flatMap((language) => [{ scheme: 'file', language }, { scheme: 'untitled', language }]),
+    documentSelector: LANGUAGE_IDS.flatMap((language) => [{ scheme: 'file', language }, { scheme: 'untitled', language }]),
     synchronize: { configurationSection: 'cachereplay' },
     diagnosticPullOptions: { onChange: true, onSave: true, onTabs: false },
     progressOnInitialization: true,
@@ -31,7 +31,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Api> {
   client = new LanguageClient('cachereplay', 'Cache Replay', serverOptions, clientOptions);
   const status = new ModeStatus();
   context.subscriptions.push(status);
-  context.subscriptions.push(client.onNotification(StatusNotification, (p: StatusParams) => status.update(p)));
+  context.subscriptions.push(onNotification(client, StatusNotification, (p) => status.update(p)));
   registerCommands(context, () => client!, status);
   await client.start();
   return { client, status };

@@ -1,8 +1,9 @@
 // The status bar item: the cache mode in force for the active trace, and what the last replay found.
 import * as vscode from 'vscode';
-import type { StatusParams } from '../../server/src/lsp/protocol.js';
+import { DEFAULT_SETTINGS, type StatusParams } from '../../protocol/messages.js';
+import { LANGUAGE_IDS } from '../../protocol/tables.js';
 
-const LANGUAGES = new Set(['trace', 'strace', 'kdump', 'dtruss', 'fuselog', 'fsxlog']);
+const LANGUAGES = new Set(LANGUAGE_IDS);
 
 export class ModeStatus implements vscode.Disposable {
   readonly item = vscode.window.createStatusBarItem('cachereplay.mode', vscode.StatusBarAlignment.Right, 100);
@@ -42,8 +43,8 @@ export class ModeStatus implements vscode.Disposable {
       return;
     }
     const cfg = vscode.workspace.getConfiguration('cachereplay', doc.uri);
-    const mode = cfg.get<string>('cacheMode', 'write-through');
-    const kernel = cfg.get<string>('kernel', 'freebsd');
+    const mode = cfg.get<string>('cacheMode', DEFAULT_SETTINGS.cacheMode);
+    const kernel = cfg.get<string>('kernel', DEFAULT_SETTINGS.kernel);
     const s = this.last.get(doc.uri.toString());
     const current = s && s.mode === mode && s.kernel === kernel ? s : undefined;
     const serious = current ? current.errors + current.warnings : 0;

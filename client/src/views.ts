@@ -2,7 +2,7 @@
 // events, with losses marked) and the summary of Analyze Trace File. Strict CSP with a nonce; data goes in as
 // JSON; clicks come back as messages that reveal the line in the trace.
 import * as vscode from 'vscode';
-import type { AnalyzeFileResult, CompareModesResult, ModeFinding, PageTimelineResult } from '../../server/src/lsp/protocol.js';
+import type { AnalyzeFileResult, CompareModesResult, ModeFinding, PageTimelineResult } from '../../protocol/messages.js';
 
 const panels = new Map<string, vscode.WebviewPanel>();
 

@@ -12,6 +12,7 @@ import { describe, it } from 'node:test';
 import { TraceAnalysis, type Analysis } from '../../server/src/engine/analyze.js';
 import { BatchDecoder, BatchEncoder } from '../../server/src/engine/event-codec.js';
 import type { EventDraft } from '../../server/src/engine/events.js';
+import { eventOfLineCall } from '../../server/src/engine/syntax/strace/line-call.js';
 import { finished } from '../../server/src/io/input-errors.js';
 import { parseInBatches, type ParsedPart } from '../../server/src/io/parse-batches.js';
 import { analyzeFile, Cancelled, InputError, sizeOf, type ReadTraceOptions } from '../../server/src/io/read-trace.js';
@@ -197,13 +198,12 @@ describe('the event codec', () => {
       const enc = new BatchEncoder(8);
       enc.add({ kind: 'write', span: { line: 7, start: 0, end: 40 }, name: 'pwrite64', ok: true, pid: 4101, fd: 3, offset: 2 ** 40, length: 4096, direct: false });
       const base = { span: { line: 8, start: 0, end: 30 }, endSpan: undefined, pid: 4102, tid: undefined, time: 1.5, name: 'lseek', ok: true, errno: undefined, durationSec: undefined, fdPath: undefined };
-      enc.defer('lseek(3, 100, SEEK_SET) = 100', 'lseek', 5, 22, Int32Array.from([7, 12]), 0, 2, 26, 3, base);
+      enc.defer({ text: 'lseek(3, 100, SEEK_SET) = 100', name: 'lseek', open: 5, close: 22, commas: Int32Array.from([7, 12]), commaAt: 0, commaCount: 2, retAt: 26, retLength: 3, base });
       const out = {};
       new BatchDecoder().decode(enc.take(), (ev) => {
-        out.event = [%IsSmi(ev.fd), %IsSmi(ev.pid), %IsSmi(ev.length), %IsSmi(ev.span.line), %IsSmi(ev.span.end), %IsSmi(ev.offset)];
-      }, (c) => {
-        out.deferred = [%IsSmi(c.open), %IsSmi(c.close), %IsSmi(c.retAt), %IsSmi(c.base.pid), %IsSmi(c.base.span.line), %IsSmi(c.base.span.end)];
-      });
+        if (ev.kind === 'write') out.event = [%IsSmi(ev.fd), %IsSmi(ev.pid), %IsSmi(ev.length), %IsSmi(ev.span.line), %IsSmi(ev.span.end), %IsSmi(ev.offset)];
+        else out.deferred = [ev.kind, %IsSmi(ev.fd), %IsSmi(ev.offset), %IsSmi(ev.pid), %IsSmi(ev.span.line), %IsSmi(ev.span.end)];
+      }, (e) => { throw e; });
       // The same call, built by the parser and decoded from a batch: one shape (one hidden class) either way.
       const { StraceParser } = await import(${JSON.stringify(codec.replace('event-codec.js', 'syntax/strace/strace-parser.js'))});
       const parsed = [];
@@ -215,14 +215,24 @@ describe('the event codec', () => {
       const again = new BatchEncoder(8);
       for (const e of parsed) again.add(e);
       const decoded = [];
-      new BatchDecoder().decode(again.take(), (ev) => decoded.push(ev), () => {});
+      new BatchDecoder().decode(again.take(), (ev) => decoded.push(ev), (e) => { throw e; });
       out.sameShape = parsed.map((e, i) => e.kind + ':' + %HaveSameMap(e, decoded[i]));
+      // And read by a sink that defers: the events built on the other side have that shape too.
+      const deferring = new BatchEncoder(8);
+      new StraceParser({ event: (e) => deferring.add(e), diagnostic() {}, defer: (c) => deferring.defer(c) }).feed(lines.map((l) => '4101  ' + l + '\\n').join(''), 0);
+      const built = [];
+      new BatchDecoder().decode(deferring.take(), (ev) => built.push(ev), (e) => { throw e; });
+      out.deferredShape = parsed.map((e, i) => e.kind + ':' + (built[i].kind === e.kind && %HaveSameMap(e, built[i])));
       process.stdout.write(JSON.stringify(out));
     `;
     const r = spawnSync(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', script], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     // The offset 2^40 is no small integer, and stays a double.
-    assert.deepStrictEqual(JSON.parse(r.stdout), { event: [true, true, true, true, true, false], deferred: [true, true, true, true, true, true], sameShape: ['open:true', 'write:true', 'generic:true', 'lseek:true', 'mmap:true', 'close:true'] });
+    assert.deepStrictEqual(JSON.parse(r.stdout), {
+      event: [true, true, true, true, true, false], deferred: ['lseek', true, true, true, true, true],
+      sameShape: ['open:true', 'write:true', 'generic:true', 'lseek:true', 'mmap:true', 'close:true'],
+      deferredShape: ['open:true', 'write:true', 'generic:true', 'lseek:true', 'mmap:true', 'close:true'],
+    });
   });
 
   it('carries every kind of event with every field, and calls left to build, in order', () => {
@@ -237,8 +247,11 @@ describe('the event codec', () => {
     enc.add(events[0]);
     enc.add(events[1]);
     const commas = Int32Array.from([0, 0, 7, 12]);
-    const base = { span: { line: 9, start: 0, end: 30 }, endSpan: undefined, pid: 4101, tid: undefined, time: 3600.25, name: 'lseek', ok: true, errno: undefined, durationSec: 1e-6, fdPath: undefined };
-    assert.ok(enc.defer('lseek(3, 100, SEEK_SET) = 100', 'lseek', 5, 22, commas, 2, 2, 26, 3, base));
+    const base = { kind: 'generic', seq: 0, span: { line: 9, start: 0, end: 30 }, endSpan: undefined, pid: 4101, tid: undefined, time: 3600.25, name: 'lseek', ok: true, errno: undefined, durationSec: 1e-6, fdPath: undefined };
+    const call = { text: 'lseek(3, 100, SEEK_SET) = 100', name: 'lseek', open: 5, close: 22, commas, commaAt: 2, commaCount: 2, retAt: 26, retLength: 3, base };
+    // What the receiver builds is the event built here from the same call.
+    const expected = defined({ ...eventOfLineCall({ ...call, base: { ...base } }), seq: undefined });
+    enc.defer(call);
     enc.add(events[2]);
     const first = enc.take();
     enc.add(events[3]);
@@ -247,13 +260,12 @@ describe('the event codec', () => {
     const dec = new BatchDecoder();
     const out: unknown[] = [];
     for (const b of [first, second]) {
-      // `kind` and `seq` come as placeholders (the analysis and the handler set them).
-      const placeholders = { kind: undefined, seq: undefined };
-      dec.decode(b, (ev) => out.push(defined({ ...ev, seq: undefined })), (c) => out.push({ text: c.text.slice(c.open + 1, c.close), commas: [...c.commas.subarray(c.commaAt, c.commaAt + c.commaCount)], ret: c.text.slice(c.retAt, c.retAt + c.retLength), base: defined({ ...c.base, ...placeholders }) }));
+      dec.decode(b, (ev) => out.push(defined({ ...ev, seq: undefined })), (e) => assert.fail(String(e)));
     }
+    assert.equal((expected as { kind: string }).kind, 'lseek');
     assert.deepStrictEqual(out, [
       defined(events[0]), defined(events[1]),
-      { text: '3, 100, SEEK_SET', commas: [7, 12], ret: '100', base: defined(base) },
+      expected,
       defined(events[2]), defined(events[3]), defined(events[4]),
     ]);
   });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { DEFAULT_SETTINGS } from '../../server/src/lsp/protocol.js';
+import { DEFAULT_SETTINGS } from '../../protocol/messages.js';
 import { normalize } from '../../server/src/lsp/settings.js';
 import { ROOT } from '../helpers.js';
 import { join } from 'node:path';

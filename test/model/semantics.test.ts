@@ -2,16 +2,15 @@
 // and mode; NAME.expected holds what each cell finds, reviewed against the kernel function the page cites. A
 // changed verdict shows as a diff of that file. CACHEREPLAY_UPDATE=1 rewrites the files instead of comparing.
 import assert from 'node:assert/strict';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeText } from '../../server/src/engine/analyze.js';
 import { CACHE_MODES, KERNEL_PROFILES } from '../../server/src/engine/model/profiles.js';
 import { formatRanges } from '../../server/src/engine/rules/findings.js';
-import { fixture, read, ROOT } from '../helpers.js';
+import { expectFile, fixture, read, ROOT } from '../helpers.js';
 
 const DIR = fixture('semantics');
-const UPDATE = process.env.CACHEREPLAY_UPDATE === '1';
 const traces = readdirSync(DIR).filter((f) => /\.(strace|kdump|fuselog)$/.test(f)).sort();
 
 /** What a trace finds in every cell, a line each. */
@@ -33,9 +32,7 @@ describe('docs/semantics.md, a trace per row', () => {
   for (const name of traces) {
     it(name, () => {
       const got = verdicts(read(join(DIR, name)));
-      const path = join(DIR, `${name.replace(/\.\w+$/, '')}.expected`);
-      if (UPDATE) writeFileSync(path, got);
-      else assert.equal(got, read(path), `${name}: run with CACHEREPLAY_UPDATE=1 to accept the new verdicts, then review the diff`);
+      expectFile(join(DIR, `${name.replace(/\.\w+$/, '')}.expected`), got);
     });
   }
 

@@ -1,8 +1,9 @@
-// cachereplay: the command-line front end (design.md section 5). A thin adapter: it reads files, calls the
+// cachereplay: the command-line front end (README.md, Command line). A thin adapter: it reads files, calls the
 // engine and renders reports. Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or unreadable input.
 import { parseArgs } from 'node:util';
 import { TRACE_FORMATS, type TraceFormat } from '../engine/events.js';
-import { CACHE_MODES, isKernel, isMode, KERNEL_PROFILES, MODE_DESCRIPTIONS, RETIRED_MODES, type CacheMode, type ReplayOptions } from '../engine/model/profiles.js';
+import { CACHE_MODES, isKernel, isMode, KERNEL_PROFILES, RETIRED_MODES, type CacheMode, type ReplayOptions } from '../engine/model/profiles.js';
+import { FORMATS, KERNELS, MODES } from '../../../protocol/tables.js';
 import { shownAt, type EvidenceLevel, type Finding } from '../engine/rules/findings.js';
 import type { Severity } from '../engine/rules/rules.js';
 import { ffRunOf } from '../io/ff-run.js';
@@ -57,7 +58,13 @@ FILE may be - (standard input), a pipe or a FIFO: a stream is read as it comes, 
 printed as they are found (strace -o /dev/stdout -f prog | cachereplay check -).
 
 Modes:
-${CACHE_MODES.map((m) => `  ${m.padEnd(14)} ${MODE_DESCRIPTIONS[m]}`).join('\n')}
+${CACHE_MODES.map((m) => `  ${m.padEnd(14)} ${MODES[m]}`).join('\n')}
+
+Kernels:
+${KERNEL_PROFILES.map((k) => `  ${k.padEnd(14)} ${KERNELS[k]}`).join('\n')}
+
+Formats:
+${TRACE_FORMATS.map((f) => `  ${f.padEnd(14)} ${FORMATS[f]}`).join('\n')}
 `;
 
 class UsageError extends Error {}

@@ -1,5 +1,5 @@
 // Text, JSON and SARIF 2.1.0 renderings of the CLI's reports. Field names of the JSON output are a contract
-// (design.md section 5): add fields, never rename them.
+// (docs/architecture.md, Output formats): add fields, never rename them.
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';

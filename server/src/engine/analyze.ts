@@ -4,6 +4,7 @@ import type { EventDraft, ParseDiagnostic, TraceEvent, TraceFormat } from './eve
 import { Replay, type ReplayResult } from './model/replay.js';
 import { DEFAULT_OPTIONS, type CacheMode, type ReplayOptions } from './model/profiles.js';
 import { findingsOf, type Finding } from './rules/findings.js';
+import { inexactMessage } from './rules/inexact-value.js';
 import type { EventSink } from './syntax/parser-api.js';
 import { inexactField } from './event-fields.js';
 import { internalErrorAt, TraceReader, type ReaderOptions } from './trace-reader.js';
@@ -127,7 +128,7 @@ export class TraceAnalysis implements EventSink {
       // Rounded, an offset or a length would put the bytes elsewhere and the verdict with them: not replayed.
       this.diagnostics.push({
         span: { line: ev.span.line, start: ev.span.start, end: ev.span.end }, severity: 'warning', rule: 'inexact-value',
-        message: `${ev.name}: its ${inexact[0]} (about ${inexact[1].toExponential(3)}) is beyond 2^53, where a number cannot hold it exactly: this call is not replayed`,
+        message: inexactMessage(ev.name, inexact[0], inexact[1]),
       });
       (ev as { kind: string }).kind = 'generic';
     }

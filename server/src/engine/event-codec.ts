@@ -4,6 +4,7 @@
 // encoder and decoder of each kind are generated from the field table (event-fields.ts), so every property access
 // in them is a plain monomorphic load or store.
 import type { EventBase, EventDraft } from './events.js';
+import { eventOfLineCall, newLineCall, type LineCall } from './syntax/strace/line-call.js';
 import { BASE_FIELDS, KIND_FIELDS, type FieldType } from './event-fields.js';
 import { withRoom } from './typed-arrays.js';
 
@@ -103,7 +104,7 @@ function allCoders(): Coders {
 
 /** A kind without a layout (none today) crosses whole, cloned. */
 const CLONED = Object.keys(KIND_FIELDS).length;
-/** A one-line call whose event the receiving thread builds (EventSink.defer). */
+/** A one-line call whose event the receiving thread builds (EventSink.defer, syntax/strace/line-call.ts). */
 const DEFERRED = CLONED + 1;
 /** Slots of a deferred call before its commas. */
 const DEFERRED_SLOTS = 17;
@@ -118,21 +119,6 @@ export interface EventBatch {
   texts: string[];
   /** Syscall names seen for the first time: they extend the receiver's name table. */
   names: string[];
-}
-
-/** A deferred call as the receiver gets it (one record, refilled for each call). */
-export interface DeferredCall {
-  text: string;
-  name: string;
-  open: number;
-  close: number;
-  /** The comma offsets: `commaCount` values at commas[commaAt...]. */
-  commas: Float64Array;
-  commaAt: number;
-  commaCount: number;
-  retAt: number;
-  retLength: number;
-  base: Base;
 }
 
 type Base = Omit<EventBase, 'seq'>;
@@ -164,7 +150,7 @@ export class BatchEncoder implements BatchWriter {
 
   private readonly coders = allCoders();
 
-  constructor(private readonly maxCapacity: number) {
+  constructor(private readonly maxCapacity: number, private readonly buildHere?: () => boolean) {
     this.capacity = Math.min(maxCapacity, 512);
     this.f = new Float64Array(maxCapacity * this.coders.maxSlots);
   }
@@ -206,10 +192,16 @@ export class BatchEncoder implements BatchWriter {
   }
 
   /**
-   * Adds a one-line call for the receiver to build (EventSink.defer's arguments; the commas are read from
-   * `commas` now). False when the name table is full: the caller then builds the event itself.
+   * Adds a one-line call for the receiver to build (EventSink.defer; its commas are copied now). When the name
+   * table is full, or `buildHere` says so (the tests build events on each side and by turns), the event is built
+   * here and added as one.
    */
-  defer(text: string, name: string, open: number, close: number, commas: Int32Array, commaFrom: number, commaCount: number, retAt: number, retLength: number, b: Base): boolean {
+  defer(call: LineCall): void {
+    if (this.buildHere?.() === true || !this.deferred(call)) this.add(eventOfLineCall(call));
+  }
+
+  private deferred(call: LineCall): boolean {
+    const { text, name, open, close, commas, commaAt, commaCount, retAt, retLength, base: b } = call;
     let nameId = this.nameIds.get(name);
     if (nameId === undefined) {
       if (this.nameIds.size >= MAX_NAMES) return false;
@@ -244,7 +236,7 @@ export class BatchEncoder implements BatchWriter {
     f[at + 14] = m;
     f[at + 15] = commaCount;
     f[at + 16] = 0;
-    for (let k = 0; k < commaCount; k++) f[at + DEFERRED_SLOTS + k] = commas[commaFrom + k];
+    for (let k = 0; k < commaCount; k++) f[at + DEFERRED_SLOTS + k] = commas[commaAt + k];
     this.at = at + DEFERRED_SLOTS + commaCount;
     this.count++;
     return true;
@@ -276,12 +268,13 @@ export class BatchEncoder implements BatchWriter {
 export class BatchDecoder {
   private readonly coders = allCoders();
   private readonly names: string[] = [];
-  private readonly call: DeferredCall = {
-    text: '', name: '', open: 0, close: 0, commas: new Float64Array(0), commaAt: 0, commaCount: 0, retAt: 0, retLength: 0, base: undefined as unknown as Base,
-  };
+  private readonly call = newLineCall();
 
-  /** Calls `event` with every event of the batch and `deferred` with every deferred call, in order. */
-  decode(b: EventBatch, event: (ev: EventDraft) => void, deferred: (c: DeferredCall) => void): void {
+  /**
+   * Calls `event` with every event of the batch, in order, building those of deferred calls. A bug of ours that
+   * throws while one is built costs only that line: `failed` gets the error and the line.
+   */
+  decode(b: EventBatch, event: (ev: EventDraft) => void, failed: (e: unknown, line: number) => void): void {
     for (const n of b.names) this.names.push(n);
     const f = b.slots;
     const c = this.call;
@@ -307,7 +300,13 @@ export class BatchDecoder {
           name: c.name, ok: (m & 16) !== 0, errno: (m & 8) !== 0 ? b.strs[f[at + 13] | 0] : undefined,
           durationSec: (m & 4) !== 0 ? f[at + 12] : undefined, fdPath: undefined,
         } as Base;
-        deferred(c);
+        let ev: EventDraft | undefined;
+        try {
+          ev = eventOfLineCall(c);
+        } catch (e) {
+          failed(e, c.base.span.line);
+        }
+        if (ev !== undefined) event(ev);
         at += DEFERRED_SLOTS + c.commaCount;
       } else if (id === CLONED) {
         event(b.objs[f[at + 1] | 0] as EventDraft);

@@ -1,4 +1,4 @@
-// The normalised event model shared by every trace format (design.md section 2).
+// The normalised event model shared by every trace format (docs/architecture.md, The event model).
 // Parsers produce these; the replay consumes them. Nothing here knows about editors.
 
 /** A place in the trace text: 0-based line, UTF-16 columns within that line. */

@@ -11,7 +11,8 @@ import { Replay } from '../engine/model/replay.js';
 import { TraceReader } from '../engine/trace-reader.js';
 import { withRoom } from '../engine/typed-arrays.js';
 import { InputError, notATrace } from './input-errors.js';
-import { analyzeFile, readChunks, sizeOf, type ReadTraceOptions } from './read-trace.js';
+import { readChunks, sizeOf, type ReadTraceOptions } from './read-chunks.js';
+import { analyzeFile } from './read-trace.js';
 
 /** A file that cannot be a part of a run (a daemon's log, a file without timestamps): the whole merge is refused. */
 export class MergeRefused extends InputError {}

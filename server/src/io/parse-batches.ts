@@ -1,16 +1,13 @@
 // The parsing side of a two-thread analysis, free of any thread: reads and parses a trace file and hands its
 // events over in batches (event-codec.ts). A one-line call's event is left to the replaying thread
 // (EventSink.defer), which builds it from what was read here; the other events are built here. parse-worker.ts
-// runs it in a thread.
+// runs it in a thread; two-threads.ts is the other side.
 import { BatchEncoder, type EventBatch } from '../engine/event-codec.js';
 import type { EventDraft, ParseDiagnostic } from '../engine/events.js';
 import type { ReaderState } from '../engine/analyze.js';
 import type { EventSink } from '../engine/syntax/parser-api.js';
-import { COMMAS } from '../engine/syntax/strace/scan.js';
-import { buildLineCall } from '../engine/syntax/strace/strace-parser.js';
-import { isGenericCall } from '../engine/syntax/strace/syscalls.js';
 import { TraceReader, type ReaderOptions } from '../engine/trace-reader.js';
-import { readChunks } from './read-trace.js';
+import { readChunks } from './read-chunks.js';
 
 /** What the parsing side is given. */
 export interface ParseJob {
@@ -24,6 +21,18 @@ export type ParsedPart =
   | { type: 'batch'; batch: EventBatch; diagnostics: ParseDiagnostic[]; bytes: number }
   | { type: 'end'; reader: ReaderState };
 
+/** What the parsing thread sends: the parts of parseInBatches, or the error it ended in. */
+export type FromParser = ParsedPart | { type: 'error'; input: boolean; message: string };
+
+/** What the parsing thread is given: the job, and where the replay counts the batches it has taken. */
+export interface WorkerJob extends ParseJob {
+  /** An Int32Array's SharedArrayBuffer: [0] is the number of batches the replay has taken. */
+  taken: SharedArrayBuffer;
+}
+
+/** Batches the parsing thread may run ahead of the replay: enough to keep both busy, little memory. */
+export const BATCHES_AHEAD = 4;
+
 /** Events per batch: big enough that a message's cost is spread thin, small enough to start the replay early. */
 const BATCH_EVENTS = 8192;
 
@@ -34,7 +43,7 @@ const BATCH_EVENTS = 8192;
  * Cancelled) as analyzeFile does.
  */
 export async function parseInBatches(job: ParseJob, send: (part: ParsedPart) => void, between: () => Promise<void> | void, buildHere: () => boolean = () => false): Promise<void> {
-  const encoder = new BatchEncoder(BATCH_EVENTS);
+  const encoder = new BatchEncoder(BATCH_EVENTS, buildHere);
   let diagnostics: ParseDiagnostic[] = [];
   let bytes = 0;
   const flush = (): void => {
@@ -50,12 +59,9 @@ export async function parseInBatches(job: ParseJob, send: (part: ParsedPart) => 
     diagnostic(d: ParseDiagnostic): void {
       diagnostics.push(d);
     },
-    defer(text, name, open, close, commaFrom, commaCount, retAt, retLength, b): void {
-      // The arguments of a call whose event is generic are never read: its commas need not cross.
-      const commas = isGenericCall(name, b.ok) ? 0 : commaCount;
-      if (buildHere() || !encoder.defer(text, name, open, close, COMMAS.at, commaFrom, commas, retAt, retLength, b)) {
-        sink.event(buildLineCall(text, name, open, close, commaFrom, commaCount, retAt, retLength, b));
-      } else if (encoder.full) flush();
+    defer(call): void {
+      encoder.defer(call);
+      if (encoder.full) flush();
     },
   };
   const reader = new TraceReader(sink, job.options);

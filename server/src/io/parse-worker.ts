@@ -3,8 +3,7 @@
 // (no message): this thread reads how far ahead it is at any moment, even in the middle of a blocking read.
 import { parentPort, workerData } from 'node:worker_threads';
 import { InputError } from './input-errors.js';
-import { parseInBatches } from './parse-batches.js';
-import { BATCHES_AHEAD, type FromParser, type WorkerJob } from './two-threads.js';
+import { BATCHES_AHEAD, parseInBatches, type FromParser, type WorkerJob } from './parse-batches.js';
 
 if (parentPort) {
   const port = parentPort;

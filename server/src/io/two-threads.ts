@@ -10,15 +10,12 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { TraceAnalysis, type Analysis } from '../engine/analyze.js';
-import { BatchDecoder, type DeferredCall } from '../engine/event-codec.js';
+import { BatchDecoder } from '../engine/event-codec.js';
 import type { EventDraft } from '../engine/events.js';
-import { COMMAS } from '../engine/syntax/strace/scan.js';
-import { buildLineCall } from '../engine/syntax/strace/strace-parser.js';
-import { withRoom } from '../engine/typed-arrays.js';
 import { internalErrorAt } from '../engine/trace-reader.js';
 import { Cancelled, finished, InputError } from './input-errors.js';
-import type { ParseJob, ParsedPart } from './parse-batches.js';
-import type { ReadTraceOptions } from './read-trace.js';
+import type { FromParser, ParsedPart, WorkerJob } from './parse-batches.js';
+import type { ReadTraceOptions } from './read-chunks.js';
 
 /**
  * Lines from which `auto` parses in a second thread. That thread costs a fixed start (about 150 ms, and a JIT warming
@@ -72,20 +69,8 @@ function count(buf: Buffer, byte: number): number {
   return n;
 }
 
-/** What the parsing thread sends: the parts of parseInBatches, or the error it ended in. */
-export type FromParser = ParsedPart | { type: 'error'; input: boolean; message: string };
-
-/** What the parsing thread is given: the job, and where the replay counts the batches it has taken. */
-export interface WorkerJob extends ParseJob {
-  /** An Int32Array's SharedArrayBuffer: [0] is the number of batches this thread has taken. */
-  taken: SharedArrayBuffer;
-}
-
 /** Events replayed in one run on the replaying thread: about as many as a 64 KiB chunk of a trace has lines. */
 const REPLAY_RUN = 1024;
-
-/** Batches the parsing thread may run ahead of the replay: enough to keep both busy, little memory. */
-export const BATCHES_AHEAD = 4;
 
 /** The parsing thread's script: beside the bundle (server/out/*.cjs), or beside this module when compiled by tsc. */
 function workerScript(): URL {
@@ -144,7 +129,7 @@ export class ReplayOfBatches {
       this.analysis.readerDone(part.reader);
       return true;
     }
-    this.decoder.decode(part.batch, (ev) => this.queue(ev), (c) => this.build(c));
+    this.decoder.decode(part.batch, (ev) => this.queue(ev), (e, line) => this.analysis.diagnostic(internalErrorAt(e, line, line + 1)));
     this.replayQueued();
     for (const d of part.diagnostics) this.analysis.diagnostic(d);
     return false;
@@ -164,21 +149,6 @@ export class ReplayOfBatches {
     const q = this.queued;
     for (let i = 0; i < q.length; i++) this.apply(q[i], q[i].span.line);
     q.length = 0;
-  }
-
-  /** A call the parsing thread read and left for this thread to build (EventSink.defer). */
-  private build(c: DeferredCall): void {
-    let ev: EventDraft;
-    try {
-      const from = COMMAS.n;
-      if (from + c.commaCount > COMMAS.at.length) COMMAS.at = withRoom(COMMAS.at, from + c.commaCount);
-      for (let k = 0; k < c.commaCount; k++) COMMAS.at[from + k] = c.commas[c.commaAt + k];
-      ev = buildLineCall(c.text, c.name, c.open, c.close, from, c.commaCount, c.retAt, c.retLength, c.base);
-    } catch (e) {
-      this.analysis.diagnostic(internalErrorAt(e, c.base.span.line, c.base.span.line + 1));
-      return;
-    }
-    this.queue(ev);
   }
 
   private apply(ev: EventDraft, line: number): void {

@@ -10,7 +10,7 @@ import { CACHE_MODES, type CacheMode } from '../engine/model/profiles.js';
 import type { ReplayResult } from '../engine/model/replay.js';
 import type { Finding } from '../engine/rules/findings.js';
 import { analyzeAsync, Cancelled, replayAsync, type CancelToken } from './async-analysis.js';
-import type { CacheReplaySettings } from './protocol.js';
+import type { CacheReplaySettings } from '../../../protocol/messages.js';
 import type { AnalysisSettings } from './settings.js';
 import { analyzeOptions, settingsKey } from './settings.js';
 

@@ -6,7 +6,7 @@ import type { Analysis } from '../engine/analyze.js';
 import { Cancelled, InputError, analyzeFile } from '../io/read-trace.js';
 import { modeFinding } from './compare-modes.js';
 import { diagnosticsOf } from './diagnostics.js';
-import type { AnalyzeFileResult, CacheReplaySettings } from './protocol.js';
+import type { AnalyzeFileResult, CacheReplaySettings } from '../../../protocol/messages.js';
 import { analyzeOptions } from './settings.js';
 
 export interface Progress {

@@ -8,7 +8,7 @@ import { ffRunOf } from '../io/ff-run.js';
 import { mergeFiles, type MergedFiles } from '../io/merge-files.js';
 import { Cancelled, InputError } from '../io/read-trace.js';
 import { publishAnalysis } from './analyze-file.js';
-import type { AnalyzeFileResult, AnalyzeRunResult, CacheReplaySettings } from './protocol.js';
+import type { AnalyzeFileResult, AnalyzeRunResult, CacheReplaySettings } from '../../../protocol/messages.js';
 import { analyzeOptions } from './settings.js';
 
 /** `uris`: the files of the run; a single NAME.PID stands for its whole run (the NAME.* beside it). */

@@ -6,7 +6,7 @@ import type { Analysis } from '../engine/analyze.js';
 import type { ParseDiagnostic, Span } from '../engine/events.js';
 import type { Finding } from '../engine/rules/findings.js';
 import { RULES, type Severity } from '../engine/rules/rules.js';
-import type { CacheReplaySettings } from './protocol.js';
+import type { CacheReplaySettings } from '../../../protocol/messages.js';
 import { lineLength } from './doc-lines.js';
 
 export { lineLength };

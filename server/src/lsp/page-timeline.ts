@@ -3,7 +3,7 @@
 import type { PageView } from '../engine/model/file-cache.js';
 import type { ReplayResult } from '../engine/model/replay.js';
 import type { DocAnalysis } from './analyses.js';
-import type { PageCode, PageTimelineResult } from './protocol.js';
+import type { PageCode, PageTimelineResult } from '../../../protocol/messages.js';
 
 const MAX_PAGES = 512;
 const MAX_STEPS = 2000;

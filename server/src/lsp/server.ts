@@ -18,8 +18,8 @@ import { pageTimeline } from './page-timeline.js';
 import { documentHighlights, references } from './references.js';
 import {
   AnalyzeFileRequest, AnalyzeRunRequest, AttachFuseLogRequest, CompareModesRequest, PageTimelineRequest, StatusNotification,
-  type AnalyzeFileParams, type AnalyzeRunParams, type AttachFuseLogParams, type AttachFuseLogResult, type PageTimelineParams, type StatusParams, type UriParams,
-} from './protocol.js';
+  type Request, type StatusParams,
+} from '../../../protocol/messages.js';
 import { SettingsStore, type AnalysisSettings, type AttachedLog } from './settings.js';
 import { fileURLToPath } from 'node:url';
 import type { Analysis } from '../engine/analyze.js';
@@ -120,6 +120,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     };
   }
 
+  /** Registers the handler of a custom request, with the types protocol/messages.ts gives it. */
+  function handle<P extends object, R>(req: Request<P, R>, fn: (params: P, token: CancellationToken) => Promise<R>): void {
+    connection.onRequest(req.method, safe<P, R>(req.method.replace('cachereplay/', ''), fn));
+  }
+
   function sendStatus(a: DocAnalysis): void {
     statusOf(a.uri, a.analysis, a.settings, a.ms);
   }
@@ -134,7 +139,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       ...(s.fuseLog ? { fuseLog: s.fuseLog.uri } : {}),
       ...(analysis.partial ? { partial: true } : {}),
     };
-    void connection.sendNotification(StatusNotification, status);
+    void connection.sendNotification(StatusNotification.method, status);
   }
 
   async function publish(uri: string): Promise<void> {
@@ -325,17 +330,17 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return a ? foldingRanges(a) : null;
   }));
 
-  connection.onRequest(CompareModesRequest, safe<UriParams, unknown>('compareModes', async (params, token) => {
+  handle(CompareModesRequest, async (params, token) => {
     const a = await analysisOf(params.uri, token);
     return a ? race(compareModes(a), token) : null;
-  }));
+  });
 
-  connection.onRequest(PageTimelineRequest, safe<PageTimelineParams, unknown>('pageTimeline', async (params, token) => {
+  handle(PageTimelineRequest, async (params, token) => {
     const a = await analysisOf(params.uri, token);
     return a ? race(pageTimeline(a, params.fileId), token) : null;
-  }));
+  });
 
-  connection.onRequest(AnalyzeFileRequest, safe<AnalyzeFileParams, unknown>('analyzeFile', async (params, token) => {
+  handle(AnalyzeFileRequest, async (params, token) => {
     const s = await settings.get(params.uri);
     let cancelled = false;
     let progress: { report(pct: number, msg: string): void; done(): void } | undefined;
@@ -346,14 +351,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       progress = { report: (pct, msg) => p.report(pct, msg), done: () => p.done() };
     }
     return analyzeTraceFile(connection, params.uri, s, token, progress, () => cancelled);
-  }));
+  });
 
-  connection.onRequest(AnalyzeRunRequest, safe<AnalyzeRunParams, unknown>('analyzeRun', async (params, token) => {
+  handle(AnalyzeRunRequest, async (params, token) => {
     if (!Array.isArray(params.uris) || params.uris.length === 0) return { files: [], error: 'no trace files given' };
     return analyzeRun(connection, params.uris, await settings.get(params.uris[0]), token);
-  }));
+  });
 
-  connection.onRequest(AttachFuseLogRequest, safe<AttachFuseLogParams, AttachFuseLogResult>('attachFuseLog', async (params) => {
+  handle(AttachFuseLogRequest, async (params) => {
     if (params.logUri === undefined) {
       fuseLogs.delete(params.uri);
       refreshAll();
@@ -368,7 +373,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     fuseLogs.set(params.uri, { uri: params.logUri, evidence: log.evidence, requests: log.requests });
     refreshAll();
     return { uri: params.uri, logUri: params.logUri, requests: log.requests, files: [...log.evidence.files.keys()] };
-  }));
+  });
 
   documents.listen(connection);
   connection.listen();

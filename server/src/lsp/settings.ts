@@ -2,12 +2,12 @@
 // dropped on didChangeConfiguration. Clients without the capability get initializationOptions or defaults.
 import { MessageType, ShowMessageNotification, type Connection } from 'vscode-languageserver/node';
 import type { AnalyzeOptions } from '../engine/analyze.js';
-import type { TraceFormat } from '../engine/events.js';
 import type { DaemonEvidence } from '../engine/model/daemon.js';
 import { CACHE_MODES, isKernel, isMode, RETIRED_MODES } from '../engine/model/profiles.js';
-import { DEFAULT_SETTINGS, type CacheReplaySettings } from './protocol.js';
+import { DEFAULT_SETTINGS, type CacheReplaySettings } from '../../../protocol/messages.js';
+import { FORMAT_NAMES, formatOfLanguage } from '../../../protocol/tables.js';
 
-const FORMATS = ['auto', 'strace', 'kdump', 'dtruss', 'dtrace', 'fuse', 'fsx'] as const;
+const FORMAT_SETTINGS: readonly string[] = ['auto', ...FORMAT_NAMES];
 
 function pow2(n: unknown, def: number): number {
   return typeof n === 'number' && Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0 ? n : def;
@@ -25,16 +25,13 @@ export function normalize(raw: unknown): CacheReplaySettings {
     blockSize: Math.max(pageSize, pow2(r.blockSize, d.blockSize)),
     granularity: r.granularity === 'block' ? 'block' : 'page',
     showPossibleLosses: typeof r.showPossibleLosses === 'boolean' ? r.showPossibleLosses : d.showPossibleLosses,
-    format: typeof r.format === 'string' && (FORMATS as readonly string[]).includes(r.format) ? (r.format as CacheReplaySettings['format']) : d.format,
+    format: typeof r.format === 'string' && FORMAT_SETTINGS.includes(r.format) ? (r.format as CacheReplaySettings['format']) : d.format,
     mounts: Array.isArray(r.mounts) ? r.mounts.filter((m): m is string => typeof m === 'string' && m.length > 0) : d.mounts,
     maxProblems: typeof r.maxProblems === 'number' && r.maxProblems > 0 ? Math.floor(r.maxProblems) : d.maxProblems,
     fsxMsync: r.fsxMsync === 'yes' || r.fsxMsync === 'no' ? r.fsxMsync : d.fsxMsync,
     threads: r.threads === '1' || r.threads === '2' ? r.threads : d.threads,
   };
 }
-
-/** Language ids that name a format force it; `trace` (and anything else) means detect from content. */
-const LANGUAGE_FORMATS: Record<string, TraceFormat> = { strace: 'strace', kdump: 'kdump', dtruss: 'dtruss', dtrace: 'dtrace', fuselog: 'fuse', fsxlog: 'fsx' };
 
 /** A FUSE daemon log attached to a trace ("Attach FUSE Log..."): its evidence goes into the replay. */
 export interface AttachedLog {
@@ -49,7 +46,8 @@ export interface AnalysisSettings extends CacheReplaySettings {
 }
 
 export function analyzeOptions(s: AnalysisSettings, languageId: string | undefined): AnalyzeOptions {
-  const format = s.format !== 'auto' ? s.format : languageId ? LANGUAGE_FORMATS[languageId] : undefined;
+  // Language ids that name a format force it; `trace` (and anything else) means detect from content.
+  const format = s.format !== 'auto' ? s.format : formatOfLanguage(languageId);
   return {
     mode: s.cacheMode, kernel: s.kernel, pageSize: s.pageSize, blockSize: s.blockSize, granularity: s.granularity,
     mounts: s.mounts, format, daemon: s.fuseLog?.evidence, fsxMsync: s.fsxMsync === 'auto' ? undefined : s.fsxMsync === 'yes',

@@ -4,7 +4,7 @@
 // msync(MS_SYNC) its FSYNC (fuse_fsync), an ftruncate its SETATTR. Pairs are made in order, each after the last, so
 // they increase on both sides. A write-back the log shows between two pairs happened between those two calls.
 //
-// What that proves (design.md section 3, evidence): the kernel writes a page back only when it is dirty, so a
+// What that proves (docs/semantics.md, Evidence): the kernel writes a page back only when it is dirty, so a
 // write-back of page p proves a store into p after p's previous write-back (or, for the file's first writable
 // mapping, after that mapping was made) and before the write-back itself. It makes a possible loss definite only
 // when that window lies after the page's last clean in the model and before the losing call; a write-back that came

@@ -1,4 +1,4 @@
-// The page cache of one file, with byte-precise provenance maps (design.md section 3):
+// The page cache of one file, with byte-precise provenance maps (docs/architecture.md, The cache model):
 //   daemon:   what the FUSE server has received;
 //   cached:   what the valid cached pages hold, kept as `valid` pages plus `dirty`, the bytes of the cache
 //             the daemon has not received: cached = daemon overlaid with dirty, on valid pages. (Keeping the
@@ -27,7 +27,21 @@ export interface LostRange {
   src: number;
 }
 
-export type DivergenceCause = WritePolicy | 'space-invalidate' | 'write-error' | 'size-growth';
+/**
+ * What made the cache diverge from what the program wrote: the kernel's step, not the policy that took it (a new
+ * write policy that drops pages reports one of these, and rules/rule-of-cause.ts says which rule each becomes).
+ */
+export type DivergenceCause =
+  /** A write(2) invalidated the pages it asked for, then sent its WRITE (fuse_io_dispatch before r349038). */
+  | 'write-invalidated-pages'
+  /** A direct write invalidated the cache blocks it touched (fuse_inval_buf_range, since r349038). */
+  | 'direct-write-invalidated-blocks'
+  /** fallocate, fspacectl or a copy_file_range destination invalidated the blocks it touched (fuse_inval_buf_range). */
+  | 'space-op-invalidated-blocks'
+  /** The daemon reported a larger size: the whole cache went, dirty pages included (fuse_vnode_setsize). */
+  | 'daemon-size-grew'
+  /** The daemon failed a WRITE whose data the kernel kept as clean cache. */
+  | 'daemon-write-failed';
 
 export interface Divergence {
   seq: number;
@@ -142,7 +156,7 @@ export class FileCache {
 
   /**
    * The clean bytes of [start, end) inside the file and a storable mapping become possibly dirty again: the program
-   * may store into any page of a writable shared mapping after it was cleaned (design.md section 3, evidence).
+   * may store into any page of a writable shared mapping after it was cleaned (docs/semantics.md, Evidence).
    */
   private storableAgain(start: number, end: number, sinceMapped = false): void {
     if (this.storable.size === 0) return;
@@ -282,14 +296,14 @@ export class FileCache {
         const b = asked === 0 && off === 0 ? Number.POSITIVE_INFINITY : up(end, u);
         const dropped = this.drop(a, b);
         if (done > 0) this.daemon.set(off, doneEnd, seq);
-        this.reportLoss(seq, policy, granularity, a, b, dropped, off, doneEnd);
+        this.reportLoss(seq, 'write-invalidated-pages', granularity, a, b, dropped, off, doneEnd);
         this.storableAgain(a, b);
         break;
       }
       case 'direct-invalidate': {
         const { a, b, dropped } = this.invalBufRange(off, end);
         if (done > 0) this.daemon.set(off, doneEnd, seq);
-        this.reportLoss(seq, policy, 'block', a, b, dropped, off, doneEnd);
+        this.reportLoss(seq, 'direct-write-invalidated-blocks', 'block', a, b, dropped, off, doneEnd);
         this.storableAgain(a, b);
         break;
       }
@@ -354,7 +368,7 @@ export class FileCache {
     this.dirty.clear(a, b);
     const lost: LostRange[] = [{ start, end, src: seq }];
     for (const c of carried) lost.push({ start: c.start, end: c.end, src: c.value });
-    this.ctx.report({ seq, fileId: this.id, cause: 'write-error', granularity: 'block', invalidated: [a, b], lost, detail: 'the call failed' });
+    this.ctx.report({ seq, fileId: this.id, cause: 'daemon-write-failed', granularity: 'block', invalidated: [a, b], lost, detail: 'the call failed' });
     this.storableAgain(a, b);
   }
 
@@ -388,7 +402,7 @@ export class FileCache {
     if (policy === 'block-invalidate') {
       const { a, b, dropped } = this.invalBufRange(off, end);
       inval = [a, b];
-      this.reportLoss(seq, 'space-invalidate', 'block', a, b, dropped, changesData ? off : 0, changesData ? end : 0);
+      this.reportLoss(seq, 'space-op-invalidated-blocks', 'block', a, b, dropped, changesData ? off : 0, changesData ? end : 0);
     } else if (policy === 'flush-invalidate' && changesData) {
       // fuse_file_fallocate (punch, zero) and __fuse_copy_file_range write back from the offset to EOF first.
       const a = down(off, this.ctx.pageSize);
@@ -413,7 +427,7 @@ export class FileCache {
   dropForSizeGrowth(seq: number, newSize: number, detail: string): void {
     const dropped = this.drop(0, Number.POSITIVE_INFINITY);
     this.size = Math.max(this.size, newSize);
-    this.reportLoss(seq, 'size-growth', 'block', 0, Math.ceil(this.size / this.ctx.pageSize) * this.ctx.pageSize, dropped, 0, 0, detail);
+    this.reportLoss(seq, 'daemon-size-grew', 'block', 0, Math.ceil(this.size / this.ctx.pageSize) * this.ctx.pageSize, dropped, 0, 0, detail);
     this.storableAgain(0, this.size);
   }
 

@@ -1,8 +1,8 @@
 import type { DaemonEvidence } from './daemon.js';
 
 // Kernel profiles x cache modes as data (docs/semantics.md gives each cell with the kernel function it comes from).
-// Each field names a small policy that file-cache.ts or replay.ts carries out; nothing else in the model branches on
-// the kernel or the mode.
+// Each field names a small policy that file-cache.ts or replay.ts carries out, looked up by the kernel and, where
+// it differs by mode, by the mode: nothing else in the model branches on either (test/architecture.test.ts).
 
 export type KernelProfile = 'freebsd-2019' | 'freebsd' | 'linux';
 /**
@@ -51,8 +51,10 @@ export type Granularity = 'page' | 'block';
 export interface ProfileRules {
   /** write(2) without O_DIRECT, per cache mode. */
   write: Record<CacheMode, WritePolicy>;
-  /** write(2) on an O_DIRECT descriptor in a cached mode. */
+  /** write(2) on an O_DIRECT descriptor, in any mode. */
   directWrite: WritePolicy;
+  /** Modes whose read(2) fills the cache (in `fillUnit`s); O_DIRECT reads never do. */
+  readsFill: readonly CacheMode[];
   space: SpacePolicy;
   /** What `around-invalidate` drops: the pages of the range (the reading of fuse2's v_inval_buf_range) or blocks. */
   aroundGranularity: Granularity;
@@ -91,13 +93,17 @@ export interface ProfileRules {
   truncateLaunders: boolean;
   /** Cache fill unit of read(2) and write read-modify-write. */
   fillUnit: Granularity;
-  /** Daemon reports a larger size: FreeBSD drops the whole cache (dirty included); Linux launders first. */
-  sizeGrowthDropsDirty: boolean;
   /**
-   * In writeback mode the kernel owns the size: Linux ignores every size the daemon reports (fuse_change_attributes);
-   * FreeBSD substitutes its own for GETATTR replies while it has changed the size (FN_SIZECHANGE), not for LOOKUP's.
+   * Modes in which a larger size from the daemon drops the whole cache, dirty pages included (FreeBSD
+   * fuse_vnode_setsize from_server; uncached has no cache); Linux launders first.
    */
-  writebackIgnoresDaemonSize: 'all' | 'getattr';
+  sizeGrowthDropsDirty: readonly CacheMode[];
+  /**
+   * Sizes from the daemon the kernel ignores, per mode. In writeback mode the kernel owns the size: Linux ignores
+   * every size the daemon reports (fuse_change_attributes); FreeBSD substitutes its own for GETATTR replies while
+   * it has changed the size (FN_SIZECHANGE), not for LOOKUP's.
+   */
+  daemonSizeIgnored: Record<CacheMode, 'none' | 'getattr' | 'all'>;
   /**
    * Modes in which a WRITE the daemon failed leaves its data in the cache as if written (write-error-cached):
    * FreeBSD's fuse_io_strategy marks the buffer B_INVAL, and brelse keeps its pages valid and clean; Linux keeps
@@ -115,6 +121,7 @@ export const PROFILES: Record<KernelProfile, ProfileRules> = {
     // One branch for write-through and every direct write: `if (directio || fuse_data_cache_mode == FUSE_CACHE_WT)`.
     write: { uncached: 'around-invalidate', 'write-through': 'around-invalidate', writeback: 'back' },
     directWrite: 'around-invalidate',
+    readsFill: ['write-through', 'writeback'],
     space: 'none',
     aroundGranularity: 'page',
     msyncAsyncFlushes: ['uncached', 'write-through'],
@@ -129,8 +136,8 @@ export const PROFILES: Record<KernelProfile, ProfileRules> = {
     openInvalidates: 'no-matching-handle',
     truncateLaunders: false,
     fillUnit: 'block',
-    sizeGrowthDropsDirty: false,
-    writebackIgnoresDaemonSize: 'getattr',
+    sizeGrowthDropsDirty: [],
+    daemonSizeIgnored: { uncached: 'none', 'write-through': 'none', writeback: 'getattr' },
     failedWriteKept: ['writeback'],
     knobs: {
       uncached: 'FOPEN_DIRECT_IO from the daemon (data_cache_mode=0 also bypasses the cache, but then mapped pages cannot be faulted in: fuse_vnop_getpages fails)',
@@ -142,6 +149,7 @@ export const PROFILES: Record<KernelProfile, ProfileRules> = {
   freebsd: {
     write: { uncached: 'direct-invalidate', 'write-through': 'through-block', writeback: 'back' },
     directWrite: 'direct-invalidate',
+    readsFill: ['write-through', 'writeback'],
     space: 'block-invalidate',
     aroundGranularity: 'page',
     msyncAsyncFlushes: ['uncached', 'write-through'],
@@ -155,8 +163,8 @@ export const PROFILES: Record<KernelProfile, ProfileRules> = {
     openInvalidates: 'no-matching-handle',
     truncateLaunders: false,
     fillUnit: 'block',
-    sizeGrowthDropsDirty: true,
-    writebackIgnoresDaemonSize: 'getattr',
+    sizeGrowthDropsDirty: ['write-through', 'writeback'],
+    daemonSizeIgnored: { uncached: 'none', 'write-through': 'none', writeback: 'getattr' },
     failedWriteKept: ['write-through', 'writeback'],
     knobs: {
       uncached: 'FOPEN_DIRECT_IO from the daemon (data_cache_mode=0, for protocol < 7.23, also bypasses the cache, but then mapped pages cannot be faulted in: fuse_vnop_getpages fails)',
@@ -168,6 +176,7 @@ export const PROFILES: Record<KernelProfile, ProfileRules> = {
   linux: {
     write: { uncached: 'direct-flush', 'write-through': 'through-pages', writeback: 'back' },
     directWrite: 'direct-flush',
+    readsFill: ['write-through', 'writeback'],
     space: 'flush-invalidate',
     aroundGranularity: 'page',
     msyncAsyncFlushes: [],
@@ -181,8 +190,8 @@ export const PROFILES: Record<KernelProfile, ProfileRules> = {
     openInvalidates: 'every-open',
     truncateLaunders: true,
     fillUnit: 'page',
-    sizeGrowthDropsDirty: false,
-    writebackIgnoresDaemonSize: 'all',
+    sizeGrowthDropsDirty: [],
+    daemonSizeIgnored: { uncached: 'none', 'write-through': 'none', writeback: 'all' },
     failedWriteKept: ['writeback'],
     knobs: {
       uncached: '-o direct_io (FOPEN_DIRECT_IO on each open; MAP_SHARED then needs FUSE_DIRECT_IO_ALLOW_MMAP, 6.6+)',
@@ -191,12 +200,6 @@ export const PROFILES: Record<KernelProfile, ProfileRules> = {
     },
     label: 'Linux FUSE',
   },
-};
-
-export const MODE_DESCRIPTIONS: Record<CacheMode, string> = {
-  uncached: 'Direct I/O: no data cache; writes go straight to the daemon and invalidate cached pages (FOPEN_DIRECT_IO, data_cache_mode=0).',
-  'write-through': 'write(2) is sent to the daemon synchronously (FreeBSD before r349038: around the cache, invalidating it, bug 237588; since: through the cache; Linux: through the cache).',
-  writeback: 'write(2) dirties the cache; data reaches the daemon at fsync, msync, close or page-out (FUSE_WRITEBACK_CACHE).',
 };
 
 export interface ReplayOptions {

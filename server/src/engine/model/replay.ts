@@ -10,13 +10,13 @@ import type { FuseReplyEvent, VerifyEvent } from '../events.js';
 import { FuseSession } from './daemon.js';
 import { DaemonAlignment } from './daemon-alignment.js';
 import type { AnchorOp, DaemonWrite } from './daemon.js';
-import { FileCache, type CacheContext, type Divergence, type LostRange, type PageView, type StorableMapping } from './file-cache.js';
+import { FileCache, type CacheContext, type Divergence, type LostRange, type StorableMapping } from './file-cache.js';
 import type { Clock } from './file-history.js';
-import { RefLog, type Ref } from './ref-log.js';
+import { EditorIndex, type Ref, type Touch } from './editor-index.js';
 
-export type { Ref };
+export type { Ref, Touch };
 import { AddressSpace, FdTable, OpenFile, Process, type Mapping } from './processes.js';
-import { PROFILES, type ProfileRules, type ReplayOptions, type WritePolicy } from './profiles.js';
+import { PROFILES, type ProfileRules, type ReplayOptions } from './profiles.js';
 import { DAEMON_SEQ, STORED_SINCE_SEQ, StoredSinceSources } from './stored-since.js';
 import { failedWriteReachedFs } from './write-errors.js';
 
@@ -37,14 +37,6 @@ export interface SourceInfo {
    * clean: wrote them back, dropped them, or grew the file). Absent for the first tier (stores since the mapping).
    */
   since?: { seq: number; name: string; span: Span };
-}
-
-export interface Touch {
-  fileId: number;
-  firstPage: number;
-  lastPage: number;
-  before: PageView[];
-  after: PageView[];
 }
 
 
@@ -110,7 +102,6 @@ export interface ReplayResult {
   source(seq: number): SourceInfo | undefined;
 }
 
-const MAX_TOUCH_PAGES = 16;
 const NON_FILE = /^(socket|pipe|anon_inode|net|mnt|TCP|UDP|UNIX|NETLINK|UDPv6|TCPv6):|^\/(dev|proc|sys)\//;
 
 const normalized = new Map<string, string>();
@@ -151,13 +142,12 @@ export class Replay {
   private readonly sources = new Map<number, SourceInfo>();
   private readonly mappingInfos: MappingInfo[] = [];
   private readonly mappingBySeq = new Map<number, MappingInfo>();
-  private readonly touches = new Map<number, Touch[]>();
-  private readonly refs = new RefLog();
+  /** What the editor asks of the replay (references, page states); the rules never read it. */
+  private readonly index: EditorIndex;
   private readonly verifies: VerifyInfo[] = [];
   private readonly fuse = new FuseSession();
   private lines = new Int32Array(1024);
   private writeSources = new Uint8Array(1024);
-  private pendingTouch: Array<{ file: FileCache; first: number; last: number; before: PageView[] }> = [];
   /** The event being applied, for the files' histories. */
   private readonly clock: Clock = { seq: 0 };
   /** Its name, for the stored-since sources it makes. */
@@ -173,6 +163,7 @@ export class Replay {
   constructor(readonly options: ReplayOptions) {
     this.daemon = options.daemon ? new DaemonAlignment(options.daemon, options.mounts) : undefined;
     this.rules = PROFILES[options.kernel];
+    this.index = new EditorIndex(options, this.fileList);
     this.cacheContext = {
       pageSize: options.pageSize,
       blockSize: options.blockSize,
@@ -266,38 +257,6 @@ export class Replay {
     this.sources.set(info.seq, info);
   }
 
-  private ref(seq: number, what: 'fd' | 'addr', value: number, defSeq: number, path: string): void {
-    if (this.options.record || this.options.history) this.refs.add(seq, what, value, defSeq, path);
-  }
-
-  private touch(file: FileCache | undefined, start: number, end: number): void {
-    if (file === undefined || end <= start || (!this.options.record && file.history === undefined)) return;
-    const ps = this.options.pageSize;
-    const first = Math.floor(start / ps);
-    const last = Math.min(Math.ceil(end / ps) - 1, first + MAX_TOUCH_PAGES - 1);
-    if (!this.options.record) {
-      file.history!.touch(first, last);
-      return;
-    }
-    if (this.pendingTouch.some((t) => t.file === file && t.first === first && t.last === last)) return;
-    this.pendingTouch.push({ file, first, last, before: file.view(first, last) });
-  }
-
-  private touchDirty(file: FileCache | undefined): void {
-    if (file === undefined || !file.hasDirty()) return;
-    const segs = file.dirty.segments();
-    this.touch(file, segs[0].start, segs[segs.length - 1].end);
-  }
-
-  private closeTouches(seq: number): void {
-    if (this.pendingTouch.length === 0) return;
-    const list: Touch[] = this.pendingTouch.map((t) => ({
-      fileId: t.file.id, firstPage: t.first, lastPage: t.last, before: t.before, after: t.file.view(t.first, t.last),
-    }));
-    this.touches.set(seq, list);
-    this.pendingTouch = [];
-  }
-
   // ------------------------------------------------------------------ dispatch
 
   apply(ev: TraceEvent): void {
@@ -308,7 +267,7 @@ export class Replay {
     if (p.firstLine < 0) p.firstLine = ev.span.line;
     p.lastLine = Math.max(p.lastLine, ev.endSpan?.line ?? ev.span.line);
     if (ev.ok || ev.kind === 'exit' || ev.kind === 'fuse-request' || ev.kind === 'fuse-reply' || ev.kind === 'verify' || (ev.kind === 'write' && failedWriteReachedFs(ev.errno))) this.dispatch(p, ev);
-    this.closeTouches(ev.seq);
+    this.index.close(ev.seq);
   }
 
   private dispatch(p: Process, ev: TraceEvent): void {
@@ -321,7 +280,7 @@ export class Replay {
         if (e) {
           e.ofd.direct = ev.direct;
           e.ofd.append = ev.append;
-          this.ref(ev.seq, 'fd', ev.fd, e.ofd.openSeq, e.ofd.path);
+          this.index.ref(ev.seq, 'fd', ev.fd, e.ofd.openSeq, e.ofd.path);
         }
         return;
       }
@@ -344,7 +303,7 @@ export class Replay {
       case 'lseek': {
         const o = this.ofd(p, ev.fd, ev.fdPath, ev.span.line);
         if (!o) return;
-        this.ref(ev.seq, 'fd', ev.fd, o.openSeq, o.path);
+        this.index.ref(ev.seq, 'fd', ev.fd, o.openSeq, o.path);
         if (ev.result !== undefined) o.pos = ev.result;
         else if (ev.whence === 'set') o.pos = ev.offset;
         else if (ev.whence === 'cur') o.pos += ev.offset;
@@ -486,11 +445,11 @@ export class Replay {
       // A FUSE_OPEN without FOPEN_KEEP_CACHE writes back and invalidates the cache (fuse_io_invalbuf, Linux
       // invalidate_inode_pages2 with launder).
       if (this.sendsFuseOpen(file, p, ev.flags.read, ev.flags.write)) {
-        this.touchDirty(file);
+        this.index.touchDirty(file);
         file.flushAndInvalidate();
       }
       if (ev.flags.trunc && ev.flags.write) {
-        this.touch(file, 0, file.size);
+        this.index.touch(file, 0, file.size);
         file.truncate(0);
       }
       file.openCount++;
@@ -527,7 +486,7 @@ export class Replay {
     const f = ofd.file;
     if (!f) return;
     if (this.rules.closeFlush === 'every-close') {
-      this.touchDirty(f);
+      this.index.touchDirty(f);
       f.flush();
     }
     if (ofd.refs > 0) return;
@@ -538,7 +497,7 @@ export class Replay {
   /** FreeBSD vinactive: the last reference (no open files, no mappings) writes dirty pages back and releases the handles. */
   private maybeInactive(f: FileCache): void {
     if (this.rules.closeFlush === 'last-reference' && f.openCount <= 0 && f.mapCount <= 0) {
-      this.touchDirty(f);
+      this.index.touchDirty(f);
       f.flush();
       f.handles.clear();
     }
@@ -547,7 +506,7 @@ export class Replay {
   private close(p: Process, ev: CloseEvent): void {
     const e = p.fds.fds.get(ev.fd);
     if (e) {
-      this.ref(ev.seq, 'fd', ev.fd, e.ofd.openSeq, e.ofd.path);
+      this.index.ref(ev.seq, 'fd', ev.fd, e.ofd.openSeq, e.ofd.path);
       this.anchor(ev, 'flush', e.ofd.file);
     }
     this.closeFd(p, ev.fd, ev.seq);
@@ -556,7 +515,7 @@ export class Replay {
   private dup(p: Process, ev: DupEvent): void {
     const e = p.fds.fds.get(ev.fd);
     if (!e || ev.fd === ev.newfd) return;
-    this.ref(ev.seq, 'fd', ev.fd, e.ofd.openSeq, e.ofd.path);
+    this.index.ref(ev.seq, 'fd', ev.fd, e.ofd.openSeq, e.ofd.path);
     this.closeFd(p, ev.newfd, ev.seq);
     e.ofd.refs++;
     p.fds.fds.set(ev.newfd, { ofd: e.ofd, cloexec: ev.cloexec });
@@ -619,7 +578,7 @@ export class Replay {
       if (o) {
         file = o.file;
         path = o.path;
-        this.ref(ev.seq, 'fd', ev.fd, o.openSeq, o.path);
+        this.index.ref(ev.seq, 'fd', ev.fd, o.openSeq, o.path);
       }
     }
     const writable = ev.prot.write && ev.shared;
@@ -634,7 +593,7 @@ export class Replay {
 
   /**
    * A writable shared mapping (or the part of one that `seq` made writable) may dirty any of its pages from now on:
-   * possible evidence, first tier (design.md section 3). The file cache marks them again whenever they are cleaned.
+   * possible evidence, first tier (docs/semantics.md, Evidence). The file cache marks them again whenever they are cleaned.
    */
   private possibleStores(file: FileCache, seq: number, fileStart: number, fileEnd: number, kind: EventKind, name: string, span: Span, mappingSeq: number): void {
     const end = file.sizeKnown ? Math.min(fileEnd, file.size) : fileEnd;
@@ -642,7 +601,7 @@ export class Replay {
     file.firstStorableSeq ??= seq;
     if (end <= fileStart) return;
     if (!file.sizeKnown) file.grow(end);
-    this.touch(file, fileStart, end);
+    this.index.touch(file, fileStart, end);
     file.possiblyDirty(fileStart, end, seq);
   }
 
@@ -659,7 +618,7 @@ export class Replay {
       const range: [number, number] = [request.offset, request.offset + size];
       this.addSource({ seq: request.seq, kind: 'fuse-request', name: request.requester === 0 ? 'WRITE (kernel write-back)' : 'WRITE', span: request.span, fileId: file.id, range });
       if (!failed) {
-        this.touch(file, range[0], range[1]);
+        this.index.touch(file, range[0], range[1]);
         file.daemon.set(range[0], range[1], request.seq);
         file.grow(range[1]);
         return;
@@ -669,14 +628,15 @@ export class Replay {
       if (!this.rules.failedWriteKept.includes(this.options.mode)) return;
       this.addSource({ seq: ev.seq, kind: 'fuse-reply', name: `WRITE reply ${ev.error}`, span: ev.span, fileId: file.id });
       this.divergences.push({
-        seq: ev.seq, fileId: file.id, cause: 'write-error', granularity: 'page', invalidated: range,
+        seq: ev.seq, fileId: file.id, cause: 'daemon-write-failed', granularity: 'page', invalidated: range,
         lost: [{ start: range[0], end: range[1], src: request.seq }],
         detail: `error ${ev.error}${request.requester === 0 ? ' on the kernel\'s write-back of dirty pages' : request.requester !== undefined ? ` on a write by pid ${request.requester}` : ''}`,
       });
       return;
     }
     if (ev.attrSize !== undefined && !failed) {
-      const ignored = this.options.mode === 'writeback' && (this.rules.writebackIgnoresDaemonSize === 'all' || request.opcode === 'GETATTR');
+      const ignoredSize = this.rules.daemonSizeIgnored[this.options.mode];
+      const ignored = ignoredSize === 'all' || (ignoredSize === 'getattr' && request.opcode === 'GETATTR');
       if (ignored) return;
       if (file.sizeKnown && ev.attrSize < file.size) {
         // Both kernels drop what lies past a smaller size (fuse_vnode_setsize, truncate_pagecache): the file was
@@ -684,9 +644,9 @@ export class Replay {
         file.truncate(ev.attrSize);
         return;
       }
-      if (this.rules.sizeGrowthDropsDirty && file.sizeKnown && ev.attrSize > file.size && this.options.mode !== 'uncached' && file.hasDirty()) {
+      if (this.rules.sizeGrowthDropsDirty.includes(this.options.mode) && file.sizeKnown && ev.attrSize > file.size && file.hasDirty()) {
         this.addSource({ seq: ev.seq, kind: 'fuse-reply', name: `${request.opcode} reply`, span: ev.span, fileId: file.id });
-        this.touchDirty(file);
+        this.index.touchDirty(file);
         file.dropForSizeGrowth(ev.seq, ev.attrSize, `the daemon reported size ${ev.attrSize} while the cache had ${file.size}`);
       } else if (!file.sizeKnown) {
         file.size = ev.attrSize;
@@ -712,7 +672,7 @@ export class Replay {
       if (info && info.unmapSeq === undefined && !p.vm.holds(m.seq)) info.unmapSeq = seq;
       if (!m.file) continue;
       if (this.rules.munmapFlushes) {
-        this.touchDirty(m.file);
+        this.index.touchDirty(m.file);
         m.file.flush();
       }
       this.maybeInactive(m.file);
@@ -720,14 +680,14 @@ export class Replay {
   }
 
   private munmap(p: Process, ev: MunmapEvent): void {
-    for (const m of p.vm.overlapping(ev.addr, ev.addr + ev.length)) this.ref(ev.seq, 'addr', ev.addr, m.seq, m.path ?? 'anonymous memory');
+    for (const m of p.vm.overlapping(ev.addr, ev.addr + ev.length)) this.index.ref(ev.seq, 'addr', ev.addr, m.seq, m.path ?? 'anonymous memory');
     this.unmap(p, ev.addr, ev.addr + ev.length, ev.seq);
   }
 
   private mremap(p: Process, ev: MremapEvent): void {
     const old = p.vm.find(ev.oldAddr);
     if (!old) return;
-    this.ref(ev.seq, 'addr', ev.oldAddr, old.seq, old.path ?? 'anonymous memory');
+    this.index.ref(ev.seq, 'addr', ev.oldAddr, old.seq, old.path ?? 'anonymous memory');
     const moved: Mapping = { ...old, start: ev.newAddr, end: ev.newAddr + ev.newLength };
     p.vm.remove(ev.oldAddr, ev.oldAddr + ev.oldLength);
     p.vm.add(moved);
@@ -774,7 +734,7 @@ export class Replay {
     const invalidates = ev.invalidate && this.rules.msyncInvalidates;
     const widens = this.rules.msyncWidensToBlock.includes(mode);
     for (const { m, from, to } of this.fileRanges(p, start, end)) {
-      this.ref(ev.seq, 'addr', ev.addr, m.seq, m.path ?? 'anonymous memory');
+      this.index.ref(ev.seq, 'addr', ev.addr, m.seq, m.path ?? 'anonymous memory');
       if (!m.file || !m.shared) continue;
       if (ev.sync) this.anchor(ev, 'fsync', m.file);
       const ps = this.options.pageSize;
@@ -787,7 +747,7 @@ export class Replay {
         if (widens) [a, b] = [Math.floor(a / this.options.blockSize) * this.options.blockSize, Math.ceil(b / this.options.blockSize) * this.options.blockSize];
         [a, b] = m.file.clusterDirty(a, b, this.rules.msyncClusterPages);
       }
-      this.touch(m.file, a, b);
+      this.index.touch(m.file, a, b);
       if (invalidates) m.file.flushAndInvalidate(a, b);
       else if (syncs) m.file.flush(a, b);
     }
@@ -802,8 +762,8 @@ export class Replay {
       for (const { m, from, to } of ranges) {
         if (!m.file || !m.shared) continue;
         this.addSource({ seq: ev.seq, kind: 'store', name: ev.name, span: ev.span, fileId: m.file.id, mappingSeq: m.seq, range: [from, to] });
-        this.ref(ev.seq, 'addr', ev.addr, m.seq, m.path ?? '');
-        this.touch(m.file, from, to);
+        this.index.ref(ev.seq, 'addr', ev.addr, m.seq, m.path ?? '');
+        this.index.touch(m.file, from, to);
         m.file.store(ev.seq, from, to - from);
       }
       return;
@@ -816,21 +776,17 @@ export class Replay {
     let mappingSeq: number | undefined;
     for (const m of p.vm.maps) if (m.file === file && m.writable && m.offset <= ev.offset && ev.offset < m.offset + (m.end - m.start)) mappingSeq = m.seq;
     this.addSource({ seq: ev.seq, kind: 'store', name: ev.name, span: ev.span, fileId: file.id, mappingSeq, range: [ev.offset, ev.offset + ev.length] });
-    this.touch(file, ev.offset, ev.offset + ev.length);
+    this.index.touch(file, ev.offset, ev.offset + ev.length);
     file.store(ev.seq, ev.offset, ev.length);
   }
 
   // ------------------------------------------------------------------ I/O
 
-  private writePolicy(o: OpenFile): WritePolicy {
-    if (this.options.mode === 'uncached') return this.rules.write.uncached;
-    return o.direct ? this.rules.directWrite : this.rules.write[this.options.mode];
-  }
 
   private write(p: Process, ev: WriteEvent): void {
     const o = this.ofd(p, ev.fd, ev.fdPath, ev.span.line);
     if (!o) return;
-    this.ref(ev.seq, 'fd', ev.fd, o.openSeq, o.path);
+    this.index.ref(ev.seq, 'fd', ev.fd, o.openSeq, o.path);
     const f = o.file;
     let off = ev.offset;
     if (off === undefined) {
@@ -840,14 +796,14 @@ export class Replay {
     // A short write drops what it asked for and leaves what it wrote; a failed one (requested, length 0) drops only.
     const asked = ev.requested ?? ev.length;
     if (!f || asked < 0) return;
-    const policy = ev.direct ? this.rules.directWrite : this.writePolicy(o);
+    const policy = ev.direct || o.direct ? this.rules.directWrite : this.rules.write[this.options.mode];
     // A write of no bytes reaches FreeBSD's invalidation (docs/semantics.md); everywhere else it does nothing.
     if (asked === 0 && policy !== 'around-invalidate' && policy !== 'direct-invalidate') return;
     if (asked > 0) this.anchor(ev, 'write', f, off);
     this.writeSources[ev.seq] = 1;
     const g = this.options.granularity ?? this.rules.aroundGranularity;
     const unit = policy === 'direct-invalidate' || g === 'block' ? this.options.blockSize : this.options.pageSize;
-    this.touch(f, Math.floor(off / unit) * unit, Math.ceil((off + Math.max(asked, 1)) / unit) * unit);
+    this.index.touch(f, Math.floor(off / unit) * unit, Math.ceil((off + Math.max(asked, 1)) / unit) * unit);
     const before = this.divergences.length;
     f.write(ev.seq, off, ev.length, asked, policy, g, this.rules.fillUnit);
     if (this.divergences.length > before) {
@@ -860,7 +816,7 @@ export class Replay {
   private read(p: Process, ev: ReadEvent): void {
     const o = this.ofd(p, ev.fd, ev.fdPath, ev.span.line);
     if (!o) return;
-    this.ref(ev.seq, 'fd', ev.fd, o.openSeq, o.path);
+    this.index.ref(ev.seq, 'fd', ev.fd, o.openSeq, o.path);
     let off = ev.offset;
     if (off === undefined) {
       off = o.pos;
@@ -868,8 +824,8 @@ export class Replay {
     }
     const f = o.file;
     if (!f || ev.length <= 0) return;
-    if (this.options.mode === 'uncached' || o.direct) return;
-    this.touch(f, off, off + ev.length);
+    if (o.direct || !this.rules.readsFill.includes(this.options.mode)) return;
+    this.index.touch(f, off, off + ev.length);
     f.read(off, off + ev.length, this.rules.fillUnit === 'block' ? 'block' : 'page');
   }
 
@@ -877,18 +833,18 @@ export class Replay {
     let f: FileCache | undefined;
     if (ev.fd !== undefined) {
       const o = this.ofd(p, ev.fd, ev.fdPath, ev.span.line);
-      if (o) this.ref(ev.seq, 'fd', ev.fd, o.openSeq, o.path);
+      if (o) this.index.ref(ev.seq, 'fd', ev.fd, o.openSeq, o.path);
       f = o?.file;
     } else if (ev.path !== undefined) f = this.fileFor(this.resolve(p, ev.path, undefined, undefined));
     if (!f) return;
     this.anchor(ev, 'setattr', f);
     const ps = this.options.pageSize;
     const changes = ev.size !== f.size || !f.sizeKnown;
-    this.touch(f, Math.floor(Math.min(ev.size, f.size) / ps) * ps, Math.max(ev.size, f.size));
+    this.index.touch(f, Math.floor(Math.min(ev.size, f.size) / ps) * ps, Math.max(ev.size, f.size));
     f.truncate(ev.size);
     if (this.rules.truncateLaunders && changes) {
       // Linux fuse_do_setattr: truncate_pagecache, then invalidate_inode_pages2 (which launders dirty pages).
-      this.touchDirty(f);
+      this.index.touchDirty(f);
       f.flushAndInvalidate();
     }
   }
@@ -897,18 +853,18 @@ export class Replay {
     if (ev.fd === undefined || ev.how === 'all') {
       const targets = ev.fd === undefined ? this.fileList : [this.ofd(p, ev.fd, ev.fdPath, ev.span.line)?.file].filter((x): x is FileCache => x !== undefined);
       for (const f of targets) {
-        this.touchDirty(f);
+        this.index.touchDirty(f);
         f.flush();
       }
       return;
     }
     const o = this.ofd(p, ev.fd, ev.fdPath, ev.span.line);
     if (!o) return;
-    this.ref(ev.seq, 'fd', ev.fd, o.openSeq, o.path);
+    this.index.ref(ev.seq, 'fd', ev.fd, o.openSeq, o.path);
     const f = o.file;
     if (!f) return;
     this.anchor(ev, 'fsync', f);
-    this.touchDirty(f);
+    this.index.touchDirty(f);
     if (ev.how === 'range' && ev.range && ev.range.length > 0) f.flush(ev.range.offset, ev.range.offset + ev.range.length);
     else f.flush();
   }
@@ -916,14 +872,14 @@ export class Replay {
   private space(p: Process, ev: SpaceEvent): void {
     const o = this.ofd(p, ev.fd, ev.fdPath, ev.span.line);
     if (!o) return;
-    this.ref(ev.seq, 'fd', ev.fd, o.openSeq, o.path);
+    this.index.ref(ev.seq, 'fd', ev.fd, o.openSeq, o.path);
     if (ev.srcFd !== undefined) {
       // copy_file_range: the source's mapped writes are flushed first (FreeBSD vnode_pager_clean_sync, Linux writeback).
       const src = this.ofd(p, ev.srcFd, undefined, ev.span.line);
       if (src) {
-        this.ref(ev.seq, 'fd', ev.srcFd, src.openSeq, src.path);
+        this.index.ref(ev.seq, 'fd', ev.srcFd, src.openSeq, src.path);
         if (src.file) {
-          this.touchDirty(src.file);
+          this.index.touchDirty(src.file);
           src.file.flush();
         }
         if (ev.srcOffset === undefined) src.pos += ev.length;
@@ -938,7 +894,7 @@ export class Replay {
     if (!f) return;
     this.addSource({ seq: ev.seq, kind: 'space', name: ev.name, span: ev.span, fileId: f.id, range: [off, off + ev.length] });
     const bs = this.options.blockSize;
-    this.touch(f, Math.floor(off / bs) * bs, Math.ceil((off + ev.length) / bs) * bs);
+    this.index.touch(f, Math.floor(off / bs) * bs, Math.ceil((off + ev.length) / bs) * bs);
     const before = this.divergences.length;
     f.space(ev.seq, off, ev.length, ev.op, ev.keepSize, this.rules.space);
     for (let i = before; i < this.divergences.length; i++) this.divergences[i].viaOpen = o.openSeq;
@@ -956,10 +912,10 @@ export class Replay {
       files: this.fileList.map((f) => ({ id: f.id, name: f.name, size: f.size, opens: this.opens.get(f.id) ?? [] })),
       processes: this.procList.map((p) => ({ pid: p.pid, parent: p.parent, firstLine: p.firstLine, lastLine: p.lastLine })),
       mappings: this.mappingInfos,
-      touches: this.touches,
-      touchesAt: (seq: number) => this.touchesAt(seq),
-      refsAt: (seq: number) => this.refs.at(seq),
-      usesOf: (defSeq: number, what: 'fd' | 'addr') => this.refs.usesOf(defSeq, what),
+      touches: this.index.touches,
+      touchesAt: (seq: number) => this.index.touchesAt(seq),
+      refsAt: (seq: number) => this.index.refsAt(seq),
+      usesOf: (defSeq: number, what: 'fd' | 'addr') => this.index.usesOf(defSeq, what),
       lineOf: (seq: number) => (seq < lines.length ? lines[seq] : -1),
       kindOf: (seq: number) => this.source(seq)?.kind ?? (seq < this.writeSources.length && this.writeSources[seq] === 1 ? 'write' : 'unknown'),
       source: (seq: number) => this.source(seq),
@@ -985,19 +941,6 @@ export class Replay {
 
   private lineOf(seq: number): number {
     return seq < this.lines.length ? this.lines[seq] : -1;
-  }
-
-  private touchesAt(seq: number): Touch[] {
-    if (this.options.record) return this.touches.get(seq) ?? [];
-    const out: Touch[] = [];
-    for (const f of this.fileList) {
-      if (f.history === undefined) continue;
-      for (const [first, last] of f.history.touchesAt(seq)) {
-        const { before, after } = f.history.around(seq, first, last, this.options.pageSize);
-        out.push({ fileId: f.id, firstPage: first, lastPage: last, before, after });
-      }
-    }
-    return out;
   }
 
   /** Name of a file by id (files keep their last path after renames). */

@@ -4,7 +4,10 @@ import type { Evidence, Span } from '../events.js';
 import type { Divergence } from '../model/file-cache.js';
 import type { CacheMode, KernelProfile } from '../model/profiles.js';
 import type { ReplayResult, SourceInfo } from '../model/replay.js';
+import { explainedMessage, unexplainedMessage } from './read-bad-data.js';
+import { RULE_OF_CAUSE, type LossCause } from './rule-of-cause.js';
 import { RULES, type RuleId, type Severity } from './rules.js';
+import { writeErrorMessage } from './write-error-cached.js';
 
 export interface Related {
   span: Span;
@@ -112,8 +115,8 @@ export function findingsOf(r: ReplayResult, traceOf?: (seq: number) => TraceRef)
   const ctx = new FindingContext(r, traceOf);
   const out: Finding[] = [];
   for (const d of r.divergences) {
-    if (d.cause === 'write-error') out.push(ctx.writeError(d));
-    else out.push(ctx.loss(d));
+    if (d.cause === 'daemon-write-failed') out.push(ctx.writeError(d));
+    else out.push(ctx.loss(d, d.cause));
   }
   out.push(...ctx.verifies(out));
   return out;
@@ -169,11 +172,12 @@ class FindingContext {
   }
 
   /** Bytes dropped by an invalidation (write, space operation) or by the daemon's size report. */
-  loss(d: Divergence): Finding {
+  loss(d: Divergence, cause: LossCause): Finding {
     const r = this.r;
     this.anchor = d.seq;
     const { mode, kernel, pageSize, blockSize } = r.options;
-    const rule: RuleId = d.cause === 'around-invalidate' ? 'mmap-dirty-invalidated' : d.cause === 'size-growth' ? 'daemon-size-invalidates-dirty' : 'direct-io-drops-mmap';
+    const lossRule = RULE_OF_CAUSE[cause];
+    const rule = lossRule.id;
     const bySrc = new Map<number, Array<[number, number]>>();
     for (const l of d.lost) {
       const list = bySrc.get(l.src);
@@ -243,13 +247,10 @@ class FindingContext {
         related.push({ seq: since.seq, span: since.span, message: `bytes ${rangesOf([x])} were clean after this ${since.name}; the program may have stored into them again before ${this.anchorFrom(since.seq)}` });
       }
     }
-    if (rule === 'direct-io-drops-mmap' && d.viaOpen !== undefined && d.viaOpen > 0) {
+    if (cause === 'direct-write-invalidated-blocks' && d.viaOpen !== undefined && d.viaOpen > 0) {
       related.push(this.related(d.viaOpen, r.source(d.viaOpen), mode === 'uncached' ? 'the file was opened here (uncached mode: every write is direct)' : 'the descriptor used was opened here'));
     }
-    let what: string;
-    if (rule === 'mmap-dirty-invalidated') what = `this ${call} went around the cache and invalidated ${pagesText(d, pageSize, blockSize)} of ${file}`;
-    else if (rule === 'daemon-size-invalidates-dirty') what = `${d.detail ?? 'the daemon reported a larger size'}, so the kernel discarded the whole cache of ${file}, dirty pages included`;
-    else what = `this ${call} ${d.cause === 'space-invalidate' ? 'invalidated' : 'bypassed the cache and invalidated'} ${pagesText(d, pageSize, blockSize)} of ${file} without writing back mmap-dirty pages`;
+    const what = lossRule.what({ call, file, units: pagesText(d, pageSize, blockSize), mode, kernel, detail: d.detail });
     const message = `${definite ? 'data loss' : 'possible data loss'}: ${what} (${mode}, ${kernel}); ${plural(lostBytes, 'byte')} ${origins.join(' and ')} were dropped: ${formatRanges(lostRanges)}`;
     return { rule, severity, evidence, ...(tier ? { tier } : {}), seq: d.seq, span: this.eventSpan(d.seq), file, fileId: d.fileId, lostRanges, lostBytes, message, related, mode, kernel };
   }
@@ -278,11 +279,8 @@ class FindingContext {
     const lostRanges = merge([...ownRanges, ...carried, ...maybeCarried]);
     const lostBytes = lostRanges.reduce((n, [a, b]) => n + (b - a), 0);
     const fromTrace = own.src === d.seq;
-    const keep = mode === 'writeback'
-      ? 'the kernel marked the pages it tried to write back clean and keeps them'
-      : 'the kernel keeps the block it filled before the synchronous WRITE, valid and clean (fuse_io_strategy marks the buffer B_INVAL; brelse keeps its pages)';
     const what = fromTrace ? `the daemon failed this ${this.eventName(d.seq)} of ${file}` : `the daemon failed this WRITE of ${file} (${d.detail ?? 'error'})`;
-    let message = `data loss: ${what}, but in ${mode} mode (${kernel}) ${keep}: readers see ${plural(own.end - own.start, 'byte')} the file system does not have: ${formatRanges(ownRanges)}`;
+    let message = writeErrorMessage(what, mode, kernel, plural(own.end - own.start, 'byte'), formatRanges(ownRanges));
     const bytes = (rs: Array<[number, number]>) => plural(rs.reduce((n, [a, b]) => n + (b - a), 0), 'byte');
     if (carried.length > 0) message += `; and ${bytes(carried)} of dirty pages the failed WRITE carried (vfs_setdirty_range) are now clean and will never be written: ${formatRanges(carried)}`;
     if (maybeCarried.length > 0) message += `; and ${bytes(maybeCarried)} possibly stored through a shared mapping, which the WRITE carried if they were, may be lost the same way: ${formatRanges(maybeCarried)}`;
@@ -315,11 +313,11 @@ class FindingContext {
       const related: Related[] = [];
       if (explains.length > 0) {
         const f = explains[explains.length - 1];
-        message = `${what}: explained by the ${f.evidence === 'definite' ? 'data loss' : 'possible data loss'} at line ${f.span.line + 1} (${f.rule}, ${mode}, ${kernel})`;
+        message = explainedMessage(what, { definite: f.evidence === 'definite', line: f.span.line + 1, rule: f.rule }, mode, kernel);
         related.push({ seq: f.seq, span: f.span, message: 'the bytes were lost here' });
         f.related.push({ seq: v.seq, span: v.span, message: `the program's check failed here, reading these bytes (${what})` });
       } else {
-        message = `${what}: no loss the model finds under ${mode} (${kernel}) explains it; try another cache mode or kernel`;
+        message = unexplainedMessage(what, mode, kernel);
       }
       out.push({
         rule: 'read-bad-data', severity: RULES['read-bad-data'].severity, evidence: 'definite', seq: v.seq, span: v.span, file,

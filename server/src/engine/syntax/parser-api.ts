@@ -1,17 +1,17 @@
 // The contract between the engine and every format's parser. Parsers never throw on bad input: they emit
 // events and diagnostics (an `unparsed` event plus a diagnostic for a line they cannot read) and go on.
-import type { EventBase, EventDraft, ParseDiagnostic, TraceFormat } from '../events.js';
+import type { EventDraft, ParseDiagnostic, TraceFormat } from '../events.js';
+import type { LineCall } from './strace/line-call.js';
 
 export interface EventSink {
   event(e: EventDraft): void;
   diagnostic(d: ParseDiagnostic): void;
   /**
-   * Optional, for a sink in another thread than the replay: takes a finished one-line strace call (most lines of
-   * a trace) whose event `buildLineCall` then builds in the replaying thread, so that the two threads share the
-   * parse's work. text[open + 1, close) are the arguments, split at the `commaCount` offsets at
-   * COMMAS.at[commaFrom...]; text[retAt, retAt + retLength) is the return value.
+   * Optional, for a sink in another thread than the replay: takes a finished one-line call (most lines of a strace
+   * trace) instead of its event, which the replaying thread then builds (`eventOfLineCall`), so that the two
+   * threads share the parse's work. The record is refilled for the next call: read it before returning.
    */
-  defer?(text: string, name: string, open: number, close: number, commaFrom: number, commaCount: number, retAt: number, retLength: number, b: Omit<EventBase, 'seq'>): void;
+  defer?(call: LineCall): void;
 }
 
 export interface ParserOptions {

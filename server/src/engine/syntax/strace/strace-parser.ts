@@ -16,6 +16,7 @@ import {
 import { scanCallLineBytes, scanSplitLineBytes } from './scan-bytes.js';
 import { buildCallEvent, genericEvent, isGenericCall, lineIoEvent, modelledCallEvent, type Base, type CallInfo } from './syscalls.js';
 import { createStraceLexer, Newline } from './tokens.js';
+import type { LineCall } from './line-call.js';
 
 /**
  * One lexer and two parsers for all strace parsers: `parser` for bulk parses, `lineParser` for the single lines
@@ -362,6 +363,9 @@ export class StraceParser implements TraceParser {
     if (ev.kind === 'fork') this.sink.event(ev);
   }
 
+  /** Handed to a sink that defers building (EventSink.defer), refilled for each call. */
+  private readonly lineCall: LineCall = { text: '', name: '', open: 0, close: 0, commas: COMMAS.at, commaAt: 0, commaCount: 0, retAt: 0, retLength: 0, base: undefined as unknown as Base };
+
   /** A finished call on one line (the common case): everything was read by the CallLine token. */
   private wholeCall(s: CallLineScan, line: number, lineStart: number, text: string, textEnd: number, wrapEnd: Span | undefined, bytes?: Uint8Array): void {
     let pid = s.pid;
@@ -375,8 +379,20 @@ export class StraceParser implements TraceParser {
     const res = s.result;
     const b = baseOf(res, false, name, span, wrapEnd, pid, s.time);
     const sink = this.sink;
-    if (sink.defer !== undefined && wrapEnd === undefined) sink.defer(text, name, s.open, s.close, s.commaFrom, s.commaCount, res.retAt, res.retEnd - res.retAt, b);
-    else sink.event(buildLineCall(text, name, s.open, s.close, s.commaFrom, s.commaCount, res.retAt, res.retEnd - res.retAt, b, bytes));
+    if (sink.defer !== undefined && wrapEnd === undefined) {
+      const c = this.lineCall;
+      c.text = text;
+      c.name = name;
+      c.open = s.open;
+      c.close = s.close;
+      c.commas = COMMAS.at;
+      c.commaAt = s.commaFrom;
+      c.commaCount = isGenericCall(name, b.ok) ? 0 : s.commaCount;
+      c.retAt = res.retAt;
+      c.retLength = res.retEnd - res.retAt;
+      c.base = b;
+      sink.defer(c);
+    } else sink.event(buildLineCall(text, name, s.open, s.close, s.commaFrom, s.commaCount, res.retAt, res.retEnd - res.retAt, b, bytes));
   }
 
   /** An unfinished call that the fast lane read (`[leader] name(args <unfinished ...>`, or its resumption). */
@@ -486,7 +502,7 @@ function baseOf(res: ResultInfo | undefined, unfinished: boolean, name: string, 
 
 /**
  * The event of a finished one-line call: text[open + 1, close) are its arguments, split at the `commaCount`
- * offsets at COMMAS.at[commaFrom...]. Built by the parser, or by the thread that replays (EventSink.defer).
+ * offsets at COMMAS.at[commaFrom...]. Built by the parser, or by the thread that replays (line-call.ts).
  */
 export function buildLineCall(text: string, name: string, open: number, close: number, commaFrom: number, commaCount: number, retAt: number, retLength: number, b: Base, bytes?: Uint8Array): EventDraft {
   // A quarter of the lines of a busy trace (futex, brk, clock_gettime...) are calls the model does not know.

@@ -1,6 +1,31 @@
-// Custom requests and notifications between the VS Code client and the language server, and the settings they
-// share. Plain method names and types only, so that the client needs no server package (vscode-eslint style).
-import type { CacheMode, Granularity, KernelProfile } from '../engine/model/profiles.js';
+// The custom requests and notifications between the VS Code client and the language server, typed (as
+// vscode-eslint's customMessages.ts), and the settings they share. A message is its method name with the types of
+// its parameters and result attached: the server registers handlers (lsp/server.ts `handle`) and the client sends
+// (client/src/requests.ts `request`) through these, so that neither can disagree with the other about a shape.
+// No package is imported: the client and the server bundle different versions of the LSP libraries.
+import type { TraceFormat } from '../server/src/engine/events.js';
+import type { CacheMode, Granularity, KernelProfile } from '../server/src/engine/model/profiles.js';
+
+/** A request: its method, and (types only) its parameters and result. */
+export interface Request<P, R> {
+  readonly method: string;
+  /** Never set: carries the types. */
+  readonly types?: { params: P; result: R };
+}
+
+/** A notification: its method, and (types only) its parameters. */
+export interface Notification<P> {
+  readonly method: string;
+  readonly types?: { params: P };
+}
+
+function request<P, R>(method: string): Request<P, R> {
+  return { method };
+}
+
+function notification<P>(method: string): Notification<P> {
+  return { method };
+}
 
 export interface CacheReplaySettings {
   cacheMode: CacheMode;
@@ -11,7 +36,7 @@ export interface CacheReplaySettings {
   /** Show possible (not definite) losses. */
   showPossibleLosses: boolean;
   /** `auto` detects the format from content. */
-  format: 'auto' | 'strace' | 'kdump' | 'dtruss' | 'dtrace' | 'fuse' | 'fsx';
+  format: 'auto' | TraceFormat;
   /** Only files under these prefixes are modelled. */
   mounts: string[];
   maxProblems: number;
@@ -56,7 +81,8 @@ export interface CompareModesResult {
   modes: Array<{ mode: CacheMode; description: string; findings: ModeFinding[] }>;
 }
 
-export const CompareModesRequest = 'cachereplay/compareModes';
+/** Findings under every cache mode; null when the document is not analysed. */
+export const CompareModesRequest = request<UriParams, CompareModesResult | null>('cachereplay/compareModes');
 
 export interface PageTimelineParams extends UriParams {
   /** Which traced file (by id); defaults to the file with the most findings, then the most events. */
@@ -79,7 +105,7 @@ export interface PageTimelineResult {
   truncated: boolean;
 }
 
-export const PageTimelineRequest = 'cachereplay/pageTimeline';
+export const PageTimelineRequest = request<PageTimelineParams, PageTimelineResult | null>('cachereplay/pageTimeline');
 
 export interface AnalyzeFileParams extends UriParams {}
 
@@ -101,7 +127,8 @@ export interface AnalyzeFileResult {
   error?: string;
 }
 
-export const AnalyzeFileRequest = 'cachereplay/analyzeFile';
+/** Analyses a trace file the editor does not open (too big, gzipped), and publishes its findings. */
+export const AnalyzeFileRequest = request<AnalyzeFileParams, AnalyzeFileResult>('cachereplay/analyzeFile');
 
 /** The per-process files of one strace -ff run, replayed as one run (`check --merge`). */
 export interface AnalyzeRunParams {
@@ -115,7 +142,7 @@ export interface AnalyzeRunResult {
   error?: string;
 }
 
-export const AnalyzeRunRequest = 'cachereplay/analyzeRun';
+export const AnalyzeRunRequest = request<AnalyzeRunParams, AnalyzeRunResult>('cachereplay/analyzeRun');
 
 export interface StatusParams {
   uri: string;
@@ -133,7 +160,8 @@ export interface StatusParams {
   partial?: boolean;
 }
 
-export const StatusNotification = 'cachereplay/status';
+/** The server tells the client what the status bar shows for a document. */
+export const StatusNotification = notification<StatusParams>('cachereplay/status');
 
 export interface AttachFuseLogParams extends UriParams {
   /** The daemon's log to correlate with the trace; absent to detach. */
@@ -148,4 +176,4 @@ export interface AttachFuseLogResult {
   error?: string;
 }
 
-export const AttachFuseLogRequest = 'cachereplay/attachFuseLog';
+export const AttachFuseLogRequest = request<AttachFuseLogParams, AttachFuseLogResult>('cachereplay/attachFuseLog');
