@@ -156,6 +156,8 @@ export interface StatusParams {
   ms: number;
   /** The attached FUSE log, if any. */
   fuseLog?: string;
+  /** The write faults recorded beside the trace (NAME.faults), if any. */
+  faults?: string;
   /** Set while the analysis is still running: the counts so far, `ms` since it began. */
   partial?: boolean;
 }
@@ -177,3 +179,9 @@ export interface AttachFuseLogResult {
 }
 
 export const AttachFuseLogRequest = request<AttachFuseLogParams, AttachFuseLogResult>('cachereplay/attachFuseLog');
+
+/**
+ * Analyse the document again, reading what lies beside it afresh (the write faults `cachereplay record` writes
+ * when its command ends): the client asks when a recording it started is done.
+ */
+export const ReanalyzeRequest = request<UriParams, { faults?: string }>('cachereplay/reanalyze');

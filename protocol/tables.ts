@@ -31,6 +31,7 @@ export const LANGUAGES: readonly LanguageEntry[] = [
   { id: 'dtruss', format: 'dtruss', aliases: ['DTrace / dtruss', 'dtruss'], extensions: ['.dtruss', '.dtrace'] },
   { id: 'fuselog', format: 'fuse', aliases: ['libfuse debug log', 'fuselog'], extensions: ['.fuselog'], firstLine: '^(?:FUSE library version|unique: \\d+, opcode: )' },
   { id: 'fsxlog', format: 'fsx', aliases: ['fsx log', 'fsxlog'], extensions: ['.fsxlog', '.fsxops'] },
+  { id: 'perf', format: 'perf', aliases: ['perf script / perf trace', 'perf'], extensions: ['.faults', '.perf', '.perftrace'] },
 ];
 
 export const LANGUAGE_IDS: readonly string[] = LANGUAGES.map((l) => l.id);
@@ -48,6 +49,7 @@ export const FORMATS: Record<TraceFormat, string> = {
   dtrace: 'plain dtrace output',
   fuse: 'libfuse debug (-d) log',
   fsx: 'fsx operation log',
+  perf: 'perf script or perf trace output (write faults: definite stores)',
 };
 
 export const FORMAT_NAMES = Object.keys(FORMATS) as TraceFormat[];

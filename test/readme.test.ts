@@ -76,6 +76,13 @@ describe('the README', () => {
     });
   }
 
+  it('gives the exact commands `record` runs, for recording by hand', async () => {
+    const { recordingCommands } = await import('../server/src/cli/record.js');
+    const q = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+    const shown = blocks.filter((b) => b.lang === 'console').map((b) => b.text).join('\n');
+    for (const c of recordingCommands('prog', ['./prog', '/mnt/fuse/file'], true)) assert.ok(shown.includes(c.map(q).join(' ')), c.map(q).join(' '));
+  });
+
   it('the cachereplay lines of the blocks shown, not run (other systems), take their options', () => {
     const lines = blocks.filter((b) => b.lang === 'console').flatMap((b) => b.text.split('\n')).filter((l) => l.startsWith('cachereplay '));
     assert.ok(lines.length >= 2);

@@ -6,6 +6,7 @@ import {
   AnalyzeFileRequest, AnalyzeRunRequest, AttachFuseLogRequest, CompareModesRequest, PageTimelineRequest,
 } from '../../protocol/messages.js';
 import { KERNELS, LANGUAGE_IDS, LANGUAGES, MODES } from '../../protocol/tables.js';
+import { recordCommand, stopRecording, type RecordArgs } from './record.js';
 import { request } from './requests.js';
 import type { ModeStatus } from './status.js';
 import { showAnalyzeSummary, showCompare, showTimeline } from './views.js';
@@ -32,6 +33,9 @@ async function setSetting(key: string, value: unknown, uri: vscode.Uri | undefin
 
 export function registerCommands(context: vscode.ExtensionContext, client: () => LanguageClient, status: ModeStatus): void {
   const reg = (id: string, fn: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+
+  reg('cachereplay.recordCommand', (args?: RecordArgs) => recordCommand(context, client, args));
+  reg('cachereplay.stopRecording', () => stopRecording());
 
   reg('cachereplay.setCacheMode', async (mode: string) => {
     await setSetting('cacheMode', mode, traceEditor()?.document.uri);

@@ -1,6 +1,7 @@
 // Every sample's verdicts, in every kernel x mode cell, held to an expected-output file beside the others in
 // test/samples/expected/ (CACHEREPLAY_UPDATE=1 rewrites them): a change in any verdict shows as a diff in review.
-// A trace with its daemon's log beside it (NAME.fuselog) is also replayed with that log's evidence; the per-process
+// A trace with its daemon's log beside it (NAME.fuselog) is also replayed with that log's evidence, one with its
+// write faults beside it (NAME.faults) with those; the per-process
 // files of strace -ff (samples/bug237588/ff) are also replayed as one run.
 import assert from 'node:assert/strict';
 import { readdirSync, statSync } from 'node:fs';
@@ -10,6 +11,7 @@ import type { Analysis } from '../../server/src/engine/analyze.js';
 import { CACHE_MODES, KERNEL_PROFILES, type CacheMode, type KernelProfile } from '../../server/src/engine/model/profiles.js';
 import { formatRanges, type Finding } from '../../server/src/engine/rules/findings.js';
 import { readDaemonLogFile } from '../../server/src/io/daemon-log.js';
+import { faultsBeside, readFaultsFile } from '../../server/src/io/faults-file.js';
 import { mergeFiles } from '../../server/src/io/merge-files.js';
 import { analyzeFile } from '../../server/src/io/read-trace.js';
 import { expectFile, ROOT } from '../helpers.js';
@@ -47,11 +49,14 @@ describe('every sample, in every cell, against its expected output', () => {
       const out: string[] = [];
       const logPath = path.replace(/\.(strace|fsxlog|kdump)$/, '.fuselog');
       const log = logPath !== path && traces.includes(logPath) ? await readDaemonLogFile(logPath, relative(SAMPLES, logPath)) : undefined;
+      const faultsPath = await faultsBeside(path);
+      const faults = faultsPath !== undefined ? (await readFaultsFile(faultsPath, relative(SAMPLES, faultsPath))).faults : undefined;
       for (const kernel of KERNEL_PROFILES) {
         for (const mode of CACHE_MODES) {
           const a = await analyzeFile(path, { kernel, mode, fileName: name });
           out.push(cell(kernel, mode, a));
           if (log) out.push(cell(kernel, mode, await analyzeFile(path, { kernel, mode, fileName: name, daemon: log.evidence }), ` with ${basename(logPath)}`));
+          if (faults) out.push(cell(kernel, mode, await analyzeFile(path, { kernel, mode, fileName: name, faults }), ` with ${basename(faultsPath!)}`));
         }
       }
       expectFile(join(EXPECTED, `${name}.expected`), `${out.join('\n')}\n`);

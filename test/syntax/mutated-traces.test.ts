@@ -102,6 +102,17 @@ describe('mutated traces', () => {
     check('8876  10:31:03 write(4, "ch1:03 write(4, "child\\n", 6)   = 6\n88760:31:03 exit_group(0)            = ?\n8876  10:31:03 +++ exited with 0 +++', 'regression');
   });
 
+  it('an fsx failure report whose table comes after a LOG DUMP header: its verify is not changed once handed over', () => {
+    // Found by the mutations below: a table row filled the bad byte into a verify event the chunk before had
+    // already replayed, so the finding depended on where the chunks ended.
+    const text = [
+      'READ BAD DATA: offset = 0x2e00, size = 0x300, fname = /mnt/fuse/fsx.bin', 'LOG DUMP (11 total operations):',
+      'OFFSET      GOOD    BAD     RANGE', '0x3000      0x0000  0x0241  0x0', 'operation# (mod 256) for the bad data may be 2',
+      '1(  1 mod 256): WRITE    0x0 thru 0x7fff\t(0x8000 bytes) EXTEND', '',
+    ].join('\n');
+    for (const chunk of [10, 80, 200]) check(text, 'fsx table after a dump header', 'x.fsxlog', chunk);
+  });
+
   const files = traceFiles(join(ROOT, 'samples')).concat(traceFiles(join(ROOT, 'test', 'fixtures')));
   for (const seed of [1, 2, 3]) {
     it(`seed ${seed}: 250 mutated samples analyse without an exception or a failure`, () => {

@@ -1,7 +1,9 @@
 // cachereplay: the command-line front end (README.md, Command line). A thin adapter: it reads files, calls the
 // engine and renders reports. Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or unreadable input.
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { TRACE_FORMATS, type TraceFormat } from '../engine/events.js';
+import { TRACE_FORMATS, type TraceEvent, type TraceFormat } from '../engine/events.js';
 import { CACHE_MODES, isKernel, isMode, KERNEL_PROFILES, RETIRED_MODES, type CacheMode, type ReplayOptions } from '../engine/model/profiles.js';
 import { FORMATS, KERNELS, MODES } from '../../../protocol/tables.js';
 import { shownAt, type EvidenceLevel, type Finding } from '../engine/rules/findings.js';
@@ -12,7 +14,10 @@ import { readDaemonLogFile } from '../io/daemon-log.js';
 import { TraceAnalysis } from '../engine/analyze.js';
 import { finished } from '../io/input-errors.js';
 import { analyzeFile, InputError, readChunks, traceSource, type ReadProgress, type ReadTraceOptions } from '../io/read-trace.js';
+import { faultsBeside, readFaultsFile } from '../io/faults-file.js';
+import { Utf8Chunker } from '../io/newline-chunks.js';
 import { findingText, renderJson, renderSarif, renderText } from './output.js';
+import { faultRecording, grown, runRecording, type Recording } from './record.js';
 import { reportOf, SEVERITY_RANK, type FileReport, type ReportFinding, type RunInfo } from './report.js';
 
 declare const CACHEREPLAY_VERSION: string | undefined;
@@ -23,6 +28,10 @@ const HELP = `cachereplay ${VERSION}: replay filesystem syscall traces against a
 Usage:
   cachereplay check [options] FILE...     analyse traces under one cache mode
   cachereplay compare [options] FILE...   which findings appear under which cache mode
+  cachereplay record [options] [-o NAME] -- COMMAND [ARGS...]
+                                          run COMMAND under strace and, where the kernel allows (root, perf,
+                                          tracefs), with its write faults recorded: losses they show are definite;
+                                          the recording stays as NAME.strace and NAME.faults
   cachereplay --version | --help
 
 Options:
@@ -36,6 +45,9 @@ Options:
   --mount PREFIX       only model files under this FUSE mount (repeatable; default: every regular file)
   --fuse-log FILE      the FUSE daemon's debug log of the same run: its write-backs turn possible losses
                        into definite ones, and pages it never received clear them
+  --faults FILE        the write faults recorded in the same run (perf script --header; NAME.faults beside
+                       NAME.strace is read without asking): stores they show make losses definite, and a
+                       mapping that took none lost nothing
   --fsx-msync WHEN     fsx logs: auto | yes | no: whether fsx msynced after each MAPWRITE (default auto: from
                        the log's dialect; a FreeBSD .fsxlog is read as fsx -U, without msync)
   --merge              replay the FILEs as one run, their calls interleaved by time: the per-process
@@ -82,6 +94,11 @@ interface Parsed {
   options: ReplayOptions;
   /** The daemon's log of the same run, to correlate with the traces. */
   fuseLog: string | undefined;
+  /** The write faults recorded in the same run (--faults); else NAME.faults beside NAME.strace. */
+  faults: string | undefined;
+  /** record: the recording's name (NAME.strace, NAME.faults) and the command to run. */
+  recordTo: string | undefined;
+  run: string[];
   format: TraceFormat | undefined;
   /** fsx logs: whether MAPWRITE is followed by msync; undefined: decided from the log. */
   fsxMsync: boolean | undefined;
@@ -99,8 +116,14 @@ interface Parsed {
 }
 
 function parse(argv: string[]): Parsed | 'help' | 'version' {
+  // record: what follows `--` is the command to run, and `-o` before it names the recording.
+  const at = argv.indexOf('record');
+  const dashes = argv.indexOf('--');
+  const recording = at >= 0 && (dashes < 0 || at < dashes);
+  const run = recording && dashes >= 0 ? argv.slice(dashes + 1) : [];
+  const own = (recording && dashes >= 0 ? argv.slice(0, dashes) : argv).map((a) => (recording && a === '-o' ? '--to' : a));
   const { values, positionals } = parseArgs({
-    args: argv,
+    args: own,
     allowPositionals: true,
     options: {
       mode: { type: 'string' },
@@ -115,6 +138,8 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
       output: { type: 'string', short: 'o' },
       'fail-on': { type: 'string' },
       'fuse-log': { type: 'string' },
+      faults: { type: 'string' },
+      to: { type: 'string' },
       merge: { type: 'boolean' },
       threads: { type: 'string' },
       'no-color': { type: 'boolean' },
@@ -129,8 +154,9 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
   if (values.version) return 'version';
   const [command, ...files] = positionals;
   if (command === undefined) throw new UsageError('missing command (try: cachereplay check TRACE)');
-  if (command !== 'check' && command !== 'compare') throw new UsageError(`unknown command "${command}" (commands: check, compare)`);
-  if (files.length === 0) throw new UsageError(`${command}: no trace files given`);
+  if (command !== 'check' && command !== 'compare' && command !== 'record') throw new UsageError(`unknown command "${command}" (commands: check, compare, record)`);
+  if (command === 'record' && (run.length === 0 || files.length > 0)) throw new UsageError('record: give the command after --: cachereplay record [options] -- COMMAND [ARGS...]');
+  if (command !== 'record' && files.length === 0) throw new UsageError(`${command}: no trace files given`);
   const mode = values.mode ?? 'write-through';
   if (RETIRED_MODES[mode] !== undefined) throw new UsageError(`--mode ${mode}: ${RETIRED_MODES[mode]}`);
   if (!isMode(mode)) throw new UsageError(`--mode must be one of ${CACHE_MODES.join(', ')}; got "${mode}"`);
@@ -157,6 +183,9 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
     command, files,
     options: { mode, kernel, pageSize, blockSize, granularity, mounts: values.mount },
     fuseLog: values['fuse-log'],
+    faults: values.faults,
+    recordTo: values.to,
+    run,
     format: format as TraceFormat | undefined,
     fsxMsync: fsxMsync === 'auto' ? undefined : fsxMsync === 'yes',
     output, failOn: failOn as Severity | 'never', evidence, merge: values.merge === true,
@@ -192,13 +221,25 @@ async function check(p: Parsed): Promise<{ reports: FileReport[]; unreadable: bo
     try {
       const source = await traceSource(path);
       if (source.stream && p.output === 'text') reports.push(await checkStream(p, path));
-      else reports.push(reportOf(path, await analyzeFile(path, readOptions(p, path)), p.evidence));
+      else reports.push(reportOf(path, await analyzeFile(path, { ...readOptions(p, path), faults: await faultsFor(p, path) }), p.evidence));
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       cannotRead(path, e.message);
     }
   }
   return { reports, unreadable };
+}
+
+/**
+ * The write faults recorded with the trace at `path`: --faults, or NAME.faults beside NAME.strace (said on stderr,
+ * since it changes the verdicts).
+ */
+async function faultsFor(p: Parsed, path: string): Promise<TraceEvent[] | undefined> {
+  const file = p.faults ?? await faultsBeside(path);
+  if (file === undefined) return undefined;
+  const r = await readFaultsFile(file);
+  if (p.faults === undefined) process.stderr.write(`cachereplay: ${path}: with the ${r.faults.length} write faults recorded in ${file}\n`);
+  return r.faults;
 }
 
 /** How often a stream's new findings are printed while it is read. */
@@ -341,6 +382,85 @@ function modeSummary(findings: Finding[]): string {
   return `${findings.length} findings (${severities}): ${rules}; first at lines ${first} (--output json lists them all)`;
 }
 
+/** Prints the reports and says the exit status: 2 unreadable input, 1 a finding at or above --fail-on, else 0. */
+function finish(p: Parsed, reports: FileReport[], unreadable: boolean): number {
+  const run: RunInfo = { mode: p.options.mode, kernel: p.options.kernel, pageSize: p.options.pageSize, blockSize: p.options.blockSize, version: VERSION };
+  const text = p.output === 'json' ? renderJson(reports, run) : p.output === 'sarif' ? renderSarif(reports, run) : renderText(reports, run, p.color);
+  process.stdout.write(text);
+  if (unreadable) return 2;
+  if (p.failOn === 'never') return 0;
+  const threshold = SEVERITY_RANK[p.failOn];
+  return reports.some((r) => r.findings.some((f) => SEVERITY_RANK[f.severity] >= threshold)) ? 1 : 0;
+}
+
+/**
+ * record: runs the command under the tracers, then analyses the recording as `check` does. With strace alone, the
+ * findings are printed as the command runs; with its write faults, when it ends (perf hands them over then).
+ */
+async function recordRun(p: Parsed): Promise<number> {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+  const name = p.recordTo ?? `${basename(p.run[0])}-${stamp}`;
+  const faults = faultRecording();
+  process.stderr.write(faults.ok
+    ? `cachereplay: recording ${p.run.join(' ')} into ${name}.strace and ${name}.faults (its write faults: losses they show are definite)\n`
+    : `cachereplay: recording ${p.run.join(' ')} into ${name}.strace with strace alone: ${faults.why}. Without its write faults, every loss found is possible, not definite.\n`);
+  const path = `${name}.strace`;
+  const live = faults.ok ? undefined : new LiveTrace(p, path);
+  let rec: Recording;
+  try {
+    rec = await runRecording(name, p.run, live ? () => live.read() : undefined);
+  } catch (e) {
+    throw new InputError((e as Error).message);
+  }
+  if (rec.without !== undefined && faults.ok) process.stderr.write(`cachereplay: the write faults were not recorded: ${rec.without}\n`);
+  const report = live ? live.finish() : reportOf(path, await analyzeFile(path, { ...readOptions(p, path), faults: rec.faults ? (await readFaultsFile(rec.faults)).faults : undefined }), p.evidence);
+  process.stderr.write(`cachereplay: ${p.run[0]} exited with status ${rec.status}; analyse the recording again with: cachereplay check ${path}\n`);
+  return finish(p, [report], false);
+}
+
+/** A trace file the recorder is writing, analysed as it grows, its findings printed as they are found. */
+class LiveTrace {
+  private readonly analysis: TraceAnalysis;
+  private readonly chunker = new Utf8Chunker();
+  private offset = 0;
+  private readonly printed = new Set<string>();
+
+  constructor(private readonly p: Parsed, private readonly path: string) {
+    this.analysis = new TraceAnalysis({ ...readOptions(p, path), fileName: path });
+  }
+
+  read(): void {
+    if (!existsSync(this.path)) return;
+    const buf = grown(this.path, this.offset);
+    if (buf.length === 0) return;
+    this.offset += buf.length;
+    const text = this.chunker.write(buf);
+    if (text === undefined) return;
+    this.analysis.push(text, this.chunker.bytes);
+    if (this.p.output === 'text') this.print(reportOf(this.path, this.analysis.snapshot(), this.p.evidence).findings);
+  }
+
+  finish(): FileReport {
+    this.read();
+    const rest = this.chunker.end();
+    if (rest.length > 0) this.analysis.push(rest, this.chunker.bytes);
+    const report = reportOf(this.path, finished(this.path, this.analysis.finish()), this.p.evidence);
+    if (this.p.output !== 'text') return report;
+    this.print(report.findings);
+    return { ...report, streamed: true };
+  }
+
+  private print(findings: ReportFinding[]): void {
+    const fresh = findings.filter((f) => {
+      const key = `${f.rule}:${f.span.line}:${f.span.start}:${f.message}`;
+      if (this.printed.has(key)) return false;
+      this.printed.add(key);
+      return true;
+    });
+    if (fresh.length > 0) process.stdout.write(`${fresh.map((f) => findingText(this.path, f, this.p.color)).join('\n')}\n`);
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   let p: ReturnType<typeof parse>;
@@ -367,14 +487,9 @@ export async function main(argv: string[]): Promise<number> {
     if (p.merge && p.files.length === 1) p.files = await ffRunOf(p.files[0]);
     if (!p.merge) hintMerge(p.files);
     if (p.command === 'compare') return await compare(p);
+    if (p.command === 'record') return await recordRun(p);
     const { reports, unreadable } = await check(p);
-    const run: RunInfo = { mode: p.options.mode, kernel: p.options.kernel, pageSize: p.options.pageSize, blockSize: p.options.blockSize, version: VERSION };
-    const text = p.output === 'json' ? renderJson(reports, run) : p.output === 'sarif' ? renderSarif(reports, run) : renderText(reports, run, p.color);
-    process.stdout.write(text);
-    if (unreadable) return 2;
-    if (p.failOn === 'never') return 0;
-    const threshold = SEVERITY_RANK[p.failOn];
-    return reports.some((r) => r.findings.some((f) => SEVERITY_RANK[f.severity] >= threshold)) ? 1 : 0;
+    return finish(p, reports, unreadable);
   } catch (e) {
     if (e instanceof InputError) {
       process.stderr.write(`cachereplay: ${e.message}\n`);

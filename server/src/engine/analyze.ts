@@ -4,6 +4,7 @@ import type { EventDraft, ParseDiagnostic, TraceEvent, TraceFormat } from './eve
 import { Replay, type ReplayResult } from './model/replay.js';
 import { DEFAULT_OPTIONS, type CacheMode, type ReplayOptions } from './model/profiles.js';
 import { findingsOf, type Finding } from './rules/findings.js';
+import { FAULTS_NOT_PLACED_MESSAGE, faultsNotPlaced } from './rules/faults-not-placed.js';
 import { inexactMessage } from './rules/inexact-value.js';
 import type { EventSink } from './syntax/parser-api.js';
 import { inexactField } from './event-fields.js';
@@ -41,6 +42,11 @@ export interface AnalyzeOptions extends Partial<ReplayOptions>, ReaderOptions {
    * then needs no copy of the events, so its memory does not grow with the trace.
    */
   modes?: readonly CacheMode[];
+  /**
+   * Write faults recorded beside the trace (`record`, `--faults`): store events whose times are the time of day,
+   * as the trace's (strace -ttt). Each is replayed just before the first event of the trace that began after it.
+   */
+  faults?: readonly TraceEvent[];
 }
 
 export interface Analysis {
@@ -121,7 +127,28 @@ export class TraceAnalysis implements EventSink {
   }
 
   event(e: EventDraft): void {
-    const ev = e as TraceEvent;
+    if (this.options.faults !== undefined) this.faultsBefore(e.time);
+    this.take(e as TraceEvent);
+  }
+
+  /** The next recorded fault to replay (options.faults). */
+  private faultAt = 0;
+  private faultsUnplaced = false;
+
+  /** Replays the recorded faults that happened before `time` (all of them when undefined at the end). */
+  private faultsBefore(time: number | undefined): void {
+    const faults = this.options.faults!;
+    if (time === undefined || this.faultAt >= faults.length) return;
+    if (time < 1e8 && !this.faultsUnplaced && Number.isFinite(time)) {
+      // strace -t/-tt print the time of day without the date, -r relative times: no clock faults can share.
+      this.faultsUnplaced = true;
+      this.diagnostics.push({ span: { line: 0, start: 0, end: 0 }, severity: faultsNotPlaced.severity, rule: faultsNotPlaced.id, message: FAULTS_NOT_PLACED_MESSAGE });
+    }
+    if (this.faultsUnplaced) return;
+    while (this.faultAt < faults.length && faults[this.faultAt].time! < time) this.take({ ...faults[this.faultAt++] });
+  }
+
+  private take(ev: TraceEvent): void {
     ev.seq = ++this.seq;
     const inexact = inexactField(ev as unknown as Record<string, unknown>, ev.kind);
     if (inexact !== undefined) {
@@ -191,6 +218,7 @@ export class TraceAnalysis implements EventSink {
 
   finish(): Analysis {
     this.reader.end();
+    if (this.options.faults !== undefined) this.faultsBefore(Number.POSITIVE_INFINITY);
     this.replayParsed();
     if (this.error) {
       return { format: undefined, error: this.error, events: [], eventCount: 0, lineCount: this.lineCount, diagnostics: [], findings: [], replay: undefined };

@@ -27,7 +27,7 @@ export const KIND_FIELDS: { [K in EventKind]: Fields<Extract<TraceEvent, { kind:
   mremap: { oldAddr: 'num', oldLength: 'num', newAddr: 'num', newLength: 'num' },
   mprotect: { addr: 'num', length: 'num', prot: 'any' },
   msync: { addr: 'num', length: 'num', sync: 'bool', async: 'bool', invalidate: 'bool' },
-  store: { evidence: 'str', addr: 'num', fd: 'num', path: 'str', offset: 'num', length: 'num', source: 'str', wholePage: 'bool' },
+  store: { evidence: 'str', addr: 'num', fd: 'num', path: 'str', offset: 'num', length: 'num', source: 'str', wholePage: 'bool', trace: 'str' },
   verify: { path: 'str', offset: 'num', length: 'num', badOffset: 'num', suspectOp: 'num', detail: 'str' },
   write: { fd: 'num', offset: 'num', length: 'num', direct: 'bool', requested: 'num' },
   read: { fd: 'num', offset: 'num', length: 'num' },

@@ -171,6 +171,8 @@ export interface StoreEvent extends EventBase {
   offset?: number;
   length: number;
   source: 'fsx' | 'pflt' | 'daemon';
+  /** The trace the store was recorded in, when it is not the one replayed (a fault recording beside a strace trace). */
+  trace?: string;
   /** The trace names a page, not bytes (a page fault): the model widens addr/offset to its page size. */
   wholePage?: boolean;
 }
@@ -378,14 +380,14 @@ export interface ParseDiagnostic {
   span: Span;
   message: string;
   /** What it reports: a line the format does not accept (the default), or a value the model cannot hold exactly. */
-  rule?: 'parse-error' | 'inexact-value';
+  rule?: 'parse-error' | 'inexact-value' | 'faults-not-placed';
   /** 'error' for malformed lines; 'information' for lines kept but not understood (e.g. a cut-off record). */
   severity: 'error' | 'warning' | 'information';
 }
 
-export type TraceFormat = 'strace' | 'kdump' | 'dtruss' | 'dtrace' | 'fuse' | 'fsx';
+export type TraceFormat = 'strace' | 'kdump' | 'dtruss' | 'dtrace' | 'fuse' | 'fsx' | 'perf';
 
-export const TRACE_FORMATS: readonly TraceFormat[] = ['strace', 'kdump', 'dtruss', 'dtrace', 'fuse', 'fsx'];
+export const TRACE_FORMATS: readonly TraceFormat[] = ['strace', 'kdump', 'dtruss', 'dtrace', 'fuse', 'fsx', 'perf'];
 
 export const NO_FLAGS: OpenFlags = Object.freeze({
   read: true,

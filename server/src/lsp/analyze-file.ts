@@ -1,9 +1,10 @@
 // "Analyze Trace File...": VS Code never hands a file over 50 MB to an extension, so the client sends the URI
 // and the server streams the file from disk, with progress and cancellation, and publishes what it finds.
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CancellationToken, Connection, Diagnostic } from 'vscode-languageserver/node';
 import type { Analysis } from '../engine/analyze.js';
 import { Cancelled, InputError, analyzeFile } from '../io/read-trace.js';
+import { faultsBeside, readFaultsFile } from '../io/faults-file.js';
 import { modeFinding } from './compare-modes.js';
 import { diagnosticsOf } from './diagnostics.js';
 import type { AnalyzeFileResult, CacheReplaySettings } from '../../../protocol/messages.js';
@@ -33,8 +34,12 @@ export async function analyzeTraceFile(
   let bytes = 0;
   let lastPct = -1;
   try {
+    // The write faults `cachereplay record` wrote beside the trace, as `check` reads them.
+    const faultsFile = await faultsBeside(path);
+    const faults = faultsFile !== undefined ? (await readFaultsFile(faultsFile, pathToFileURL(faultsFile).toString())).faults : undefined;
     const a = await analyzeFile(path, {
       ...analyzeOptions(settings, undefined),
+      faults,
       // A long trace is parsed in a second thread while this one replays (auto: from about 500,000 lines).
       threads: settings.threads === 'auto' ? 'auto' : settings.threads === '2' ? 2 : 1,
       // Yield between chunks so that the cancel request itself can be received.

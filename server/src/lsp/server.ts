@@ -18,13 +18,15 @@ import { pageTimeline } from './page-timeline.js';
 import { documentHighlights, references } from './references.js';
 import {
   AnalyzeFileRequest, AnalyzeRunRequest, AttachFuseLogRequest, CompareModesRequest, PageTimelineRequest, StatusNotification,
-  type Request, type StatusParams,
+  ReanalyzeRequest, type Request, type StatusParams,
 } from '../../../protocol/messages.js';
-import { SettingsStore, type AnalysisSettings, type AttachedLog } from './settings.js';
-import { fileURLToPath } from 'node:url';
+import { SettingsStore, type AnalysisSettings, type AttachedFaults, type AttachedLog } from './settings.js';
+import { stat } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Analysis } from '../engine/analyze.js';
 import type { DaemonLog } from '../engine/correlate.js';
 import { readDaemonLogFile } from '../io/daemon-log.js';
+import { faultsBeside, readFaultsFile } from '../io/faults-file.js';
 import { InputError } from '../io/input-errors.js';
 import { symbols } from './symbols.js';
 
@@ -63,7 +65,37 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const s: AnalysisSettings = { ...(await settings.get(uri)) };
     const log = fuseLogs.get(uri);
     if (log) s.fuseLog = log;
+    const faults = await faultsBesideDoc(uri);
+    if (faults) s.faults = faults;
     return s;
+  }
+
+  /** Fault recordings read, by the trace's URI: read again only when the file changed. */
+  const faultFiles = new Map<string, AttachedFaults | undefined>();
+
+  /** The write faults `cachereplay record` wrote beside a strace trace on disk (NAME.faults), if any. */
+  async function faultsBesideDoc(uri: string): Promise<AttachedFaults | undefined> {
+    if (!uri.startsWith('file:')) return undefined;
+    const path = await faultsBeside(fileURLToPath(uri));
+    if (path === undefined) return undefined;
+    let mtimeMs: number;
+    try {
+      mtimeMs = (await stat(path)).mtimeMs;
+    } catch {
+      return undefined;
+    }
+    const known = faultFiles.get(uri);
+    if (known !== undefined && known.mtimeMs === mtimeMs) return known;
+    try {
+      const faultsUri = pathToFileURL(path).toString();
+      const r = await readFaultsFile(path, faultsUri);
+      const attached = { uri: faultsUri, mtimeMs, faults: r.faults };
+      faultFiles.set(uri, attached);
+      return attached;
+    } catch (e) {
+      log(`${path}: not used: ${(e as Error).message}`);
+      return undefined;
+    }
   }
 
   /**
@@ -137,6 +169,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       information: analysis.findings.filter((f) => f.severity === 'information').length,
       ms,
       ...(s.fuseLog ? { fuseLog: s.fuseLog.uri } : {}),
+      ...(s.faults ? { faults: s.faults.uri } : {}),
       ...(analysis.partial ? { partial: true } : {}),
     };
     void connection.sendNotification(StatusNotification.method, status);
@@ -356,6 +389,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   handle(AnalyzeRunRequest, async (params, token) => {
     if (!Array.isArray(params.uris) || params.uris.length === 0) return { files: [], error: 'no trace files given' };
     return analyzeRun(connection, params.uris, await settings.get(params.uris[0]), token);
+  });
+
+  handle(ReanalyzeRequest, async (params) => {
+    const faults = await faultsBesideDoc(params.uri);
+    refreshAll();
+    return faults ? { faults: faults.uri } : {};
   });
 
   handle(AttachFuseLogRequest, async (params) => {

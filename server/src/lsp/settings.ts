@@ -2,6 +2,7 @@
 // dropped on didChangeConfiguration. Clients without the capability get initializationOptions or defaults.
 import { MessageType, ShowMessageNotification, type Connection } from 'vscode-languageserver/node';
 import type { AnalyzeOptions } from '../engine/analyze.js';
+import type { TraceEvent } from '../engine/events.js';
 import type { DaemonEvidence } from '../engine/model/daemon.js';
 import { CACHE_MODES, isKernel, isMode, RETIRED_MODES } from '../engine/model/profiles.js';
 import { DEFAULT_SETTINGS, type CacheReplaySettings } from '../../../protocol/messages.js';
@@ -40,9 +41,18 @@ export interface AttachedLog {
   requests: number;
 }
 
+/** The write faults recorded beside a trace (NAME.faults beside NAME.strace, from `cachereplay record`). */
+export interface AttachedFaults {
+  uri: string;
+  /** When the file was last changed: a new recording is new evidence. */
+  mtimeMs: number;
+  faults: TraceEvent[];
+}
+
 /** What one analysis runs with: the user's settings plus what is attached to the document. */
 export interface AnalysisSettings extends CacheReplaySettings {
   fuseLog?: AttachedLog;
+  faults?: AttachedFaults;
 }
 
 export function analyzeOptions(s: AnalysisSettings, languageId: string | undefined): AnalyzeOptions {
@@ -50,13 +60,13 @@ export function analyzeOptions(s: AnalysisSettings, languageId: string | undefin
   const format = s.format !== 'auto' ? s.format : formatOfLanguage(languageId);
   return {
     mode: s.cacheMode, kernel: s.kernel, pageSize: s.pageSize, blockSize: s.blockSize, granularity: s.granularity,
-    mounts: s.mounts, format, daemon: s.fuseLog?.evidence, fsxMsync: s.fsxMsync === 'auto' ? undefined : s.fsxMsync === 'yes',
+    mounts: s.mounts, format, daemon: s.fuseLog?.evidence, fsxMsync: s.fsxMsync === 'auto' ? undefined : s.fsxMsync === 'yes', faults: s.faults?.faults,
   };
 }
 
 /** A key that changes whenever a setting that affects analysis changes. */
 export function settingsKey(s: AnalysisSettings, languageId: string | undefined): string {
-  return JSON.stringify([s.cacheMode, s.kernel, s.pageSize, s.blockSize, s.granularity, s.format, s.mounts, s.fsxMsync, languageId, s.fuseLog?.uri]);
+  return JSON.stringify([s.cacheMode, s.kernel, s.pageSize, s.blockSize, s.granularity, s.format, s.mounts, s.fsxMsync, languageId, s.fuseLog?.uri, s.faults?.uri, s.faults?.mtimeMs]);
 }
 
 export class SettingsStore {

@@ -1,6 +1,9 @@
 // Runs inside a real VS Code extension host (test/e2e/run.mjs starts VS Code with this file as
 // extensionTestsPath; @vscode/test-electron can run it too). Same contract as test-electron: export run().
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Api } from '../../../client/src/extension.js';
 
@@ -152,6 +155,25 @@ test('Attach FUSE Log: the daemon log of the same run makes the loss definite', 
   assert.equal(res.error, undefined);
   const d = await waitFor('an error-level diagnostic', () => vscode.languages.getDiagnostics(odirect).find((x) => x.severity === vscode.DiagnosticSeverity.Error));
   assert.ok(d.relatedInformation?.some((r) => r.location.uri.path.endsWith('mmap_odirect_pwrite.fuselog')));
+});
+
+test('Record Command: runs a command under the recorder, opens its trace as it grows, and shows the loss', async () => {
+  const dir = folder().fsPath;
+  execFileSync('cc', ['-o', join(dir, 'mmap_pwrite'), join(dir, 'mmap_pwrite.c')]);
+  await setKernel('freebsd-2019');
+  type Rec = { trace: string; done: Promise<number> };
+  const rec = await vscode.commands.executeCommand<Rec>('cachereplay.recordCommand', { command: './mmap_pwrite recorded.bin', folder: dir });
+  assert.ok(rec, 'the recording started');
+  const status = await rec.done;
+  const traceUri = vscode.Uri.file(rec.trace);
+  await waitFor('the recorded trace open in an editor', () => vscode.workspace.textDocuments.find((d) => d.uri.fsPath === rec.trace));
+  // With the write faults (root, perf, tracefs: as in CI) the loss is definite; with strace alone, possible.
+  const faults = existsSync(rec.trace.replace(/\.strace$/, '.faults'));
+  const severity = faults ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning;
+  const d = await waitFor('the loss at the pwrite of the recording', () => vscode.languages.getDiagnostics(traceUri).find((x) => x.severity === severity && /pwrite64/.test(x.message)), 60_000);
+  console.log(`record: exit ${status}, faults ${faults}, ${d.message.slice(0, 120)}`);
+  assert.match(d.message, /\[0x0, 0x3e8\) \[0x44c, 0x1000\)/);
+  if (faults) assert.ok(d.relatedInformation?.some((r) => r.location.uri.path.endsWith('.faults')), 'the store is located in the fault recording');
 });
 
 test('bad input gets one clear message and the extension keeps working', async () => {

@@ -37,6 +37,8 @@ export interface SourceInfo {
    * clean: wrote them back, dropped them, or grew the file). Absent for the first tier (stores since the mapping).
    */
   since?: { seq: number; name: string; span: Span };
+  /** For a recorded store (a write fault): the faulting address and, when recorded, the time. */
+  fault?: { addr: number; time?: number };
 }
 
 
@@ -761,7 +763,7 @@ export class Replay {
       const ranges = this.fileRanges(p, addr, addr + (ev.wholePage ? ps : ev.length));
       for (const { m, from, to } of ranges) {
         if (!m.file || !m.shared) continue;
-        this.addSource({ seq: ev.seq, kind: 'store', name: ev.name, span: ev.span, fileId: m.file.id, mappingSeq: m.seq, range: [from, to] });
+        this.addSource({ seq: ev.seq, kind: 'store', name: ev.name, span: ev.span, fileId: m.file.id, mappingSeq: m.seq, range: [from, to], ...(ev.trace !== undefined ? { trace: ev.trace } : {}), fault: { addr: ev.addr, time: ev.time } });
         this.index.ref(ev.seq, 'addr', ev.addr, m.seq, m.path ?? '');
         this.index.touch(m.file, from, to);
         m.file.store(ev.seq, from, to - from);

@@ -4,6 +4,7 @@ import type { Evidence, Span } from '../events.js';
 import type { Divergence } from '../model/file-cache.js';
 import type { CacheMode, KernelProfile } from '../model/profiles.js';
 import type { ReplayResult, SourceInfo } from '../model/replay.js';
+import { DAEMON_SEQ } from '../model/stored-since.js';
 import { explainedMessage, unexplainedMessage } from './read-bad-data.js';
 import { RULE_OF_CAUSE, type LossCause } from './rule-of-cause.js';
 import { RULES, type RuleId, type Severity } from './rules.js';
@@ -50,6 +51,13 @@ export interface Finding {
 
 export function hex(n: number): string {
   return `0x${n.toString(16)}`;
+}
+
+/** Seconds since the epoch as the time of day, to the microsecond (HH:MM:SS.ffffff). */
+export function timeOfDay(t: number): string {
+  const s = Math.floor(t);
+  const us = Math.round((t - s) * 1e6);
+  return `${new Date(s * 1000).toISOString().slice(11, 19)}.${String(Math.min(us, 999999)).padStart(6, '0')}`;
 }
 
 export function formatRanges(ranges: Array<[number, number]>, max = 6): string {
@@ -199,7 +207,7 @@ class FindingContext {
     for (const srcSeq of bySrc.keys()) {
       const s = r.source(srcSeq);
       if (isMappingKind(s)) group(s!.since ? again : unsynced, s!.mappingSeq ?? srcSeq, srcSeq);
-      else if (isStoreKind(s)) (s!.trace ? daemonStored : stored).push(srcSeq);
+      else if (isStoreKind(s)) (srcSeq >= DAEMON_SEQ ? daemonStored : stored).push(srcSeq);
       else written.push(srcSeq);
     }
     const definite = stored.length + daemonStored.length + written.length > 0;
@@ -216,7 +224,8 @@ class FindingContext {
     for (const srcSeq of stored) {
       const s = r.source(srcSeq)!;
       origins.push(`stored by the ${s.name} at ${this.where(s, srcSeq)} and never synced`);
-      related.push(this.related(srcSeq, s, `bytes ${rangesOf([srcSeq])} stored here (definite evidence) and not synced`));
+      const fault = s.fault ? `: a write fault at ${hex(s.fault.addr)}${s.fault.time !== undefined && s.fault.time > 1e8 ? `, ${timeOfDay(s.fault.time)} UTC` : ''}` : '';
+      related.push(this.related(srcSeq, s, `bytes ${rangesOf([srcSeq])} stored here (definite evidence${fault}) and not synced`));
       this.mappingNote(s, srcSeq, related);
     }
     if (daemonStored.length > 0) {

@@ -2,6 +2,7 @@
 // describe the rules from here. docs/architecture.md says how to add one.
 import { daemonSizeInvalidatesDirty } from './daemon-size-invalidates-dirty.js';
 import { directIoDropsMmap } from './direct-io-drops-mmap.js';
+import { faultsNotPlaced } from './faults-not-placed.js';
 import { inexactValue } from './inexact-value.js';
 import { mmapDirtyInvalidated } from './mmap-dirty-invalidated.js';
 import { parseError } from './parse-error.js';
@@ -18,6 +19,7 @@ export const RULES = {
   'write-error-cached': writeErrorCached,
   'read-bad-data': readBadData,
   'inexact-value': inexactValue,
+  'faults-not-placed': faultsNotPlaced,
   'parse-error': parseError,
 } as const satisfies { [Id in string]: RuleInfo<Id> };
 

@@ -6,6 +6,8 @@ import { StraceParser } from './strace/strace-parser.js';
 import { DTRACE_DETECT_LINE, DTRACE_DETECT_NEUTRAL, DTRUSS_DETECT_LINE, DTRUSS_DETECT_NEUTRAL, KDUMP_DETECT_LINE, KDUMP_DETECT_NEUTRAL, DtrussParser, KdumpParser, PlainDtraceParser } from './kdump/bsd-formats.js';
 import { FUSE_DETECT_LINE, FUSE_DETECT_NEUTRAL, FuseParser } from './fuse/fuse-parser.js';
 import { FSX_DETECT_LINE, FSX_DETECT_NEUTRAL, FsxParser } from './fsx/fsx-parser.js';
+import { PerfParser } from './perf/perf-parser.js';
+import { PERF_DETECT_LINE, PERF_DETECT_NEUTRAL } from './perf/tokens.js';
 
 export interface FormatSpec {
   format: TraceFormat;
@@ -44,6 +46,13 @@ export const FORMATS: FormatSpec[] = [
     line: FSX_DETECT_LINE,
     neutral: FSX_DETECT_NEUTRAL,
     create: (sink, options) => new FsxParser(sink, options),
+  },
+  {
+    format: 'perf',
+    label: 'perf script / perf trace output',
+    line: PERF_DETECT_LINE,
+    neutral: PERF_DETECT_NEUTRAL,
+    create: (sink, options) => new PerfParser(sink, options),
   },
 ];
 

@@ -113,7 +113,12 @@ export class FsxParser extends LineDriver<FsxLineRecord> implements TraceParser 
   private inDump = false;
   private dumpBuf: EventDraft[] = [];
   private verifies: PendingVerify[] = [];
-  private bad: { v: VerifyDraft; line: LineText; hinted: boolean } | undefined;
+  /**
+   * The READ BAD DATA report being read: its table and hint lines fill its verify event until that is emitted
+   * (`emitted`); an event handed to the sink is never changed, so that the result does not depend on where the
+   * chunks end.
+   */
+  private bad: { v: VerifyDraft; line: LineText; hinted: boolean; emitted: boolean } | undefined;
   private lastOp: { offset: number; length: number } | undefined;
   private opsLines = 0;
 
@@ -199,7 +204,7 @@ export class FsxParser extends LineDriver<FsxLineRecord> implements TraceParser 
         return;
       case Hint:
         this.leaveDump();
-        if (this.bad && !this.bad.hinted) {
+        if (this.bad && !this.bad.hinted && !this.bad.emitted) {
           this.bad.hinted = true;
           if (p.n.length > 0) this.bad.v.suspectOp = p.n[0];
           else this.bad.v.detail = `${this.bad.v.detail ?? ''}${this.bad.v.detail ? '; ' : ''}fsx cannot tell which operation wrote the bad data`;
@@ -342,13 +347,13 @@ export class FsxParser extends LineDriver<FsxLineRecord> implements TraceParser 
       kind: 'verify', span, name: 'READ BAD DATA', ok: false, pid: this.pid, path: this.fname, offset: p.n[0], length: p.n[1],
       badOffset: undefined, suspectOp: undefined, detail: undefined,
     };
-    this.bad = { v, line: { line, text: lineText }, hinted: false };
+    this.bad = { v, line: { line, text: lineText }, hinted: false, emitted: false };
     this.verifies.push({ ev: v, needsRange: false });
   }
 
   private tableRow(p: FsxPayload): void {
     const b = this.bad;
-    if (!b || b.v.badOffset !== undefined) return;
+    if (!b || b.emitted || b.v.badOffset !== undefined) return;
     const [off, good, bad, count] = p.n;
     b.v.badOffset = off;
     const g = good.toString(16).padStart(4, '0');
@@ -414,6 +419,7 @@ export class FsxParser extends LineDriver<FsxLineRecord> implements TraceParser 
         ev.length = this.lastOp.length;
       }
       ev.path ??= this.fname;
+      if (ev === this.bad?.v) this.bad.emitted = true;
       this.sink.event(ev);
     }
     this.verifies = [];
