@@ -185,3 +185,26 @@ export const AttachFuseLogRequest = request<AttachFuseLogParams, AttachFuseLogRe
  * when its command ends): the client asks when a recording it started is done.
  */
 export const ReanalyzeRequest = request<UriParams, { faults?: string }>('cachereplay/reanalyze');
+
+export interface ReduceParams extends UriParams {
+  /** The 0-based line of the loss. */
+  line: number;
+}
+
+export interface ReduceResult {
+  /** The reduced run as strace text; it replays to the same finding. */
+  trace?: string;
+  /** A C program that makes the reduced calls on a path and reports the bytes that did not reach the file. */
+  c?: string;
+  /** For an fsx log: the reduced operations as a file fsx replays (fsx --replay-ops). */
+  fsxOps?: string;
+  before?: number;
+  after?: number;
+  tests?: number;
+  ms?: number;
+  summary?: string;
+  error?: string;
+}
+
+/** Minimize to a Reproducer: the fewest calls of the trace that still lose the bytes of the loss at a line. */
+export const ReduceRequest = request<ReduceParams, ReduceResult | null>('cachereplay/reduce');

@@ -1,10 +1,11 @@
 // The Debian packages the tests run real programs with: strace and a C compiler (traces of real runs), bindfs
-// and fuse3 (a real FUSE daemon and its debug log), perf (write faults, for `cachereplay record`). `npm test` calls this first: as root it installs what is
+// and fuse3 (a real FUSE daemon and its debug log), mergerfs (a daemon with the writeback cache, for the oracle),
+// perf (write faults, for `cachereplay record`). `npm test` calls this first: as root it installs what is
 // missing with apt-get; otherwise it says what to install, and the tests that need a missing tool say so.
 import { spawnSync } from 'node:child_process';
 
 /** Command -> the Debian package that provides it. */
-export const TOOLS = { strace: 'strace', cc: 'gcc', bindfs: 'bindfs', fusermount: 'fuse3', mountpoint: 'util-linux', perf: 'linux-perf' };
+export const TOOLS = { strace: 'strace', cc: 'gcc', bindfs: 'bindfs', fusermount: 'fuse3', mountpoint: 'util-linux', perf: 'linux-perf', mergerfs: 'mergerfs' };
 
 export function missingTools() {
   return Object.keys(TOOLS).filter((cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status !== 0);

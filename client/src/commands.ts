@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
-  AnalyzeFileRequest, AnalyzeRunRequest, AttachFuseLogRequest, CompareModesRequest, PageTimelineRequest,
+  AnalyzeFileRequest, AnalyzeRunRequest, AttachFuseLogRequest, CompareModesRequest, PageTimelineRequest, ReduceRequest,
 } from '../../protocol/messages.js';
 import { KERNELS, LANGUAGE_IDS, LANGUAGES, MODES } from '../../protocol/tables.js';
 import { recordCommand, stopRecording, type RecordArgs } from './record.js';
@@ -33,6 +33,40 @@ async function setSetting(key: string, value: unknown, uri: vscode.Uri | undefin
 
 export function registerCommands(context: vscode.ExtensionContext, client: () => LanguageClient, status: ModeStatus): void {
   const reg = (id: string, fn: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+
+  reg('cachereplay.reduce', async (uriArg?: string, line?: number) => {
+    const editor = traceEditor();
+    const uri = uriArg ?? editor?.document.uri.toString();
+    const at = line ?? editor?.selection.active.line;
+    if (!uri || at === undefined) return vscode.window.showWarningMessage('Put the cursor on a data loss in a trace to minimize it.');
+    const res = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Cache Replay: minimizing to a reproducer' }, () => request(client(), ReduceRequest, { uri, line: at }));
+    if (!res || res.error || res.trace === undefined || res.c === undefined) {
+      void vscode.window.showWarningMessage(`Cache Replay: ${res?.error ?? 'the trace is not analysed yet'}`);
+      return res;
+    }
+    const source = vscode.Uri.parse(uri);
+    let traceDoc: vscode.TextDocument;
+    let cDoc: vscode.TextDocument;
+    if (source.scheme === 'file') {
+      // Beside the trace: NAME-lineN.reduced/reduced.strace and repro.c, as `cachereplay reduce -o` writes them.
+      const dir = vscode.Uri.joinPath(source, '..', `${source.path.slice(source.path.lastIndexOf('/') + 1).replace(/\.[^.]+$/, '')}-line${at + 1}.reduced`);
+      await vscode.workspace.fs.createDirectory(dir);
+      const t = vscode.Uri.joinPath(dir, 'reduced.strace');
+      const c = vscode.Uri.joinPath(dir, 'repro.c');
+      await vscode.workspace.fs.writeFile(t, new TextEncoder().encode(res.trace));
+      await vscode.workspace.fs.writeFile(c, new TextEncoder().encode(res.c));
+      if (res.fsxOps !== undefined) await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(dir, 'reduced.fsxops'), new TextEncoder().encode(res.fsxOps));
+      traceDoc = await vscode.workspace.openTextDocument(t);
+      cDoc = await vscode.workspace.openTextDocument(c);
+    } else {
+      traceDoc = await vscode.workspace.openTextDocument({ language: 'strace', content: res.trace });
+      cDoc = await vscode.workspace.openTextDocument({ language: 'c', content: res.c });
+    }
+    await vscode.window.showTextDocument(traceDoc, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+    await vscode.window.showTextDocument(cDoc, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+    void vscode.window.showInformationMessage(`Cache Replay: ${res.summary}`);
+    return { ...res, traceUri: traceDoc.uri.toString(), cUri: cDoc.uri.toString() };
+  });
 
   reg('cachereplay.recordCommand', (args?: RecordArgs) => recordCommand(context, client, args));
   reg('cachereplay.stopRecording', () => stopRecording());

@@ -137,6 +137,30 @@ describe('language server, push diagnostics (a client like Neovim 0.7)', () => {
     assert.ok(names.includes('0x7f8c3d532000 MAP_SHARED RW'));
   });
 
+  it('Minimize to a Reproducer: a code action on the loss, and the reduction it asks for (an fsx log: with fsx operations)', async () => {
+    const fsxUri = 'file:///work/samples/freebsd-U-seed8.fsxlog';
+    await c.open(fsxUri, read(sample('fsx', 'freebsd-U-seed8.fsxlog')), 'fsxlog');
+    const diags = await c.waitForDiagnostics(fsxUri, (d) => d.some((x) => x.code === 'mmap-dirty-invalidated'));
+    const loss = diags.find((x) => x.code === 'mmap-dirty-invalidated')!;
+    const actions = await c.conn.sendRequest<Array<{ title: string; command?: { command: string; arguments: unknown[] } }>>('textDocument/codeAction', {
+      textDocument: { uri: fsxUri }, range: loss.range, context: { diagnostics: [loss] },
+    });
+    const action = actions.find((a) => a.title === 'Minimize to a Reproducer');
+    assert.deepEqual(action?.command?.arguments, [fsxUri, loss.range.start.line]);
+    // Also offered at the line's first column with no diagnostics sent (Neovim), and not on a line without a loss.
+    const at = (line: number) => c.conn.sendRequest<Array<{ command?: { arguments: unknown[] } }>>('textDocument/codeAction', {
+      textDocument: { uri: fsxUri }, range: { start: { line, character: 0 }, end: { line, character: 0 } }, context: { diagnostics: [] },
+    });
+    assert.deepEqual((await at(loss.range.start.line)).map((a) => a.command?.arguments), [[fsxUri, loss.range.start.line]]);
+    assert.deepEqual(await at(0), []);
+    const res = await c.conn.sendRequest<{ trace: string; c: string; fsxOps?: string; summary: string }>('cachereplay/reduce', { uri: fsxUri, line: loss.range.start.line });
+    assert.match(res.summary, /mmap-dirty-invalidated, .*: 6 events reduced to 3/);
+    assert.match(res.c, /int main\(int argc, char \*\*argv\)/);
+    assert.deepEqual(res.fsxOps?.split('\n').filter((l) => l && !l.startsWith('#')), ['mapwrite 0x3c5f9 0x894 0x0', 'write 0x3c98a 0x3676 0x3ce8d']);
+    const none = await c.conn.sendRequest<{ error?: string }>('cachereplay/reduce', { uri: fsxUri, line: 0 });
+    assert.match(String(none.error), /no data loss at line 1 under freebsd-2019 write-through/);
+  });
+
   it('a code lens on the first line summarises findings per cache mode', async () => {
     const lenses = await c.conn.sendRequest<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
     const titles = lenses.map((l) => l.command?.title);

@@ -18,6 +18,7 @@ import { faultsBeside, readFaultsFile } from '../io/faults-file.js';
 import { Utf8Chunker } from '../io/newline-chunks.js';
 import { findingText, renderJson, renderSarif, renderText } from './output.js';
 import { faultRecording, grown, runRecording, type Recording } from './record.js';
+import { reduceTrace } from './reduce.js';
 import { reportOf, SEVERITY_RANK, type FileReport, type ReportFinding, type RunInfo } from './report.js';
 
 declare const CACHEREPLAY_VERSION: string | undefined;
@@ -32,6 +33,10 @@ Usage:
                                           run COMMAND under strace and, where the kernel allows (root, perf,
                                           tracefs), with its write faults recorded: losses they show are definite;
                                           the recording stays as NAME.strace and NAME.faults
+  cachereplay reduce [options] TRACE --line N [-o DIR]
+                                          the fewest calls that still lose the bytes of the finding at line N:
+                                          DIR/reduced.strace, a C reproducer DIR/repro.c, and for
+                                          an fsx log the operations fsx replays, DIR/reduced.fsxops
   cachereplay --version | --help
 
 Options:
@@ -99,6 +104,8 @@ interface Parsed {
   /** record: the recording's name (NAME.strace, NAME.faults) and the command to run. */
   recordTo: string | undefined;
   run: string[];
+  /** reduce: the 1-based line of the finding. */
+  line: number | undefined;
   format: TraceFormat | undefined;
   /** fsx logs: whether MAPWRITE is followed by msync; undefined: decided from the log. */
   fsxMsync: boolean | undefined;
@@ -121,7 +128,9 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
   const dashes = argv.indexOf('--');
   const recording = at >= 0 && (dashes < 0 || at < dashes);
   const run = recording && dashes >= 0 ? argv.slice(dashes + 1) : [];
-  const own = (recording && dashes >= 0 ? argv.slice(0, dashes) : argv).map((a) => (recording && a === '-o' ? '--to' : a));
+  // record and reduce write files: `-o` names them there (elsewhere it is --output).
+  const writes = recording || argv[0] === 'reduce';
+  const own = (recording && dashes >= 0 ? argv.slice(0, dashes) : argv).map((a) => (writes && a === '-o' ? '--to' : a));
   const { values, positionals } = parseArgs({
     args: own,
     allowPositionals: true,
@@ -140,6 +149,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
       'fuse-log': { type: 'string' },
       faults: { type: 'string' },
       to: { type: 'string' },
+      line: { type: 'string' },
       merge: { type: 'boolean' },
       threads: { type: 'string' },
       'no-color': { type: 'boolean' },
@@ -154,7 +164,8 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
   if (values.version) return 'version';
   const [command, ...files] = positionals;
   if (command === undefined) throw new UsageError('missing command (try: cachereplay check TRACE)');
-  if (command !== 'check' && command !== 'compare' && command !== 'record') throw new UsageError(`unknown command "${command}" (commands: check, compare, record)`);
+  if (command !== 'check' && command !== 'compare' && command !== 'record' && command !== 'reduce') throw new UsageError(`unknown command "${command}" (commands: check, compare, record, reduce)`);
+  if (command === 'reduce' && (files.length !== 1 || values.line === undefined || !/^[1-9]\d*$/.test(values.line))) throw new UsageError('reduce: give one trace and the line of its finding: cachereplay reduce TRACE --line N [-o DIR]');
   if (command === 'record' && (run.length === 0 || files.length > 0)) throw new UsageError('record: give the command after --: cachereplay record [options] -- COMMAND [ARGS...]');
   if (command !== 'record' && files.length === 0) throw new UsageError(`${command}: no trace files given`);
   const mode = values.mode ?? 'write-through';
@@ -186,6 +197,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
     faults: values.faults,
     recordTo: values.to,
     run,
+    line: values.line !== undefined ? Number(values.line) : undefined,
     format: format as TraceFormat | undefined,
     fsxMsync: fsxMsync === 'auto' ? undefined : fsxMsync === 'yes',
     output, failOn: failOn as Severity | 'never', evidence, merge: values.merge === true,
@@ -382,6 +394,12 @@ function modeSummary(findings: Finding[]): string {
   return `${findings.length} findings (${severities}): ${rules}; first at lines ${first} (--output json lists them all)`;
 }
 
+/** reduce: exit 0 when the reduced trace replays to the finding by itself, 1 when it does not. */
+async function reduceRun(p: Parsed, path: string, line: number): Promise<number> {
+  const r = await reduceTrace(path, line, { ...readOptions(p, path), faults: await faultsFor(p, path) }, p.recordTo);
+  return r.replays ? 0 : 1;
+}
+
 /** Prints the reports and says the exit status: 2 unreadable input, 1 a finding at or above --fail-on, else 0. */
 function finish(p: Parsed, reports: FileReport[], unreadable: boolean): number {
   const run: RunInfo = { mode: p.options.mode, kernel: p.options.kernel, pageSize: p.options.pageSize, blockSize: p.options.blockSize, version: VERSION };
@@ -488,6 +506,7 @@ export async function main(argv: string[]): Promise<number> {
     if (!p.merge) hintMerge(p.files);
     if (p.command === 'compare') return await compare(p);
     if (p.command === 'record') return await recordRun(p);
+    if (p.command === 'reduce') return await reduceRun(p, p.files[0], p.line!);
     const { reports, unreadable } = await check(p);
     return finish(p, reports, unreadable);
   } catch (e) {

@@ -81,6 +81,7 @@ export function replayOptions(o: Partial<ReplayOptions>): ReplayOptions {
     record: o.record,
     history: o.history,
     daemon: o.daemon,
+    writes: o.writes,
   };
 }
 

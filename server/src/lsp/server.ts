@@ -15,10 +15,11 @@ import { diagnosticsOf } from './diagnostics.js';
 import { foldingRanges } from './folding.js';
 import { hover } from './hover.js';
 import { pageTimeline } from './page-timeline.js';
+import { reduceActions, reproducerOf } from './reduce.js';
 import { documentHighlights, references } from './references.js';
 import {
   AnalyzeFileRequest, AnalyzeRunRequest, AttachFuseLogRequest, CompareModesRequest, PageTimelineRequest, StatusNotification,
-  ReanalyzeRequest, type Request, type StatusParams,
+  ReanalyzeRequest, ReduceRequest, type Request, type StatusParams,
 } from '../../../protocol/messages.js';
 import { SettingsStore, type AnalysisSettings, type AttachedFaults, type AttachedLog } from './settings.js';
 import { stat } from 'node:fs/promises';
@@ -241,6 +242,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         documentSymbolProvider: { label: 'Cache Replay' },
         codeLensProvider: { resolveProvider: false },
         foldingRangeProvider: true,
+        codeActionProvider: { codeActionKinds: ['quickfix'] },
         ...(pullDiagnostics ? { diagnosticProvider: { identifier: 'cachereplay', interFileDependencies: false, workspaceDiagnostics: false } } : {}),
       },
       serverInfo: { name: 'cachereplay-language-server' },
@@ -389,6 +391,16 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   handle(AnalyzeRunRequest, async (params, token) => {
     if (!Array.isArray(params.uris) || params.uris.length === 0) return { files: [], error: 'no trace files given' };
     return analyzeRun(connection, params.uris, await settings.get(params.uris[0]), token);
+  });
+
+  connection.onCodeAction(safe('codeAction', async (params, token) => {
+    const a = (await answerFrom(params.textDocument.uri, token))?.a;
+    return a ? reduceActions(a, params) : null;
+  }));
+
+  handle(ReduceRequest, async (params, token) => {
+    const a = await analysisOf(params.uri, token);
+    return a ? reproducerOf(a, params.line) : null;
   });
 
   handle(ReanalyzeRequest, async (params) => {

@@ -176,6 +176,23 @@ test('Record Command: runs a command under the recorder, opens its trace as it g
   if (faults) assert.ok(d.relatedInformation?.some((r) => r.location.uri.path.endsWith('.faults')), 'the store is located in the fault recording');
 });
 
+test('Minimize to a Reproducer: the code action on the loss opens a four-call trace and a C program beside it', async () => {
+  await setKernel('freebsd-2019');
+  await vscode.window.showTextDocument(doc);
+  const l = line('pwrite64(');
+  await waitFor('the loss on the pwrite line', () => vscode.languages.getDiagnostics(uri).find((d) => d.range.start.line === l));
+  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(l, 0, l, 1));
+  const action = actions.find((a) => a.title === 'Minimize to a Reproducer');
+  assert.ok(action?.command, actions.map((a) => a.title).join(', '));
+  type Res = { trace: string; c: string; summary: string; traceUri: string; cUri: string };
+  const res = await vscode.commands.executeCommand<Res>(action.command.command, ...(action.command.arguments ?? []));
+  assert.match(res.summary, /33 events reduced to 4/);
+  assert.equal(res.trace.trimEnd().split('\n').length, 4);
+  assert.match(res.c, /int main\(int argc, char \*\*argv\)/);
+  assert.ok(vscode.workspace.textDocuments.some((d) => d.uri.toString() === res.cUri), 'the C program is open');
+  await waitFor('the loss in the reduced trace', () => vscode.languages.getDiagnostics(vscode.Uri.parse(res.traceUri)).find((d) => /pwrite64/.test(d.message)));
+});
+
 test('bad input gets one clear message and the extension keeps working', async () => {
   const enc = new TextEncoder();
   const files: Array<[string, Uint8Array, RegExp]> = [

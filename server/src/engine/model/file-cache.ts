@@ -81,6 +81,8 @@ export interface CacheContext {
   /** Whether `seq` is a possible store (a mapping's), not bytes known to be dirty. */
   isPossibleStore(seq: number): boolean;
   report(d: Divergence): void;
+  /** Bytes [start, end) of file `fileId` went to the daemon in a WRITE (ReplayOptions.writes); else not kept. */
+  sent?(fileId: number, start: number, end: number): void;
   /**
    * The source of bytes of `m`'s pages that the program may have stored since the event being applied made them
    * clean (wrote them back, dropped them, or made them part of the file): the second tier of possible evidence.
@@ -112,6 +114,13 @@ export class FileCache {
   readonly handles = new Set<string>();
   /** The event that made the file's first storable mapping: no store came before it. */
   firstStorableSeq: number | undefined;
+  /**
+   * Pages whose dirty flag the kernel keeps though all their dirty bytes reached the daemon: a write(2) through
+   * the cache copied over mmap-dirty bytes (fuse_perform_write leaves PG_dirty as it was), so the next write-back
+   * sends the page again, with the bytes the daemon has. No loss hangs on them; only the expected WRITEs
+   * (CacheContext.sent) read them, and they are kept only then.
+   */
+  private readonly flagged = new Set<number>();
 
   constructor(readonly id: number, public name: string, private readonly ctx: CacheContext) {
     this.daemon = ctx.pageViews ? new IntervalMap() : new UnkeptMap();
@@ -148,10 +157,33 @@ export class FileCache {
 
   /** Sends dirty bytes of [start, end) to the daemon; whether there were any. */
   private writeBack(start: number, end: number): boolean {
+    if (this.flagged.size > 0) this.sendFlagged(start, end);
     if (!this.dirty.intersects(start, end)) return false;
-    for (const seg of this.dirty.segments(start, end)) this.daemon.set(seg.start, seg.end, seg.value);
+    for (const seg of this.dirty.segments(start, end)) {
+      this.daemon.set(seg.start, seg.end, seg.value);
+      // Bytes only possibly stored may not be dirty at all: no WRITE is expected for them.
+      if (!this.ctx.isPossibleStore(seg.value)) this.ctx.sent?.(this.id, seg.start, seg.end);
+    }
     this.dirty.clear(start, end);
     return true;
+  }
+
+  /** The flagged pages of [start, end) are written back (again). */
+  private sendFlagged(start: number, end: number): void {
+    const ps = this.ctx.pageSize;
+    for (const p of [...this.flagged]) {
+      const a = p * ps;
+      if (a + ps <= start || a >= end) continue;
+      this.flagged.delete(p);
+      if (a < this.size && !this.knownDirtyIn(a, a + ps)) this.ctx.sent?.(this.id, a, Math.min(a + ps, this.size));
+    }
+  }
+
+  /** Forgets the flagged pages of [start, end) (dropped, or cut off by a truncation). */
+  private unflag(start: number, end: number): void {
+    if (this.flagged.size === 0) return;
+    const ps = this.ctx.pageSize;
+    for (const p of [...this.flagged]) if (p * ps >= start && p * ps < end) this.flagged.delete(p);
   }
 
   /**
@@ -245,6 +277,7 @@ export class FileCache {
   /** Drops pages of [start, end) without writing anything back; returns the dirty bytes that went with them. */
   private drop(start: number, end: number): Segment[] {
     const dropped = this.dirty.isEmpty() ? NONE : this.dirty.segments(start, end);
+    this.unflag(start, end);
     this.valid.clear(start, end);
     if (dropped.length > 0) this.dirty.clear(start, end);
     return dropped;
@@ -295,14 +328,14 @@ export class FileCache {
         const a = down(off, u);
         const b = asked === 0 && off === 0 ? Number.POSITIVE_INFINITY : up(end, u);
         const dropped = this.drop(a, b);
-        if (done > 0) this.daemon.set(off, doneEnd, seq);
+        if (done > 0) this.toDaemon(seq, off, doneEnd);
         this.reportLoss(seq, 'write-invalidated-pages', granularity, a, b, dropped, off, doneEnd);
         this.storableAgain(a, b);
         break;
       }
       case 'direct-invalidate': {
         const { a, b, dropped } = this.invalBufRange(off, end);
-        if (done > 0) this.daemon.set(off, doneEnd, seq);
+        if (done > 0) this.toDaemon(seq, off, doneEnd);
         this.reportLoss(seq, 'direct-write-invalidated-blocks', 'block', a, b, dropped, off, doneEnd);
         this.storableAgain(a, b);
         break;
@@ -313,7 +346,7 @@ export class FileCache {
         const b = up(end, this.ctx.pageSize);
         this.writeBack(a, b);
         this.drop(a, b);
-        if (done > 0) this.daemon.set(off, doneEnd, seq);
+        if (done > 0) this.toDaemon(seq, off, doneEnd);
         this.storableAgain(a, b);
         break;
       }
@@ -323,7 +356,7 @@ export class FileCache {
         const b = up(end, this.ctx.blockSize);
         this.fill(a, b);
         if (done > 0) {
-          this.daemon.set(off, doneEnd, seq);
+          this.toDaemon(seq, off, doneEnd);
           this.dirty.clear(off, doneEnd);
         }
         if (done < asked) {
@@ -341,7 +374,8 @@ export class FileCache {
         const fa = up(off, this.ctx.pageSize);
         const fb = down(doneEnd, this.ctx.pageSize);
         if (fb > fa) this.valid.set(fa, fb, 1);
-        this.daemon.set(off, doneEnd, seq);
+        this.toDaemon(seq, off, doneEnd);
+        if (this.ctx.sent !== undefined && this.dirty.intersects(off, doneEnd)) this.flag(off, doneEnd);
         this.dirty.clear(off, doneEnd);
         this.storableAgain(off, doneEnd);
         break;
@@ -355,6 +389,21 @@ export class FileCache {
       }
     }
     this.grown(oldSize);
+  }
+
+  /** The pages of [start, end) with bytes known to be dirty keep their dirty flag (`flagged`). */
+  private flag(start: number, end: number): void {
+    const ps = this.ctx.pageSize;
+    for (const seg of this.dirty.segments(start, end)) {
+      if (this.ctx.isPossibleStore(seg.value)) continue;
+      for (let p = Math.floor(seg.start / ps); p * ps < seg.end; p++) this.flagged.add(p);
+    }
+  }
+
+  /** A write's bytes the daemon took. */
+  private toDaemon(seq: number, start: number, end: number): void {
+    this.daemon.set(start, end, seq);
+    this.ctx.sent?.(this.id, start, end);
   }
 
   /**
@@ -383,6 +432,11 @@ export class FileCache {
   truncate(size: number): void {
     const oldSize = this.size;
     if (size < this.size || !this.sizeKnown) {
+      const ps = this.ctx.pageSize;
+      this.unflag(up(size, ps), Number.POSITIVE_INFINITY);
+      // The page the new size cuts keeps its dirty flag when the bytes cut off were dirty (truncate_pagecache
+      // zeroes its tail): the launder that follows writes it (fuse_do_setattr's invalidate_inode_pages2).
+      if (this.ctx.sent !== undefined && size % ps !== 0 && this.knownDirtyIn(size, up(size, ps))) this.flagged.add(Math.floor(size / ps));
       this.dirty.truncate(size);
       this.daemon.truncate(size);
       this.valid.truncate(Math.ceil(size / this.ctx.pageSize) * this.ctx.pageSize);

@@ -220,6 +220,8 @@ export interface ReplayOptions {
   history?: boolean;
   /** What the daemon's log of the same run says about the files' pages (correlation, `--fuse-log`). */
   daemon?: DaemonEvidence;
+  /** Keep the WRITE requests the model expects the daemon to receive (ReplayResult.writes: the oracle's). */
+  writes?: boolean;
 }
 
 export const DEFAULT_OPTIONS: ReplayOptions = {

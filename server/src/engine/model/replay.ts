@@ -79,6 +79,14 @@ export interface VerifyInfo {
   detail?: string;
 }
 
+/** Bytes [start, end) of a file that the event `seq` sends to the daemon in WRITE requests. */
+export interface SentWrite {
+  seq: number;
+  fileId: number;
+  start: number;
+  end: number;
+}
+
 export interface ReplayResult {
   options: ReplayOptions;
   divergences: Divergence[];
@@ -90,6 +98,8 @@ export interface ReplayResult {
   mappings: MappingInfo[];
   /** Per-event page states (only with `record`). */
   touches: Map<number, Touch[]>;
+  /** The bytes each event sends the daemon in WRITEs: write(2) data and write-backs (only with `writes`). */
+  writes: SentWrite[];
   /** The page states of the event `seq` (with `record` or `history`; empty otherwise). */
   touchesAt(seq: number): Touch[];
   /** The fds and addresses the event `seq` used (with `record` or `history`; empty otherwise). */
@@ -161,6 +171,8 @@ export class Replay {
   private faultsRecorded = false;
   /** Sources for write-backs in that log, by the log's request seq. */
   private readonly daemonSources = new Map<number, number>();
+  /** The WRITEs the daemon is expected to receive (options.writes). */
+  private readonly writes: SentWrite[] = [];
 
   constructor(readonly options: ReplayOptions) {
     this.daemon = options.daemon ? new DaemonAlignment(options.daemon, options.mounts) : undefined;
@@ -175,6 +187,7 @@ export class Replay {
       isPossibleStore: (seq: number) => this.isPossibleStore(seq),
       report: (d: Divergence) => this.report(d),
       storedSince: (m: StorableMapping) => this.storedSince.sourceFor(m, this.clock.seq, this.clockName),
+      sent: options.writes ? (fileId: number, start: number, end: number) => this.writes.push({ seq: this.clock.seq, fileId, start, end }) : undefined,
     };
   }
 
@@ -915,6 +928,7 @@ export class Replay {
       processes: this.procList.map((p) => ({ pid: p.pid, parent: p.parent, firstLine: p.firstLine, lastLine: p.lastLine })),
       mappings: this.mappingInfos,
       touches: this.index.touches,
+      writes: this.writes,
       touchesAt: (seq: number) => this.index.touchesAt(seq),
       refsAt: (seq: number) => this.index.refsAt(seq),
       usesOf: (defSeq: number, what: 'fd' | 'addr') => this.index.usesOf(defSeq, what),
