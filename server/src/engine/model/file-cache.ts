@@ -162,7 +162,7 @@ export class FileCache {
     for (const seg of this.dirty.segments(start, end)) {
       this.daemon.set(seg.start, seg.end, seg.value);
       // Bytes only possibly stored may not be dirty at all: no WRITE is expected for them.
-      if (!this.ctx.isPossibleStore(seg.value)) this.ctx.sent?.(this.id, seg.start, seg.end);
+      if (this.ctx.sent !== undefined && !this.ctx.isPossibleStore(seg.value)) this.ctx.sent(this.id, seg.start, seg.end);
     }
     this.dirty.clear(start, end);
     return true;
