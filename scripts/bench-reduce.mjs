@@ -8,10 +8,7 @@ const root = new URL('..', import.meta.url).pathname;
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const load = (p) => import(join(root, 'out', 'server', 'src', ...p.split('/')));
 const { analyzeFile } = await load('io/read-trace.js');
-const { reduceFinding } = await load('engine/reduce/reduce.js');
-const { runnable } = await load('engine/reduce/runnable.js');
-const { withStores } = await load('engine/reduce/stores.js');
-const { cProgramOf } = await load('engine/reduce/c-emit.js');
+const { reproducerOf } = await load('engine/reduce/reproducer.js');
 
 const CASES = [
   ['samples/bug237588/mmap_pwrite.strace', 'freebsd-2019', 33],
@@ -34,12 +31,11 @@ for (const [path, kernel, at] of CASES) {
   const a = await analyzeFile(join(root, path), { ...options, keepEvents: true, threads: 1 });
   const line = at ?? a.findings.find((f) => f.lostBytes > 0).span.line + 1;
   const times = [];
-  let r;
+  let rep;
   for (let i = 0; i < runs; i++) {
-    r = reduceFinding(a.events, options, line - 1);
-    times.push(r.ms);
+    rep = reproducerOf(a.events, options, line - 1, path, a.format);
+    times.push(rep.reduction.ms);
   }
-  const run = runnable(r.events);
-  const c = cProgramOf(withStores(run, r.finding, options), r.finding, path, kernel, 'write-through');
+  const { reduction: r, c } = rep;
   console.log(`| ${path.split('/').pop()} | ${kernel} | ${line} | ${r.before} | ${r.events.length} | ${c.calls} | ${r.tests} | ${median(times)} |`);
 }

@@ -8,12 +8,9 @@ import { describe, it } from 'node:test';
 import { analyzeText } from '../../server/src/engine/analyze.js';
 import type { TraceEvent } from '../../server/src/engine/events.js';
 import type { KernelProfile } from '../../server/src/engine/model/profiles.js';
-import { cProgramOf } from '../../server/src/engine/reduce/c-emit.js';
 import { ddmin } from '../../server/src/engine/reduce/ddmin.js';
 import { dependencies, reduceFinding } from '../../server/src/engine/reduce/reduce.js';
-import { runnable } from '../../server/src/engine/reduce/runnable.js';
-import { withStores } from '../../server/src/engine/reduce/stores.js';
-import { straceOf } from '../../server/src/engine/reduce/strace-emit.js';
+import { reproducerOf } from '../../server/src/engine/reduce/reproducer.js';
 import { analyzeFile } from '../../server/src/io/read-trace.js';
 import { expectFile, ROOT, sample } from '../helpers.js';
 
@@ -57,17 +54,16 @@ describe('the samples reduced', () => {
     it(`${name}, the loss at line ${line} under ${kernel}`, async () => {
       const options = { kernel, mode: 'write-through' as const };
       const a = await analyzeFile(sample(...path), { ...options, keepEvents: true });
-      const r = reduceFinding(a.events, options, line - 1)!;
-      assert.ok(r, 'a loss at that line');
+      const rep = reproducerOf(a.events, options, line - 1, name, a.format)!;
+      assert.ok(rep, 'a loss at that line');
+      const { reduction: r, trace, c } = rep;
       assert.ok(r.events.length <= 10, `${r.events.length} events`);
       assert.equal(r.events[r.events.length - 1].span.line, line - 1, 'the losing call last');
-      const run = runnable(r.events);
-      const trace = straceOf(run);
       // The reduced trace replays to the finding by itself, at its last line.
       const again = analyzeText(trace, { ...options, format: 'strace' });
       assert.deepEqual(again.diagnostics, []);
       assert.ok(again.findings.some((f) => f.rule === r.original.rule && f.span.line === trace.trimEnd().split('\n').length - 1), again.findings.map((f) => f.message).join('\n'));
-      const c = cProgramOf(withStores(run, r.finding, options), r.finding, name, kernel, 'write-through');
+      assert.equal(rep.replaysAlone, true);
       expectFile(join(ROOT, 'test', 'samples', 'expected', 'reduce', `${name}.strace`), trace);
       expectFile(join(ROOT, 'test', 'samples', 'expected', 'reduce', `${name}.c`), c.source);
     });

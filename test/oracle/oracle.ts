@@ -17,6 +17,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { analyzeText } from '../../server/src/engine/analyze.js';
 import type { TraceEvent } from '../../server/src/engine/events.js';
 import { cProgramOf } from '../../server/src/engine/reduce/c-emit.js';
 import type { Finding } from '../../server/src/engine/rules/findings.js';
@@ -125,25 +126,14 @@ export interface DaemonWrite {
 }
 
 /**
- * The daemon's successful pwrites in its strace output (`-f --timestamps=unix,ns -y`), at the time each started;
- * a multithreaded daemon's calls come as `<unfinished ...>` and `<... pwrite64 resumed>` lines of their thread.
+ * The daemon's successful pwrites in its strace output (`-f --timestamps=unix,ns -y`), at the time each started,
+ * read by the project's strace parser (which joins a threaded daemon's `<unfinished ...>` and `resumed` halves).
  */
 export function daemonWrites(text: string): DaemonWrite[] {
   const out: DaemonWrite[] = [];
-  const pending = new Map<string, { t: number; path: string; off: number }>();
-  for (const line of text.split('\n')) {
-    const call = /^(\d+)\s+(\d+\.\d+) pwrite64\(\d+<([^>]+)>, .*, \d+, (\d+)(?:\) = (-?\d+)| <unfinished \.\.\.>)/.exec(line);
-    if (call) {
-      const w = { t: Number(call[2]), path: call[3], off: Number(call[4]) };
-      if (call[5] === undefined) pending.set(call[1], w);
-      else if (Number(call[5]) > 0) out.push({ ...w, len: Number(call[5]) });
-      continue;
-    }
-    const resumed = /^(\d+)\s+\S+ <\.\.\. pwrite64 resumed>\) = (-?\d+)/.exec(line);
-    const w = resumed ? pending.get(resumed[1]) : undefined;
-    if (resumed && w) {
-      pending.delete(resumed[1]);
-      if (Number(resumed[2]) > 0) out.push({ ...w, len: Number(resumed[2]) });
+  for (const e of analyzeText(text, { format: 'strace', keepEvents: true, parseOnly: true }).events) {
+    if (e.kind === 'write' && e.ok && e.length > 0 && e.offset !== undefined && e.time !== undefined && e.fdPath !== undefined) {
+      out.push({ t: e.time, path: e.fdPath, off: e.offset, len: e.length });
     }
   }
   return out.sort((a, b) => a.t - b.t);

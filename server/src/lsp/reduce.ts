@@ -3,13 +3,7 @@
 // and the C program; the client shows them beside the trace.
 import type { CodeAction, CodeActionParams } from 'vscode-languageserver/node';
 import type { ReduceResult } from '../../../protocol/messages.js';
-import { cProgramOf } from '../engine/reduce/c-emit.js';
-import { fsxOpsOf } from '../engine/reduce/fsx-ops-emit.js';
-import { reduceFinding } from '../engine/reduce/reduce.js';
-import { runnable } from '../engine/reduce/runnable.js';
-import { withStores } from '../engine/reduce/stores.js';
-import { straceOf } from '../engine/reduce/strace-emit.js';
-import { formatRanges } from '../engine/rules/findings.js';
+import { reproducerOf } from '../engine/reduce/reproducer.js';
 import type { DocAnalysis } from './analyses.js';
 import { analyzeOptions } from './settings.js';
 
@@ -33,16 +27,15 @@ export function reduceActions(a: DocAnalysis, params: CodeActionParams): CodeAct
 }
 
 /** The reduction of the loss at `line` (0-based) of the analysed document. */
-export function reproducerOf(a: DocAnalysis, line: number): ReduceResult {
+export function reduceResult(a: DocAnalysis, line: number): ReduceResult {
   if (a.lean || a.analysis.events.length === 0) return { error: 'this trace is too big to keep its events in the editor: run cachereplay reduce on it' };
   const options = { ...analyzeOptions(a.settings, a.languageId), faults: undefined, daemon: a.settings.fuseLog?.evidence };
-  const r = reduceFinding(a.analysis.events, options, line);
-  if (r === undefined) return { error: `no data loss at line ${line + 1} under ${options.kernel} ${options.mode}` };
-  const run = runnable(r.events);
   const name = a.uri.slice(a.uri.lastIndexOf('/') + 1);
-  const c = cProgramOf(withStores(run, r.finding, options), r.finding, name, String(options.kernel), String(options.mode));
+  const rep = reproducerOf(a.analysis.events, options, line, name, a.analysis.format);
+  if (rep === undefined) return { error: `no data loss at line ${line + 1} under ${options.kernel} ${options.mode}` };
+  const r = rep.reduction;
   return {
-    trace: straceOf(run), c: c.source, fsxOps: a.analysis.format === 'fsx' ? fsxOpsOf(r.events, name) : undefined, before: r.before, after: r.events.length, tests: r.tests, ms: r.ms,
-    summary: `${r.original.rule}, ${formatRanges(r.original.lostRanges)}: ${r.before} events reduced to ${r.events.length} in ${r.tests} replays (${r.ms} ms)${r.stopped ? ', time budget reached' : ''}`,
+    trace: rep.trace, c: rep.c.source, fsxOps: rep.fsxOps, before: r.before, after: r.events.length, tests: r.tests, ms: r.ms,
+    summary: rep.summary,
   };
 }

@@ -15,7 +15,7 @@ import { diagnosticsOf } from './diagnostics.js';
 import { foldingRanges } from './folding.js';
 import { hover } from './hover.js';
 import { pageTimeline } from './page-timeline.js';
-import { reduceActions, reproducerOf } from './reduce.js';
+import { reduceActions, reduceResult } from './reduce.js';
 import { documentHighlights, references } from './references.js';
 import {
   AnalyzeFileRequest, AnalyzeRunRequest, AttachFuseLogRequest, CompareModesRequest, PageTimelineRequest, StatusNotification,
@@ -400,7 +400,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   handle(ReduceRequest, async (params, token) => {
     const a = await analysisOf(params.uri, token);
-    return a ? reproducerOf(a, params.line) : null;
+    return a ? reduceResult(a, params.line) : null;
   });
 
   handle(ReanalyzeRequest, async (params) => {

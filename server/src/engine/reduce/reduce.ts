@@ -129,6 +129,6 @@ export function dependencies(events: readonly TraceEvent[]): number[][] {
 }
 
 /** Copies of `events` numbered 1, 2, 3... (a replay keeps what it is given; the originals stay as they are). */
-function renumbered(events: readonly TraceEvent[]): TraceEvent[] {
+export function renumbered(events: readonly TraceEvent[]): TraceEvent[] {
   return events.map((e, i) => ({ ...e, seq: i + 1 }) as TraceEvent);
 }

@@ -7,6 +7,7 @@ import { replayEvents } from '../analyze.js';
 import type { StoreEvent, TraceEvent } from '../events.js';
 import type { ReplayOptions } from '../model/profiles.js';
 import type { Finding } from '../rules/findings.js';
+import { renumbered } from './reduce.js';
 
 const PAGE = 4096;
 
@@ -24,7 +25,7 @@ export function withStores(events: readonly TraceEvent[], finding: Finding, opti
   for (const choice of [ranges, firstPages, firstPages.slice(0, 1)]) {
     const stores = choice.flatMap(([a, b]) => storesIn(maps, losing, a, b));
     if (stores.length === 0) continue;
-    const evs = [...before, ...stores, losing].map((e, i) => ({ ...e, seq: i + 1 }) as TraceEvent);
+    const evs = renumbered([...before, ...stores, losing]);
     const last = evs.length;
     if (replayEvents(evs, options).findings.some((f) => f.seq === last && f.rule === finding.rule && f.lostBytes > 0)) return [...before, ...stores, losing];
   }
