@@ -192,6 +192,8 @@ export interface ReduceParams extends UriParams {
 }
 
 export interface ReduceResult {
+  /** The folder the client writes them in, beside the trace (as `cachereplay reduce` names it). */
+  folder?: string;
   /** The reduced run as strace text; it replays to the same finding. */
   trace?: string;
   /** A C program that makes the reduced calls on a path and reports the bytes that did not reach the file. */

@@ -48,8 +48,8 @@ export function registerCommands(context: vscode.ExtensionContext, client: () =>
     let traceDoc: vscode.TextDocument;
     let cDoc: vscode.TextDocument;
     if (source.scheme === 'file') {
-      // Beside the trace: NAME-lineN.reduced/reduced.strace and repro.c, as `cachereplay reduce -o` writes them.
-      const dir = vscode.Uri.joinPath(source, '..', `${source.path.slice(source.path.lastIndexOf('/') + 1).replace(/\.[^.]+$/, '')}-line${at + 1}.reduced`);
+      // Beside the trace: NAME-lineN.reduced/reduced.strace and repro.c, as `cachereplay reduce` writes them.
+      const dir = vscode.Uri.joinPath(source, '..', res.folder ?? `line${at + 1}.reduced`);
       await vscode.workspace.fs.createDirectory(dir);
       const t = vscode.Uri.joinPath(dir, 'reduced.strace');
       const c = vscode.Uri.joinPath(dir, 'repro.c');

@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { AnalyzeOptions } from '../engine/analyze.js';
-import { reproducerOf } from '../engine/reduce/reproducer.js';
+import { reproducerFolder, reproducerOf } from '../engine/reduce/reproducer.js';
 import { InputError } from '../io/input-errors.js';
 import { analyzeFile } from '../io/read-trace.js';
 
@@ -24,7 +24,7 @@ export async function reduceTrace(path: string, line: number, options: AnalyzeOp
   const rep = reproducerOf(a.events, options, line - 1, basename(path), a.format);
   if (rep === undefined) throw new InputError(`${path}:${line}: no data loss found at this line under ${options.kernel} ${options.mode} (cachereplay check lists the findings)`);
   const { reduction: r, trace, c, fsxOps: ops, replaysAlone: replays } = rep;
-  const dir = outDir ?? `${basename(path).replace(/\.[^.]+$/, '')}-line${line}.reduced`;
+  const dir = outDir ?? reproducerFolder(basename(path), line);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'reduced.strace'), trace);
   writeFileSync(join(dir, 'repro.c'), c.source);

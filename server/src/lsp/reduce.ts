@@ -3,7 +3,7 @@
 // and the C program; the client shows them beside the trace.
 import type { CodeAction, CodeActionParams } from 'vscode-languageserver/node';
 import type { ReduceResult } from '../../../protocol/messages.js';
-import { reproducerOf } from '../engine/reduce/reproducer.js';
+import { reproducerFolder, reproducerOf } from '../engine/reduce/reproducer.js';
 import type { DocAnalysis } from './analyses.js';
 import { analyzeOptions } from './settings.js';
 
@@ -35,7 +35,7 @@ export function reduceResult(a: DocAnalysis, line: number): ReduceResult {
   if (rep === undefined) return { error: `no data loss at line ${line + 1} under ${options.kernel} ${options.mode}` };
   const r = rep.reduction;
   return {
-    trace: rep.trace, c: rep.c.source, fsxOps: rep.fsxOps, before: r.before, after: r.events.length, tests: r.tests, ms: r.ms,
+    folder: reproducerFolder(name, line + 1), trace: rep.trace, c: rep.c.source, fsxOps: rep.fsxOps, before: r.before, after: r.events.length, tests: r.tests, ms: r.ms,
     summary: rep.summary,
   };
 }

@@ -45,3 +45,8 @@ export function reproducerOf(events: readonly TraceEvent[], options: AnalyzeOpti
     fsxOps: format === 'fsx' ? fsxOpsOf(r.events, name) : undefined,
   };
 }
+
+/** The folder a reproducer of the loss at `line` (1-based) of the trace `name` goes in, beside the trace. */
+export function reproducerFolder(name: string, line: number): string {
+  return `${name.replace(/\.[^.]+$/, '')}-line${line}.reduced`;
+}
